@@ -1,0 +1,175 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	ethereum "github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+)
+
+// TxRequest is what to send; the manager fills in nonce, fees and gas.
+type TxRequest struct {
+	To    *common.Address // nil deploys Data as contract creation code
+	Data  []byte
+	Value *big.Int
+}
+
+// TxManager sends transactions from one signer: EIP-1559 fees from the node,
+// a gas estimate with headroom, a receipt wait with a timeout and revert
+// reasons decoded against known ABIs.
+type TxManager struct {
+	Client         *Client
+	Signer         Signer
+	GasHeadroomPct uint64        // added to the estimate; default 25
+	ReceiptTimeout time.Duration // default 2 minutes
+	PollInterval   time.Duration // default 500ms
+	ABIs           []*abi.ABI    // for decoding custom errors
+	// Sent, when set, is told each transaction hash as soon as the node
+	// accepted it, before the receipt wait.
+	Sent func(hash common.Hash)
+}
+
+// Fees are the EIP-1559 caps the manager would use now.
+type Fees struct {
+	TipCap, FeeCap, BaseFee *big.Int
+}
+
+// SuggestFees reads the base fee of the head and the node's tip suggestion;
+// the fee cap allows the base fee to double before the transaction stalls.
+func (m *TxManager) SuggestFees(ctx context.Context) (Fees, error) {
+	head, err := m.Client.Head(ctx)
+	if err != nil {
+		return Fees{}, err
+	}
+	tip, err := m.Client.Eth.SuggestGasTipCap(ctx)
+	if err != nil {
+		return Fees{}, fmt.Errorf("reading the gas tip: %w", err)
+	}
+	base := head.BaseFee
+	if base == nil {
+		base = new(big.Int)
+	}
+	feeCap := new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
+	return Fees{TipCap: tip, FeeCap: feeCap, BaseFee: base}, nil
+}
+
+// Estimate returns the gas the node estimates for req, plus headroom. A
+// revert is decoded into a readable error.
+func (m *TxManager) Estimate(ctx context.Context, req TxRequest) (uint64, error) {
+	msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value}
+	gas, err := m.Client.Eth.EstimateGas(ctx, msg)
+	if err != nil {
+		return 0, m.revertError("would revert", err)
+	}
+	pct := m.GasHeadroomPct
+	if pct == 0 {
+		pct = 25
+	}
+	return gas + gas*pct/100, nil
+}
+
+// Send signs and sends req, waits for its receipt and returns it. A mined
+// transaction that reverted is an error carrying the decoded reason.
+func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, error) {
+	gas, err := m.Estimate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	fees, err := m.SuggestFees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := m.Signer.Address()
+	nonce, err := m.Client.Eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, fmt.Errorf("reading the nonce of %s: %w", from.Hex(), err)
+	}
+	value := req.Value
+	if value == nil {
+		value = new(big.Int)
+	}
+	tx := types.NewTx(&types.DynamicFeeTx{
+		ChainID: m.Client.ChainID, Nonce: nonce, GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
+		Gas: gas, To: req.To, Value: value, Data: req.Data,
+	})
+	signed, err := m.Signer.SignTx(ctx, tx, m.Client.ChainID)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Client.Eth.SendTransaction(ctx, signed); err != nil {
+		return nil, m.revertError("rejected by the node", err)
+	}
+	if m.Sent != nil {
+		m.Sent(signed.Hash())
+	}
+	if m.Client.mine != nil {
+		m.Client.mine()
+	}
+	rcpt, err := m.WaitReceipt(ctx, signed.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return rcpt, m.explainFailure(ctx, req, rcpt)
+	}
+	return rcpt, nil
+}
+
+// WaitReceipt polls for the receipt of hash until ReceiptTimeout.
+func (m *TxManager) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	timeout, poll := m.ReceiptTimeout, m.PollInterval
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	if poll == 0 {
+		poll = 500 * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		rcpt, err := m.Client.Eth.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return rcpt, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) && ctx.Err() == nil {
+			return nil, fmt.Errorf("reading the receipt of %s: %w", hash.Hex(), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("transaction %s not mined within %s (it may still be pending)", hash.Hex(), timeout)
+		case <-t.C:
+		}
+	}
+}
+
+// explainFailure replays a reverted transaction at its block to learn why.
+func (m *TxManager) explainFailure(ctx context.Context, req TxRequest, rcpt *types.Receipt) error {
+	msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value, Gas: rcpt.GasUsed * 2}
+	_, err := m.Client.Eth.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1)))
+	if err == nil {
+		return fmt.Errorf("transaction %s reverted in block %s (reason unknown)", rcpt.TxHash.Hex(), rcpt.BlockNumber)
+	}
+	return fmt.Errorf("transaction %s reverted in block %s: %s", rcpt.TxHash.Hex(), rcpt.BlockNumber, DecodeRevert(err, m.ABIs...))
+}
+
+func (m *TxManager) revertError(what string, err error) error {
+	return &RevertError{What: what, Reason: DecodeRevert(err, m.ABIs...), Err: err}
+}
+
+// RevertError is a call or transaction the chain refused, with its reason.
+type RevertError struct {
+	What   string
+	Reason string
+	Err    error
+}
+
+func (e *RevertError) Error() string { return e.What + ": " + e.Reason }
+func (e *RevertError) Unwrap() error { return e.Err }

@@ -1,0 +1,134 @@
+package onchain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge"
+)
+
+// Devnet drives the local venue on a dev chain with the owner's key:
+// prices, faucet, skew from another account.
+type Devnet struct {
+	Book  *AddressBook
+	Owner *chain.TxManager // the deployer, owner of tokens and feeds
+}
+
+// SetPrice pushes a new answer to asset's feed.
+func (d *Devnet) SetPrice(ctx context.Context, asset string, price decimal.Decimal) error {
+	m, ok := d.Book.Market(asset)
+	if !ok {
+		return fmt.Errorf("unknown asset %q (markets: %s)", asset, d.Book.marketList())
+	}
+	if !price.IsPositive() {
+		return fmt.Errorf("price must be positive, got %s", price)
+	}
+	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &m.Feed, Data: feedABI.PackPushAnswer(toUnits(price, m.FeedDecimals))})
+	return err
+}
+
+// Mint creates amount of a local token (by symbol) for to.
+func (d *Devnet) Mint(ctx context.Context, symbol string, to common.Address, amount decimal.Decimal) error {
+	t, ok := d.Book.Token(symbol)
+	if !ok {
+		return fmt.Errorf("unknown token %q", symbol)
+	}
+	if amount.IsNegative() {
+		return fmt.Errorf("amount must not be negative, got %s", amount)
+	}
+	if amount.IsZero() {
+		return nil
+	}
+	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &t.Address, Data: tokenABI.PackMint(to, toUnits(amount, t.Decimals))})
+	return err
+}
+
+// SendNative transfers native coin from the owner to to.
+func (d *Devnet) SendNative(ctx context.Context, to common.Address, amount decimal.Decimal) error {
+	if !amount.IsPositive() {
+		return nil
+	}
+	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &to, Value: toUnits(amount, 18)})
+	return err
+}
+
+// SkewKey is the dev-only account `devnet skew` trades from: a fixed key so
+// its position persists across commands and can be moved back.
+func SkewKey() *ecdsa.PrivateKey {
+	k, err := crypto.ToECDSA(crypto.Keccak256([]byte("hedger devnet skew account")))
+	if err != nil {
+		panic(err) // a fixed 32-byte hash is always a valid key
+	}
+	return k
+}
+
+// Skew sets the skew account's position in asset's market to size (signed
+// base units, + long): open interest that moves the mark premium and funding.
+func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) error {
+	m, ok := d.Book.Market(asset)
+	if !ok {
+		return fmt.Errorf("unknown market %q (markets: %s)", asset, d.Book.marketList())
+	}
+	key := SkewKey()
+	signer := chain.NewKeySigner(key)
+	c := d.Owner.Client
+	skewTx := &chain.TxManager{Client: c, Signer: signer, ABIs: d.Owner.ABIs}
+	v := &Venue{Client: c, Book: d.Book, Account: signer.Address(), Tx: skewTx}
+	s, err := v.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	delta := size.Sub(s.Position[m.Asset].Size)
+	if delta.IsZero() {
+		return nil
+	}
+	// Gas money and generous margin (5x on the new size) for the skew account.
+	bal, err := c.Eth.BalanceAt(ctx, signer.Address(), nil)
+	if err != nil {
+		return err
+	}
+	if bal.Cmp(big.NewInt(1e18)) < 0 {
+		if err := d.SendNative(ctx, signer.Address(), decimal.NewFromInt(1)); err != nil {
+			return fmt.Errorf("funding the skew account: %w", err)
+		}
+	}
+	mk := s.Markets[m.Asset]
+	margin := size.Abs().Add(delta.Abs()).Mul(mk.MarkPrice).Div(decimal.NewFromInt(5)).Ceil()
+	if margin.IsPositive() {
+		if err := d.Mint(ctx, d.Book.Collateral.Symbol, signer.Address(), margin); err != nil {
+			return err
+		}
+		for _, a := range []hedge.Action{
+			{Kind: hedge.ActApprove, Amount: margin},
+			{Kind: hedge.ActDeposit, Asset: m.Asset, Amount: margin},
+		} {
+			if _, err := v.Execute(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	worst := mk.MarkPrice.Mul(decimal.RequireFromString("1.05"))
+	if delta.IsNegative() {
+		worst = mk.MarkPrice.Mul(decimal.RequireFromString("0.95"))
+	}
+	_, err = v.Execute(ctx, hedge.Action{Kind: hedge.ActTrade, Asset: m.Asset, SizeDelta: delta, AcceptablePrice: worst})
+	return err
+}
+
+func (b *AddressBook) marketList() string {
+	s := ""
+	for i, m := range b.Markets {
+		if i > 0 {
+			s += ", "
+		}
+		s += m.Asset
+	}
+	return s
+}

@@ -1,0 +1,195 @@
+package onchain
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/chain"
+)
+
+// countingTransport counts HTTP round trips and JSON-RPC calls per request.
+type countingTransport struct {
+	mu       sync.Mutex
+	requests int
+	calls    []int // calls carried by each request (1 for a non-batch)
+}
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	n := 1
+	var arr []json.RawMessage
+	if json.Unmarshal(body, &arr) == nil {
+		n = len(arr)
+	}
+	t.mu.Lock()
+	t.requests++
+	t.calls = append(t.calls, n)
+	t.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (t *countingTransport) reset() {
+	t.mu.Lock()
+	t.requests, t.calls = 0, nil
+	t.mu.Unlock()
+}
+
+type testEnv struct {
+	emb   *chain.Embedded
+	owner *ecdsa.PrivateKey
+	tx    *chain.TxManager
+	book  *AddressBook
+	dev   *Devnet
+}
+
+// newTestEnv starts an embedded chain (serving HTTP on a free loopback port)
+// and deploys the local venue through the bindings.
+func newTestEnv(t testing.TB) *testEnv {
+	t.Helper()
+	owner, _ := crypto.GenerateKey()
+	addr := crypto.PubkeyToAddress(owner.PublicKey)
+	alloc := types.GenesisAlloc{addr: {Balance: new(big.Int).Mul(big.NewInt(1e18), big.NewInt(1_000_000))}}
+	emb, err := chain.NewEmbedded(alloc, freeAddr(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	tx := &chain.TxManager{Client: emb.Client, Signer: chain.NewKeySigner(owner), ABIs: ABIs()}
+	book, err := Deploy(context.Background(), tx, DefaultMarkets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{emb: emb, owner: owner, tx: tx, book: book, dev: &Devnet{Book: book, Owner: tx}}
+}
+
+func freeAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestDeploySnapshot(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	wallet := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	if err := e.dev.Mint(ctx, "WBTC", wallet, decimal.RequireFromString("0.5")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dev.SendNative(ctx, wallet, decimal.NewFromInt(3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dev.SetPrice(ctx, "ETH", decimal.NewFromInt(2500)); err != nil {
+		t.Fatal(err)
+	}
+	v := &Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{wallet}, Account: crypto.PubkeyToAddress(e.owner.PublicKey)}
+	s, err := v.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, h := range s.Holdings {
+		got[h.Token] = h.Amount.String()
+	}
+	if got["native"] != "3" || got["WBTC"] != "0.5" || got["WETH"] != "0" {
+		t.Fatalf("holdings = %v", got)
+	}
+	if p := s.Markets["ETH"].IndexPrice; !p.Equal(decimal.NewFromInt(2500)) {
+		t.Fatalf("ETH index = %s, want 2500", p)
+	}
+	if p := s.Markets["BTC"].MarkPrice; !p.Equal(decimal.NewFromInt(60000)) {
+		t.Fatalf("BTC mark with no skew = %s, want 60000", p)
+	}
+	if !s.Collateral.IsZero() || s.CollateralSymbol != "USDC" {
+		t.Fatalf("collateral = %s %s", s.Collateral, s.CollateralSymbol)
+	}
+}
+
+// TestSnapshotOneRoundTrip proves the read of a cycle is one JSON-RPC batch:
+// 50 wallets x (native + 2 tokens) x 2 markets, over real HTTP.
+func TestSnapshotOneRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	ct := &countingTransport{}
+	c, err := chain.Dial(ctx, "http://"+httpAddrOf(t, e), chain.DialOptions{HTTPClient: &http.Client{Transport: ct}, ChainID: 1337})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	wallets := make([]common.Address, 50)
+	for i := range wallets {
+		wallets[i] = common.BigToAddress(big.NewInt(int64(1000 + i)))
+	}
+	v := &Venue{Client: c, Book: e.book, Wallets: wallets, Account: crypto.PubkeyToAddress(e.owner.PublicKey)}
+	head, err := c.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.reset()
+	s, err := v.SnapshotAt(ctx, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCalls := 50*3 + 2*3 + 2 // balances, (market view, feed round, position) per market, collateral + allowance
+	if ct.requests != 1 || ct.calls[0] != wantCalls {
+		t.Fatalf("snapshot took %d round trips carrying %v calls, want 1 carrying %d", ct.requests, ct.calls, wantCalls)
+	}
+	if len(s.Holdings) != 150 || len(s.Markets) != 2 {
+		t.Fatalf("holdings %d markets %d", len(s.Holdings), len(s.Markets))
+	}
+}
+
+// httpAddrOf recovers the HTTP address the embedded chain serves on.
+func httpAddrOf(t testing.TB, e *testEnv) string {
+	t.Helper()
+	if e.emb.HTTPAddr == "" {
+		t.Fatal("embedded chain serves no HTTP")
+	}
+	return e.emb.HTTPAddr
+}
+
+func BenchmarkSnapshot50Wallets(b *testing.B) {
+	ctx := context.Background()
+	e := newTestEnv(b)
+	ct := &countingTransport{}
+	c, err := chain.Dial(ctx, "http://"+e.emb.HTTPAddr, chain.DialOptions{HTTPClient: &http.Client{Transport: ct}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	wallets := make([]common.Address, 50)
+	for i := range wallets {
+		wallets[i] = common.BigToAddress(big.NewInt(int64(1000 + i)))
+	}
+	v := &Venue{Client: c, Book: e.book, Wallets: wallets, Account: crypto.PubkeyToAddress(e.owner.PublicKey)}
+	head, err := c.Head(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ct.reset()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.SnapshotAt(ctx, head); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(ct.requests)/float64(b.N), "roundtrips/op")
+	b.ReportMetric(float64(ct.calls[0]), "calls/roundtrip")
+}
+

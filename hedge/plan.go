@@ -1,0 +1,363 @@
+package hedge
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// SizeDecimals is the precision of planned sizes; they are rounded toward zero
+// so that dust never trades.
+const SizeDecimals = 8
+
+// divPrecision is used for every division: shopspring's default (16 places)
+// rounds silently.
+const divPrecision = 18
+
+var (
+	one      = decimal.NewFromInt(1)
+	sizeUnit = decimal.New(1, -SizeDecimals)
+	// maxTakerFee keeps the cap solver well defined: with leverage ≤ 100 the
+	// margin freed by a reduction always exceeds its fee.
+	maxTakerFee = decimal.RequireFromString("0.01")
+)
+
+// assetView is the figures for one asset that both the planner and the status
+// derive from a snapshot.
+type assetView struct {
+	asset     string
+	market    Market
+	hasMarket bool
+	pos       Position
+	spot      decimal.Decimal // whole units held
+	exposure  decimal.Decimal // USD at index
+	target    decimal.Decimal // short size wanted, rounded toward zero
+	current   decimal.Decimal // short size now; negative when long
+	drift     decimal.Decimal
+	inBand    bool
+}
+
+// views returns one view per market or held asset, sorted by asset so plans
+// are deterministic.
+func views(s *Snapshot, p Policy) ([]assetView, error) {
+	if s == nil {
+		return nil, errors.New("no snapshot")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	spot := map[string]decimal.Decimal{}
+	for _, h := range s.Holdings {
+		if h.Amount.IsNegative() {
+			return nil, fmt.Errorf("holding %s in %s: negative amount %s", h.Asset, h.Wallet, h.Amount)
+		}
+		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+	}
+	var assets []string
+	for a := range s.Markets {
+		assets = append(assets, a)
+	}
+	for a := range spot {
+		if _, ok := s.Markets[a]; !ok {
+			assets = append(assets, a)
+		}
+	}
+	slices.Sort(assets)
+
+	out := make([]assetView, 0, len(assets))
+	for _, a := range assets {
+		v := assetView{asset: a, spot: spot[a], pos: s.Position[a]}
+		v.market, v.hasMarket = s.Markets[a]
+		v.current = v.pos.Size.Neg()
+		if !v.hasMarket {
+			out = append(out, v)
+			continue
+		}
+		m := v.market
+		// Bad prices stop all trading: a plan on a broken oracle is worse than none.
+		if !m.IndexPrice.IsPositive() || !m.MarkPrice.IsPositive() {
+			return nil, fmt.Errorf("market %s: non-positive price", a)
+		}
+		if m.TakerFee.IsNegative() || m.TakerFee.GreaterThanOrEqual(maxTakerFee) {
+			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
+		}
+		v.exposure = v.spot.Mul(m.IndexPrice)
+		v.target = p.HedgeRatio.Mul(v.exposure).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+		switch {
+		case v.target.IsPositive():
+			v.drift = v.current.Sub(v.target).DivRound(v.target, divPrecision)
+			v.inBand = v.drift.Abs().LessThanOrEqual(p.Band)
+		default:
+			// Drift is undefined against a zero target; any position is out of band.
+			v.inBand = v.current.IsZero()
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (v assetView) assetPlan() AssetPlan {
+	return AssetPlan{
+		Asset: v.asset, Exposure: v.exposure, SpotAmount: v.spot,
+		CurrentSize: v.current, TargetSize: v.target, Drift: v.drift, WithinBand: v.inBand,
+	}
+}
+
+// BuildPlan computes the actions that take the chain from s to the policy's
+// targets. It reads nothing but s, so applying its plan and planning again
+// yields no actions.
+func BuildPlan(s *Snapshot, p Policy) (*Plan, error) {
+	vs, err := views(s, p)
+	if err != nil {
+		return nil, err
+	}
+	if s.CollateralDecimals < 0 || s.CollateralDecimals > 36 {
+		return nil, fmt.Errorf("collateral decimals %d out of range", s.CollateralDecimals)
+	}
+	// Deposits must be representable on chain, so only whole collateral units count.
+	available := decimal.Max(decimal.Zero, s.Collateral).RoundFloor(s.CollateralDecimals)
+	total := decimal.Zero
+	plan := &Plan{Block: s.Block}
+	var acts []Action
+	for _, v := range vs {
+		ap := v.assetPlan()
+		switch {
+		case !v.hasMarket:
+			ap.Note = fmt.Sprintf("no market for %s; not hedged", v.asset)
+		case v.market.Paused:
+			ap.Note = "market paused; not trading"
+		default:
+			d, err := decide(v, p, available, s)
+			if err != nil {
+				return nil, err
+			}
+			ap.Note = d.note
+			if d.deposit.IsPositive() {
+				why := fmt.Sprintf("margin for %s short", v.asset)
+				if d.delta.IsZero() {
+					why = fmt.Sprintf("margin top-up for %s short (leverage above cap)", v.asset)
+				}
+				acts = append(acts, Action{Kind: ActDeposit, Asset: v.asset, Amount: d.deposit, Reason: why})
+				available = available.Sub(d.deposit)
+				total = total.Add(d.deposit)
+			}
+			if !d.delta.IsZero() {
+				acts = append(acts, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: d.delta.Neg(),
+					AcceptablePrice: acceptablePrice(v.market.MarkPrice, d.delta.Neg(), p.MaxSlippage),
+					Reason:          d.reason})
+			}
+		}
+		plan.Assets = append(plan.Assets, ap)
+	}
+	if total.GreaterThan(s.CollateralAllowance) {
+		// approve sets the allowance rather than adding to it, so ask for the total.
+		acts = append([]Action{{Kind: ActApprove, Amount: total,
+			Reason: fmt.Sprintf("allow the venue to pull %s %s", total, s.CollateralSymbol)}}, acts...)
+	}
+	plan.Actions = acts
+	return plan, nil
+}
+
+// decision is what the planner does for one tradable asset; delta is the
+// change in short size (positive = sell more).
+type decision struct {
+	deposit, delta decimal.Decimal
+	reason, note   string
+}
+
+func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot) (decision, error) {
+	m := v.market
+	lev := p.MaxLeverage
+	if m.MaxLeverage.IsPositive() && m.MaxLeverage.LessThan(lev) {
+		lev = m.MaxLeverage
+	}
+	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
+	perUnit := P.Mul(one.Add(p.MarginBuffer)).DivRound(lev, divPrecision) // buffered margin per unit short
+	feeUnit := P.Mul(m.TakerFee)
+	if !perUnit.GreaterThan(feeUnit) {
+		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
+	}
+	// needs returns the equity to carry qNew at the cap and with the buffer,
+	// both after paying the fee to get there.
+	needs := func(qNew decimal.Decimal) (atCap, buffered decimal.Decimal) {
+		fee := qNew.Sub(q).Abs().Mul(feeUnit)
+		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(fee), qNew.Abs().Mul(perUnit).Add(fee)
+	}
+
+	desired := q
+	if !v.inBand {
+		desired = v.target
+	}
+	delta := sizeDelta(q, desired)
+	qNew := q.Add(delta)
+	atCap, buffered := needs(qNew)
+	if qNew.IsZero() || (!delta.IsPositive() && equity.GreaterThanOrEqual(atCap)) {
+		// Closing needs no margin, and a reduction (or holding) that keeps
+		// leverage under the cap needs no deposit: the buffer is only topped
+		// up once the cap is crossed.
+		d := decision{delta: delta, reason: tradeReason(v, q, qNew, "")}
+		if delta.IsZero() && v.inBand {
+			d.note = "within band"
+		}
+		return d, nil
+	}
+	deposit := decimal.Max(decimal.Zero, buffered.Sub(equity)).RoundCeil(s.CollateralDecimals)
+	if deposit.LessThanOrEqual(available) {
+		d := decision{deposit: deposit, delta: delta, reason: tradeReason(v, q, qNew, "")}
+		if delta.IsZero() {
+			d.note = fmt.Sprintf("leverage above cap %s; margin top-up", lev)
+		}
+		return d, nil
+	}
+
+	// The cap binds: carry the largest short that equity plus all available
+	// collateral supports, and put all of that collateral in.
+	short := deposit.Sub(available)
+	hi, ok := maxSupported(q, equity.Add(available), perUnit, feeUnit)
+	qNew = decimal.Zero
+	if ok {
+		qNew = decimal.Min(hi.Truncate(SizeDecimals), desired)
+	}
+	delta = sizeDelta(q, qNew)
+	qNew = q.Add(delta)
+	if delta.Abs().LessThanOrEqual(sizeUnit) {
+		// Within rounding of where we are: a one-unit trade is noise.
+		delta, qNew = decimal.Zero, q
+	}
+	d := decision{delta: delta}
+	if qNew.IsPositive() {
+		d.deposit = available
+	}
+	if ok {
+		d.note = fmt.Sprintf("leverage cap binds: short limited to %s (need %s more %s)",
+			qNew, short, s.CollateralSymbol)
+	} else {
+		d.note = fmt.Sprintf("equity too low to carry a short at %sx (need %s more %s)",
+			lev, short, s.CollateralSymbol)
+	}
+	d.reason = tradeReason(v, q, qNew, "; leverage cap binds")
+	return d, nil
+}
+
+// sizeDelta is the trade from q to want, rounded toward zero so dust never
+// trades; a close is exact so that no dust position is left behind.
+func sizeDelta(q, want decimal.Decimal) decimal.Decimal {
+	if want.IsZero() && q.Abs().GreaterThanOrEqual(sizeUnit) {
+		return q.Neg()
+	}
+	return want.Sub(q).Truncate(SizeDecimals)
+}
+
+// maxSupported is the largest short x with |x|·perUnit + |x − q|·feeUnit ≤ M.
+// The left side is convex and piecewise linear in x, with kinks at 0 and q.
+// ok is false when no size, not even zero, is affordable.
+func maxSupported(q, M, perUnit, feeUnit decimal.Decimal) (decimal.Decimal, bool) {
+	k := decimal.Max(decimal.Zero, q)
+	gk := k.Mul(perUnit).Add(k.Sub(q).Mul(feeUnit))
+	if gk.LessThanOrEqual(M) {
+		return k.Add(M.Sub(gk).DivRound(perUnit.Add(feeUnit), divPrecision)), true
+	}
+	if q.IsPositive() { // between 0 and q the cost rises with slope perUnit − feeUnit
+		if g0 := q.Mul(feeUnit); g0.LessThanOrEqual(M) {
+			return M.Sub(g0).DivRound(perUnit.Sub(feeUnit), divPrecision), true
+		}
+	}
+	return decimal.Zero, false
+}
+
+// acceptablePrice is the worst fill a trade of sizeDelta accepts.
+func acceptablePrice(mark, sizeDelta, slippage decimal.Decimal) decimal.Decimal {
+	if sizeDelta.IsNegative() {
+		return mark.Mul(one.Sub(slippage))
+	}
+	return mark.Mul(one.Add(slippage))
+}
+
+func tradeReason(v assetView, q, qNew decimal.Decimal, why string) string {
+	if qNew.Equal(q) {
+		return ""
+	}
+	a := v.asset
+	var what string
+	switch {
+	case q.IsNegative() && qNew.IsPositive():
+		what = fmt.Sprintf("close long %s %s and open short %s %s", q.Neg(), a, qNew, a)
+	case q.IsNegative() && qNew.IsZero():
+		what = fmt.Sprintf("close long %s %s", q.Neg(), a)
+	case q.IsNegative():
+		what = fmt.Sprintf("reduce long %s %s", qNew.Sub(q), a)
+	case q.IsZero():
+		what = fmt.Sprintf("open short %s %s", qNew, a)
+	case qNew.IsZero():
+		what = fmt.Sprintf("close short %s %s", q, a)
+	case qNew.GreaterThan(q):
+		what = fmt.Sprintf("increase short %s %s", qNew.Sub(q), a)
+	default:
+		what = fmt.Sprintf("reduce short %s %s", q.Sub(qNew), a)
+	}
+	if v.target.IsZero() {
+		return fmt.Sprintf("%s (target 0%s)", what, why)
+	}
+	return fmt.Sprintf("%s (target %s, drift %s%s)", what, v.target, percent(v.drift), why)
+}
+
+// percent formats a fraction as a signed percentage with a real minus sign.
+func percent(f decimal.Decimal) string {
+	s := f.Mul(decimal.NewFromInt(100)).StringFixed(1) + "%"
+	if strings.HasPrefix(s, "-") {
+		return "−" + s[1:]
+	}
+	return s
+}
+
+// ClosePlan closes the positions in assets (all markets when empty) and
+// withdraws their margin.
+func ClosePlan(s *Snapshot, p Policy, assets []string) (*Plan, error) {
+	vs, err := views(s, p)
+	if err != nil {
+		return nil, err
+	}
+	selected := map[string]bool{}
+	for _, a := range assets {
+		if _, ok := s.Markets[a]; !ok {
+			return nil, fmt.Errorf("unknown market %q", a)
+		}
+		selected[a] = true
+	}
+	for a := range s.Markets {
+		selected[a] = selected[a] || len(assets) == 0
+	}
+	plan := &Plan{Block: s.Block}
+	var trades, withdraws []Action
+	for _, v := range vs {
+		if !selected[v.asset] {
+			continue
+		}
+		ap := v.assetPlan()
+		ap.TargetSize, ap.Drift, ap.WithinBand = decimal.Zero, decimal.Zero, v.current.IsZero()
+		size := v.pos.Size
+		if !size.IsZero() {
+			if v.market.Paused {
+				return nil, fmt.Errorf("market %s is paused; cannot close", v.asset)
+			}
+			trades = append(trades, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: size.Neg(),
+				AcceptablePrice: acceptablePrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage),
+				Reason:          tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, "")})
+		}
+		if !size.IsZero() || !v.pos.Margin.IsZero() {
+			// Amount is an estimate for display; All makes the venue return whatever is left.
+			est := v.pos.Equity().Sub(size.Abs().Mul(v.market.MarkPrice).Mul(v.market.TakerFee))
+			withdraws = append(withdraws, Action{Kind: ActWithdraw, Asset: v.asset, All: true,
+				Amount: decimal.Max(decimal.Zero, est).RoundFloor(max(s.CollateralDecimals, 0)),
+				Reason: fmt.Sprintf("withdraw %s margin", v.asset)})
+		} else {
+			ap.Note = "nothing to close"
+		}
+		plan.Assets = append(plan.Assets, ap)
+	}
+	plan.Actions = append(trades, withdraws...)
+	return plan, nil
+}

@@ -1,0 +1,47 @@
+package hedge
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Policy is what the user asks of the hedge. All fields are fractions except
+// MaxLeverage (a multiple of equity).
+type Policy struct {
+	HedgeRatio   decimal.Decimal // fraction of spot exposure to short
+	Band         decimal.Decimal // rebalance only when |drift| exceeds this
+	MaxLeverage  decimal.Decimal // never let short notional exceed this × equity
+	MaxSlippage  decimal.Decimal // worst fill relative to mark
+	MarginBuffer decimal.Decimal // extra margin posted above the leverage cap when depositing
+}
+
+// DefaultPolicy hedges everything at up to 2× with a 5% band.
+func DefaultPolicy() Policy {
+	return Policy{
+		HedgeRatio:   decimal.NewFromInt(1),
+		Band:         decimal.RequireFromString("0.05"),
+		MaxLeverage:  decimal.NewFromInt(2),
+		MaxSlippage:  decimal.RequireFromString("0.005"),
+		MarginBuffer: decimal.RequireFromString("0.10"),
+	}
+}
+
+// Validate refuses policies the planner cannot honour safely; a ratio above 1
+// would be a directional short, not a hedge.
+func (p Policy) Validate() error {
+	zero, one := decimal.Zero, decimal.NewFromInt(1)
+	switch {
+	case p.HedgeRatio.LessThan(zero) || p.HedgeRatio.GreaterThan(one):
+		return fmt.Errorf("hedge ratio %s is outside 0..1", p.HedgeRatio)
+	case !p.Band.IsPositive() || p.Band.GreaterThanOrEqual(one):
+		return fmt.Errorf("band %s is outside 0..1 (both exclusive)", p.Band)
+	case p.MaxLeverage.LessThan(one) || p.MaxLeverage.GreaterThan(decimal.NewFromInt(100)):
+		return fmt.Errorf("max leverage %s is outside 1..100", p.MaxLeverage)
+	case p.MaxSlippage.LessThan(zero) || p.MaxSlippage.GreaterThan(decimal.RequireFromString("0.1")):
+		return fmt.Errorf("max slippage %s is outside 0..0.1", p.MaxSlippage)
+	case p.MarginBuffer.LessThan(zero) || p.MarginBuffer.GreaterThan(one):
+		return fmt.Errorf("margin buffer %s is outside 0..1", p.MarginBuffer)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package hedge
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func status(t *testing.T, s *Snapshot, asset string) AssetStatus {
+	t.Helper()
+	sts, err := Assess(s, DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range sts {
+		if st.Asset == asset {
+			return st
+		}
+	}
+	t.Fatalf("no status for %s", asset)
+	return AssetStatus{}
+}
+
+func between(t *testing.T, what string, x decimal.Decimal, lo, hi string) {
+	t.Helper()
+	if x.LessThan(d(lo)) || x.GreaterThan(d(hi)) {
+		t.Errorf("%s = %s, want in [%s, %s]", what, x, lo, hi)
+	}
+}
+
+func TestAssessLiquidation(t *testing.T) {
+	withMM := func(mm string, pos Position) *Snapshot {
+		m := market("ETH", "2000")
+		m.MaintenanceMargin = d(mm)
+		s := hold(snap("0", m), "ETH", "1")
+		s.Position["ETH"] = pos
+		return s
+	}
+	cases := []struct {
+		name           string
+		s              *Snapshot
+		liqLo, liqHi   string
+		distLo, distHi string
+		levLo, levHi   string
+		wantLiqExactly string
+	}{
+		{name: "1x short liquidates near 2x entry", s: withMM("0.005", Position{Size: d("-1"), EntryPrice: d("2000"), Margin: d("2000")}),
+			liqLo: "3900", liqHi: "4000", distLo: "0.95", distHi: "1", levLo: "1", levHi: "1",
+			wantLiqExactly: "3980.099502487562189055"}, // 4000 / 1.005
+		{name: "5x short liquidates after about 19%", s: withMM("0.01", Position{Size: d("-1"), EntryPrice: d("2000"), Margin: d("400")}),
+			liqLo: "2370", liqHi: "2380", distLo: "0.18", distHi: "0.20", levLo: "5", levHi: "5"},
+		{name: "accrued funding moves it", s: withMM("0.01", Position{Size: d("-1"), EntryPrice: d("2000"), Margin: d("400"), AccruedFunding: d("-202")}),
+			wantLiqExactly: "2176.237623762376237624", // (198 + 2000) / 1.01
+			liqLo:          "0", liqHi: "1e9", distLo: "-1", distHi: "1", levLo: "0", levHi: "100"},
+		{name: "5x long", s: withMM("0.01", Position{Size: d("1"), EntryPrice: d("2000"), Margin: d("400")}),
+			wantLiqExactly: "1616.161616161616161616", // 1600 / 0.99
+			liqLo:          "0", liqHi: "1e9", distLo: "-0.20", distHi: "-0.18", levLo: "5", levHi: "5"},
+		{name: "no position", s: withMM("0.01", Position{}), wantLiqExactly: "0",
+			liqLo: "0", liqHi: "0", distLo: "0", distHi: "0", levLo: "0", levHi: "0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := status(t, c.s, "ETH")
+			between(t, "liquidation price", st.LiquidationPrice, c.liqLo, c.liqHi)
+			between(t, "liquidation distance", st.LiquidationDistance, c.distLo, c.distHi)
+			between(t, "leverage", st.Leverage, c.levLo, c.levHi)
+			if c.wantLiqExactly != "" {
+				eq(t, "liquidation price", st.LiquidationPrice, d(c.wantLiqExactly))
+			}
+		})
+	}
+}
+
+func TestAssessFunding(t *testing.T) {
+	cases := []struct {
+		name       string
+		ratePerDay string
+		size       string
+		perHour    string
+		apr        string
+	}{
+		{"positive rate pays a short", "0.0024", "-1", "0.0001", "0.876"},
+		{"negative rate costs a short", "-0.0024", "-1", "-0.0001", "-0.876"},
+		{"no position is shown as a short would see it", "0.0024", "0", "0.0001", "0.876"},
+		{"positive rate costs a long", "0.0024", "1", "-0.0001", "-0.876"},
+		{"negative rate pays a long", "-0.0024", "1", "0.0001", "0.876"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := snap("0", market("ETH", "2000"))
+			m := s.Markets["ETH"]
+			m.FundingRatePerDay = d(c.ratePerDay)
+			s.Markets["ETH"] = m
+			s.Position["ETH"] = Position{Size: d(c.size), EntryPrice: d("2000"), Margin: d("2000")}
+			st := status(t, s, "ETH")
+			eq(t, "per hour", st.FundingRatePerHour, d(c.perHour))
+			eq(t, "apr", st.FundingAPR, d(c.apr))
+		})
+	}
+}
+
+func TestAssessFigures(t *testing.T) {
+	m := market("ETH", "2000")
+	m.MarkPrice = d("2002")
+	m.FundingSuspended = true
+	s := hold(hold(snap("0", m), "ETH", "4"), "BTC", "0.5")
+	s.Position["ETH"] = Position{Size: d("-2"), EntryPrice: d("2002"), Margin: d("1001"), UnrealizedPnL: d("0")}
+	st := status(t, s, "ETH")
+	eq(t, "basis bps", st.BasisBps, d("10"))
+	eq(t, "spot value", st.SpotValueUSD, d("8000"))
+	eq(t, "short notional", st.ShortNotionalUSD, d("4004"))
+	eq(t, "hedge ratio", st.HedgeRatio, d("0.5005"))
+	eq(t, "leverage", st.Leverage, d("4"))
+	eq(t, "target", st.TargetSize, d("3.99600399")) // 4 × 2000 / 2002, rounded down
+	if !st.FundingSuspended || st.WithinBand {
+		t.Errorf("flags: %+v", st)
+	}
+	if btc := status(t, s, "BTC"); btc.Note != "no market for BTC; not hedged" || !btc.SpotAmount.Equal(d("0.5")) {
+		t.Errorf("BTC: %+v", btc)
+	}
+	discount := snap("0", market("ETH", "2000"))
+	dm := discount.Markets["ETH"]
+	dm.MarkPrice = d("1990")
+	discount.Markets["ETH"] = dm
+	eq(t, "discount bps", status(t, discount, "ETH").BasisBps, d("-50"))
+
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"funding_apr":"`, `"basis_bps":"10"`, `"liquidation_distance":`, `"short_notional_usd":"4004"`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("json lacks %s: %s", key, b)
+		}
+	}
+}

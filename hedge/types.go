@@ -1,0 +1,120 @@
+// Package hedge is the policy core of hedger: exposure, targets, drift and
+// plans, in decimal arithmetic. It imports nothing from go-ethereum; adapters
+// (see hedge/onchain) turn chain state into a Snapshot and execute Actions.
+package hedge
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Holding is one balance of one watch-only spot wallet, already in whole
+// units of the asset (e.g. 1.5 ETH, not wei).
+type Holding struct {
+	Wallet string          // address as text; hedge/ never parses it
+	Asset  string          // underlying asset symbol the balance counts as ("ETH", "BTC")
+	Token  string          // what is held: "native" or the token symbol ("WETH", "WBTC")
+	Amount decimal.Decimal // whole units of Asset
+}
+
+// Market is the venue's view of one perpetual market at the snapshot block.
+// Prices are USD per whole unit; rates are fractions (0.0001 = 1 bp).
+type Market struct {
+	ID                uint64
+	Asset             string // underlying symbol, e.g. "ETH"
+	IndexPrice        decimal.Decimal
+	MarkPrice         decimal.Decimal
+	FundingRatePerDay decimal.Decimal // venue convention: > 0 means longs pay shorts
+	MaxLeverage       decimal.Decimal // venue's own cap, e.g. 20
+	MaintenanceMargin decimal.Decimal // fraction, e.g. 0.05
+	TakerFee          decimal.Decimal // fraction of notional, e.g. 0.0005
+	SkewScale         decimal.Decimal // base units; mark = index * (1 + skew/skewScale)
+	Skew              decimal.Decimal // net open interest, base units (long − short)
+	Paused            bool
+	FundingSuspended  bool
+}
+
+// Position is the signing account's isolated position in one market.
+type Position struct {
+	Size           decimal.Decimal // signed base units, negative = short
+	EntryPrice     decimal.Decimal
+	Margin         decimal.Decimal // deposited margin after settled PnL, funding and fees (USD)
+	AccruedFunding decimal.Decimal // unsettled funding from the user's side: + received, − paid
+	UnrealizedPnL  decimal.Decimal // at mark
+}
+
+// Equity is what the position is worth to the user right now (USD).
+func (p Position) Equity() decimal.Decimal {
+	return p.Margin.Add(p.AccruedFunding).Add(p.UnrealizedPnL)
+}
+
+// Snapshot is everything one cycle read, pinned to one block.
+type Snapshot struct {
+	ChainID  uint64
+	Block    uint64
+	Time     time.Time
+	Account  string              // signing (margin) account, "" when watch-only
+	Holdings []Holding           // spot, from the watch-only wallets
+	Markets  map[string]Market   // by asset symbol
+	Position map[string]Position // by asset symbol; zero value when none
+	// Collateral is the signing account's stablecoin balance (whole units)
+	// and the venue's allowance to pull it.
+	Collateral          decimal.Decimal
+	CollateralAllowance decimal.Decimal
+	CollateralSymbol    string
+	CollateralDecimals  int32 // deposits are rounded up to this many places
+}
+
+// ActionKind names what an Action does on chain.
+type ActionKind string
+
+const (
+	ActApprove  ActionKind = "approve"  // allow the venue to pull exactly Amount collateral
+	ActDeposit  ActionKind = "deposit"  // move Amount collateral into the market's isolated margin
+	ActWithdraw ActionKind = "withdraw" // move Amount margin back to the signing account
+	ActTrade    ActionKind = "trade"    // change the position by SizeDelta (negative = sell)
+)
+
+// Action is one transaction of a plan.
+type Action struct {
+	Kind   ActionKind
+	Asset  string          // market asset; empty for approve
+	Amount decimal.Decimal // collateral units for approve/deposit/withdraw
+	All    bool            // withdraw: all margin left once the earlier actions ran
+	// Trade fields.
+	SizeDelta       decimal.Decimal // signed base units
+	AcceptablePrice decimal.Decimal // worst fill: min for sells, max for buys
+	Reason          string          // one line a person can read
+}
+
+// AssetPlan explains the decision for one asset, whether or not it acts.
+type AssetPlan struct {
+	Asset       string
+	Exposure    decimal.Decimal // USD at index price
+	SpotAmount  decimal.Decimal // whole units
+	CurrentSize decimal.Decimal // short size now, positive number
+	TargetSize  decimal.Decimal // short size wanted, positive number
+	Drift       decimal.Decimal // (current − target) / target; 0 when both are 0
+	WithinBand  bool
+	Note        string // why nothing is done, or what limited the action
+}
+
+// Plan is the ordered list of actions that takes the chain from the snapshot
+// to the policy's targets. An empty Actions means "within band, nothing to do".
+type Plan struct {
+	Block   uint64
+	Assets  []AssetPlan
+	Actions []Action
+}
+
+// Venue is what the planner's callers need from an exchange. Adapters
+// implement it over real contracts.
+type Venue interface {
+	// Snapshot reads all state for one cycle at one block.
+	Snapshot(ctx context.Context) (*Snapshot, error)
+	// Execute sends one action and waits until it is mined; it returns the
+	// transaction hash.
+	Execute(ctx context.Context, a Action) (string, error)
+}
