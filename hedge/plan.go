@@ -134,7 +134,7 @@ func BuildPlan(s *Snapshot, p Policy) (*Plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			ap.Note = d.note
+			ap.Note, ap.Shortfall = d.note, d.shortfall
 			if d.deposit.IsPositive() {
 				why := fmt.Sprintf("margin for %s short", v.asset)
 				if d.delta.IsZero() {
@@ -165,6 +165,7 @@ func BuildPlan(s *Snapshot, p Policy) (*Plan, error) {
 // change in short size (positive = sell more).
 type decision struct {
 	deposit, delta decimal.Decimal
+	shortfall      decimal.Decimal // collateral missing to reach the target
 	reason, note   string
 }
 
@@ -227,7 +228,7 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot) (deci
 		// Within rounding of where we are: a one-unit trade is noise.
 		delta, qNew = decimal.Zero, q
 	}
-	d := decision{delta: delta}
+	d := decision{delta: delta, shortfall: short}
 	if qNew.IsPositive() {
 		d.deposit = available
 	}

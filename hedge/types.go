@@ -13,10 +13,10 @@ import (
 // Holding is one balance of one watch-only spot wallet, already in whole
 // units of the asset (e.g. 1.5 ETH, not wei).
 type Holding struct {
-	Wallet string          // address as text; hedge/ never parses it
-	Asset  string          // underlying asset symbol the balance counts as ("ETH", "BTC")
-	Token  string          // what is held: "native" or the token symbol ("WETH", "WBTC")
-	Amount decimal.Decimal // whole units of Asset
+	Wallet string          `json:"wallet"` // address as text; hedge/ never parses it
+	Asset  string          `json:"asset"`  // underlying asset symbol the balance counts as ("ETH", "BTC")
+	Token  string          `json:"token"`  // what is held: "native" or the token symbol ("WETH", "WBTC")
+	Amount decimal.Decimal `json:"amount"` // whole units of Asset
 }
 
 // Market is the venue's view of one perpetual market at the snapshot block.
@@ -79,34 +79,37 @@ const (
 
 // Action is one transaction of a plan.
 type Action struct {
-	Kind   ActionKind
-	Asset  string          // market asset; empty for approve
-	Amount decimal.Decimal // collateral units for approve/deposit/withdraw
-	All    bool            // withdraw: all margin left once the earlier actions ran
+	Kind   ActionKind      `json:"kind"`
+	Asset  string          `json:"asset,omitempty"` // market asset; empty for approve
+	Amount decimal.Decimal `json:"amount"`          // collateral units for approve/deposit/withdraw
+	All    bool            `json:"all,omitempty"`   // withdraw: all margin left once the earlier actions ran
 	// Trade fields.
-	SizeDelta       decimal.Decimal // signed base units
-	AcceptablePrice decimal.Decimal // worst fill: min for sells, max for buys
-	Reason          string          // one line a person can read
+	SizeDelta       decimal.Decimal `json:"size_delta"`       // signed base units
+	AcceptablePrice decimal.Decimal `json:"acceptable_price"` // worst fill: min for sells, max for buys
+	Reason          string          `json:"reason"`           // one line a person can read
 }
 
 // AssetPlan explains the decision for one asset, whether or not it acts.
 type AssetPlan struct {
-	Asset       string
-	Exposure    decimal.Decimal // USD at index price
-	SpotAmount  decimal.Decimal // whole units
-	CurrentSize decimal.Decimal // short size now, positive number
-	TargetSize  decimal.Decimal // short size wanted, positive number
-	Drift       decimal.Decimal // (current − target) / target; 0 when both are 0
-	WithinBand  bool
-	Note        string // why nothing is done, or what limited the action
+	Asset       string          `json:"asset"`
+	Exposure    decimal.Decimal `json:"exposure_usd"` // USD at index price
+	SpotAmount  decimal.Decimal `json:"spot_amount"`  // whole units
+	CurrentSize decimal.Decimal `json:"current_size"` // short size now, positive number
+	TargetSize  decimal.Decimal `json:"target_size"`  // short size wanted, positive number
+	Drift       decimal.Decimal `json:"drift"`        // (current − target) / target; 0 when both are 0
+	WithinBand  bool            `json:"within_band"`
+	Note        string          `json:"note,omitempty"` // why nothing is done, or what limited the action
+	// Shortfall is the collateral missing to reach the target at the
+	// leverage cap; non-zero means the plan hedges less than asked.
+	Shortfall decimal.Decimal `json:"shortfall"`
 }
 
 // Plan is the ordered list of actions that takes the chain from the snapshot
 // to the policy's targets. An empty Actions means "within band, nothing to do".
 type Plan struct {
-	Block   uint64
-	Assets  []AssetPlan
-	Actions []Action
+	Block   uint64      `json:"block"`
+	Assets  []AssetPlan `json:"assets"`
+	Actions []Action    `json:"actions"`
 }
 
 // Venue is what the planner's callers need from an exchange. Adapters

@@ -113,4 +113,3 @@ func (b *AddressBook) Verify(ctx context.Context, c *chain.Client) error {
 	}
 	return nil
 }
-

@@ -192,4 +192,3 @@ func BenchmarkSnapshot50Wallets(b *testing.B) {
 	b.ReportMetric(float64(ct.requests)/float64(b.N), "roundtrips/op")
 	b.ReportMetric(float64(ct.calls[0]), "calls/roundtrip")
 }
-

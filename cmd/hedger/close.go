@@ -1,0 +1,43 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+func closeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "close",
+		Usage: "close the hedges and withdraw their margin (asks for confirmation unless --yes)",
+		Flags: append(append(connFlags(), keyFlag, yesFlag, slipFlag,
+			&cli.StringSliceFlag{Name: "asset", Usage: "close only this market (repeatable); default all"})),
+		Action: func(c *cli.Context) error {
+			p, err := policyFrom(c)
+			if err != nil {
+				return err
+			}
+			s, err := open(c, openOpts{needBook: true, needSigner: true})
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			assets := []string{}
+			for _, a := range c.StringSlice("asset") {
+				assets = append(assets, strings.ToUpper(strings.TrimSpace(a)))
+			}
+			plan, gas, err := s.plan(p, assets)
+			if err != nil {
+				return err
+			}
+			if !s.json {
+				printPlan(plan, gas)
+			}
+			txs, err := s.apply(plan, gas, c.Bool("yes"), false)
+			if s.json && err == nil {
+				return printJSON(planJSON(plan, gas, txs))
+			}
+			return err
+		},
+	}
+}

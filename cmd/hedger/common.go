@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/onchain"
+)
+
+// Flags shared by commands. Each command lists the ones it takes, so flags
+// go after the command name, as with cast.
+var (
+	rpcFlag = &cli.StringFlag{Name: "rpc-url", Aliases: []string{"r"}, Usage: "JSON-RPC endpoint of the node",
+		EnvVars: []string{"ETH_RPC_URL", "HEDGER_RPC_URL"}}
+	chainIDFlag = &cli.Uint64Flag{Name: "chain-id", Usage: "refuse to act unless the node reports this chain ID",
+		EnvVars: []string{"HEDGER_CHAIN_ID"}}
+	walletFlag = &cli.StringSliceFlag{Name: "wallet", Aliases: []string{"w"}, Usage: "watch-only spot wallet (repeatable)",
+		EnvVars: []string{"HEDGER_WALLETS"}}
+	fromFlag = &cli.StringFlag{Name: "from", Usage: "margin account to read when no signer is given",
+		EnvVars: []string{"HEDGER_FROM"}}
+	keyFlag = &cli.StringFlag{Name: "private-key", Usage: "raw private key (dev chains 1337 and 31337 only)",
+		EnvVars: []string{"HEDGER_PRIVATE_KEY"}}
+	jsonFlag    = &cli.BoolFlag{Name: "json", Usage: "machine-readable output"}
+	dataDirFlag = &cli.StringFlag{Name: "data-dir", Usage: "where address books live (deployments/<chainid>.json)",
+		EnvVars: []string{"HEDGER_DATA_DIR"}, Value: defaultDataDir()}
+	yesFlag   = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "send without asking for confirmation"}
+	ratioFlag = &cli.StringFlag{Name: "hedge-ratio", Usage: "fraction of spot exposure to hedge, 0..1",
+		EnvVars: []string{"HEDGER_HEDGE_RATIO"}, Value: "1"}
+	bandFlag = &cli.StringFlag{Name: "band", Usage: "drift band: rebalance when |short − target| / target exceeds it",
+		EnvVars: []string{"HEDGER_BAND"}, Value: "0.05"}
+	levFlag = &cli.StringFlag{Name: "max-leverage", Usage: "cap on short notional / margin equity (1 = full margin)",
+		EnvVars: []string{"HEDGER_MAX_LEVERAGE"}, Value: "2"}
+	slipFlag = &cli.StringFlag{Name: "max-slippage", Usage: "worst fill accepted, as a fraction of mark",
+		EnvVars: []string{"HEDGER_MAX_SLIPPAGE"}, Value: "0.005"}
+)
+
+func connFlags() []cli.Flag   { return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag} }
+func policyFlags() []cli.Flag { return []cli.Flag{ratioFlag, bandFlag, levFlag, slipFlag} }
+
+func defaultDataDir() string {
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".hedger")
+	}
+	return ".hedger"
+}
+
+// parseAddress accepts 0x-prefixed hex; mixed case must be a valid EIP-55
+// checksum (all-lower and all-upper are accepted as unchecksummed).
+func parseAddress(what, s string) (common.Address, error) {
+	s = strings.TrimSpace(s)
+	if !common.IsHexAddress(s) || !strings.HasPrefix(strings.ToLower(s), "0x") {
+		return common.Address{}, fmt.Errorf("%s %q is not a 0x-prefixed 20-byte hex address", what, s)
+	}
+	a := common.HexToAddress(s)
+	body := s[2:]
+	if body != strings.ToLower(body) && body != strings.ToUpper(body) && a.Hex()[2:] != body {
+		return common.Address{}, fmt.Errorf("%s %q has a wrong EIP-55 checksum (expected %s)", what, s, a.Hex())
+	}
+	return a, nil
+}
+
+// parseDecimal reads a plain decimal number (no float64 anywhere).
+func parseDecimal(what, s string) (decimal.Decimal, error) {
+	d, err := decimal.NewFromString(strings.TrimSpace(s))
+	if err != nil {
+		return decimal.Zero, fmt.Errorf("%s %q is not a number", what, s)
+	}
+	return d, nil
+}
+
+func parseNonNegative(what, s string) (decimal.Decimal, error) {
+	d, err := parseDecimal(what, s)
+	if err == nil && d.IsNegative() {
+		err = fmt.Errorf("%s must not be negative, got %s", what, s)
+	}
+	return d, err
+}
+
+func policyFrom(c *cli.Context) (hedge.Policy, error) {
+	p := hedge.DefaultPolicy()
+	for _, f := range []struct {
+		name string
+		dst  *decimal.Decimal
+	}{{"hedge-ratio", &p.HedgeRatio}, {"band", &p.Band}, {"max-leverage", &p.MaxLeverage}, {"max-slippage", &p.MaxSlippage}} {
+		d, err := parseDecimal("--"+f.name, c.String(f.name))
+		if err != nil {
+			return p, err
+		}
+		*f.dst = d
+	}
+	return p, p.Validate()
+}
+
+func walletsFrom(c *cli.Context) ([]common.Address, error) {
+	var out []common.Address
+	for _, raw := range c.StringSlice("wallet") {
+		for _, s := range strings.Split(raw, ",") {
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			a, err := parseAddress("wallet", s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// session is what a command works with: a node, its address book, and
+// optionally a signer.
+type session struct {
+	ctx    context.Context
+	client *chain.Client
+	book   *onchain.AddressBook
+	venue  *onchain.Venue
+	signer chain.Signer // nil when read-only
+	json   bool
+}
+
+type openOpts struct {
+	needSigner bool
+	needBook   bool
+}
+
+// open validates every flag before dialing, then dials, checks the chain
+// and loads the address book: bad input fails before anything is sent.
+func open(c *cli.Context, o openOpts) (*session, error) {
+	ctx := c.Context
+	var wallets []common.Address
+	if c.IsSet("wallet") || len(c.StringSlice("wallet")) > 0 {
+		w, err := walletsFrom(c)
+		if err != nil {
+			return nil, err
+		}
+		wallets = w
+	}
+	var signer *chain.KeySigner
+	if k := c.String("private-key"); k != "" {
+		s, err := chain.ParsePrivateKey(k)
+		if err != nil {
+			return nil, err
+		}
+		signer = s
+	} else if o.needSigner {
+		return nil, errors.New("this command sends transactions: pass --private-key (dev chains) or set HEDGER_PRIVATE_KEY")
+	}
+	var from common.Address
+	if f := c.String("from"); f != "" {
+		a, err := parseAddress("--from", f)
+		if err != nil {
+			return nil, err
+		}
+		from = a
+	}
+	dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	client, err := chain.Dial(dctx, c.String("rpc-url"), chain.DialOptions{ChainID: c.Uint64("chain-id")})
+	if err != nil {
+		return nil, err
+	}
+	s := &session{ctx: ctx, client: client, json: c.Bool("json")}
+	if signer != nil {
+		if !client.IsDev() {
+			client.Close()
+			return nil, fmt.Errorf("--private-key is accepted only on dev chains (1337, 31337); chain %s is not one", client.ChainID)
+		}
+		s.signer = signer
+		from = signer.Address()
+	}
+	if !o.needBook {
+		return s, nil
+	}
+	book, err := onchain.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
+	if err == nil {
+		err = book.Verify(ctx, client)
+	}
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	s.book = book
+	s.venue = &onchain.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
+	if s.signer != nil {
+		s.venue.Tx = s.txManager(s.signer)
+	}
+	return s, nil
+}
+
+func (s *session) txManager(sg chain.Signer) *chain.TxManager {
+	return &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
+}
+
+func (s *session) close() { s.client.Close() }
+
+func printJSON(v any) error {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/hedge/onchain"
+)
+
+func devnetCommand() *cli.Command {
+	flags := append(connFlags(), keyFlag)
+	return &cli.Command{
+		Name:  "devnet",
+		Usage: "rehearsal tools for local chains (1337, 31337): prices, faucet, skew, time travel",
+		Subcommands: []*cli.Command{
+			{
+				Name: "set-price", Usage: "push a new index price to an asset's feed", ArgsUsage: "ASSET PRICE",
+				Flags: flags,
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 2 {
+						return errors.New("usage: hedger devnet set-price ASSET PRICE")
+					}
+					asset := strings.ToUpper(c.Args().Get(0))
+					price, err := parseDecimal("price", c.Args().Get(1))
+					if err != nil {
+						return err
+					}
+					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+						if err := d.SetPrice(s.ctx, asset, price); err != nil {
+							return err
+						}
+						say("%s index price set to %s", asset, price)
+						return nil
+					})
+				},
+			},
+			{
+				Name: "fund", Usage: "mint local tokens and send native coin to an address (default 10 ETH, 100000 USDC)",
+				ArgsUsage: "ADDRESS",
+				Flags: append(flags,
+					&cli.StringFlag{Name: "eth", Usage: "native coin to send"},
+					&cli.StringFlag{Name: "usdc", Usage: "USDC to mint"},
+					&cli.StringFlag{Name: "weth", Usage: "WETH to mint"},
+					&cli.StringFlag{Name: "wbtc", Usage: "WBTC to mint"}),
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return errors.New("usage: hedger devnet fund ADDRESS [--eth N] [--usdc N] [--weth N] [--wbtc N]")
+					}
+					to, err := parseAddress("address", c.Args().Get(0))
+					if err != nil {
+						return err
+					}
+					amounts := map[string]decimal.Decimal{}
+					any := false
+					for _, k := range []string{"eth", "usdc", "weth", "wbtc"} {
+						if !c.IsSet(k) {
+							continue
+						}
+						any = true
+						if amounts[k], err = parseNonNegative("--"+k, c.String(k)); err != nil {
+							return err
+						}
+					}
+					if !any {
+						amounts["eth"], amounts["usdc"] = decimal.NewFromInt(10), decimal.NewFromInt(100_000)
+					}
+					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+						if err := d.SendNative(s.ctx, to, amounts["eth"]); err != nil {
+							return err
+						}
+						for _, sym := range []string{"usdc", "weth", "wbtc"} {
+							if err := d.Mint(s.ctx, strings.ToUpper(sym), to, amounts[sym]); err != nil {
+								return err
+							}
+						}
+						var parts []string
+						for _, k := range []string{"eth", "usdc", "weth", "wbtc"} {
+							if amounts[k].IsPositive() {
+								parts = append(parts, amounts[k].String()+" "+strings.ToUpper(k))
+							}
+						}
+						say("funded %s with %s", to.Hex(), strings.Join(parts, ", "))
+						return nil
+					})
+				},
+			},
+			{
+				Name: "skew", ArgsUsage: "MARKET SIZE",
+				Usage: "set the dev skew account's position to SIZE (+ long, − short) to move basis and funding",
+				Flags: flags,
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 2 {
+						return errors.New("usage: hedger devnet skew MARKET SIZE")
+					}
+					asset := strings.ToUpper(c.Args().Get(0))
+					size, err := parseDecimal("size", c.Args().Get(1))
+					if err != nil {
+						return err
+					}
+					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+						if err := d.Skew(s.ctx, asset, size); err != nil {
+							return err
+						}
+						say("skew account now holds %s %s (+ long)", size, asset)
+						return nil
+					})
+				},
+			},
+			{
+				Name: "advance", ArgsUsage: "DURATION", Usage: "move the chain clock forward and mine (e.g. 8h, 3d, 1d12h)",
+				Flags: connFlags(),
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return errors.New("usage: hedger devnet advance DURATION")
+					}
+					d, err := parseDuration(c.Args().Get(0))
+					if err != nil {
+						return err
+					}
+					return withDevnet(c, false, func(_ *onchain.Devnet, s *session) error {
+						if err := s.client.AdvanceTime(s.ctx, d); err != nil {
+							return err
+						}
+						h, err := s.client.Head(s.ctx)
+						if err != nil {
+							return err
+						}
+						say("advanced %s: block %d at %s", d, h.Number, time.Unix(int64(h.Time), 0).UTC().Format(time.RFC3339))
+						return nil
+					})
+				},
+			},
+		},
+	}
+}
+
+// withDevnet opens a session on a dev chain, with the owner's key if needed.
+func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) error) error {
+	s, err := open(c, openOpts{needBook: true, needSigner: needKey})
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if !s.client.IsDev() {
+		return fmt.Errorf("devnet commands run only on dev chains (1337, 31337); chain %s is not one", s.client.ChainID)
+	}
+	var d *onchain.Devnet
+	if s.signer != nil {
+		d = &onchain.Devnet{Book: s.book, Owner: s.txManager(s.signer)}
+	}
+	return f(d, s)
+}
+
+// parseDuration accepts Go durations plus a leading day count ("3d", "1d12h").
+func parseDuration(s string) (time.Duration, error) {
+	var days time.Duration
+	rest := strings.TrimSpace(s)
+	if i := strings.Index(rest, "d"); i > 0 {
+		n, err := strconv.ParseUint(rest[:i], 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("duration %q: bad day count", s)
+		}
+		days, rest = time.Duration(n)*24*time.Hour, rest[i+1:]
+	}
+	var d time.Duration
+	if rest != "" {
+		var err error
+		if d, err = time.ParseDuration(rest); err != nil {
+			return 0, fmt.Errorf("duration %q: use forms like 90s, 8h, 3d, 1d12h", s)
+		}
+	}
+	if total := days + d; total >= time.Second {
+		return total, nil
+	}
+	return 0, fmt.Errorf("duration %q must be at least one second", s)
+}

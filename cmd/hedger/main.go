@@ -1,0 +1,51 @@
+// Command hedger keeps a short perpetual position matching the spot crypto
+// held in self-custodied wallets, signing with the user's own key.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/joho/godotenv"
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	// .env fills only what the real environment does not set.
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(os.Stderr, "hedger: reading .env: %v\n", oneLine(err))
+		os.Exit(1)
+	}
+	app := newApp()
+	if err := app.Run(interspersed(app, os.Args)); err != nil {
+		fmt.Fprintf(os.Stderr, "hedger: %s\n", oneLine(err))
+		os.Exit(1)
+	}
+}
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:  "hedger",
+		Usage: "hedge spot crypto in self-custodied wallets with a short on a decentralized perpetual exchange",
+		Description: "Reads your wallets' balances on chain, keeps a matching short on the venue, and signs with your own key.\n" +
+			"Funding is shown from your side: + received, − paid (positive funding means longs pay shorts).",
+		Commands: []*cli.Command{
+			statusCommand(), planCommand(), hedgeCommand(), closeCommand(),
+			deployCommand(), devnetCommand(), demoCommand(),
+		},
+		HideHelpCommand: true,
+		// Errors are printed once, by main, as one line.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("usage: %w (see --help)", err)
+		},
+	}
+}
+
+// oneLine keeps an error to one line on stderr: joined errors and node
+// messages can carry newlines.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
