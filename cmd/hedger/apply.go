@@ -16,14 +16,16 @@ import (
 // returns the transaction hashes. It stops at the first failure: every later
 // action depends on the earlier ones, and the next run replans from chain state.
 func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowPartial bool) ([]string, error) {
-	if len(plan.Actions) == 0 {
-		return nil, nil
-	}
+	// Checked before the empty-plan return: a margin account that cannot carry
+	// any short plans no action, and that must not read as "nothing to do".
 	for _, a := range plan.Assets {
 		if a.Shortfall.IsPositive() && !allowPartial {
 			return nil, fmt.Errorf("insufficient margin: hedging %s needs %s more %s in %s at this leverage cap; nothing sent (fund it, lower --hedge-ratio, raise --max-leverage, or pass --allow-partial)",
 				a.Asset, a.Shortfall.StringFixed(2), s.book.Collateral.Symbol, s.venue.Account.Hex())
 		}
+	}
+	if len(plan.Actions) == 0 {
+		return nil, nil
 	}
 	for i, g := range gas {
 		if g.Err != "" {

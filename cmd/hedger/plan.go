@@ -109,6 +109,12 @@ func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
 	}
 	w.Flush()
 	if len(plan.Actions) == 0 {
+		for _, a := range plan.Assets {
+			if !a.WithinBand {
+				say("\nno transaction can move the hedge towards its target (see the notes above)")
+				return
+			}
+		}
 		say("\nwithin band, nothing to do")
 		return
 	}
