@@ -15,6 +15,8 @@ interface IERC20 {
 /// Mark price and funding come from open-interest skew, so basis and funding
 /// on a local chain are produced by real positions, not by an admin knob.
 /// Funding convention: a positive rate means longs pay shorts.
+/// Equity values a position at the price closing it would fill at, not at
+/// mark: the premium a trade creates by moving skew is not equity.
 contract PerpVenue {
     uint256 internal constant WAD = 1e18;
     int256 internal constant IWAD = 1e18;
@@ -73,7 +75,7 @@ contract PerpVenue {
         uint256 entryPrice;
         int256 margin;
         int256 accruedFunding; // unsettled, from the holder's side: + received
-        int256 unrealizedPnl; // at mark
+        int256 unrealizedPnl; // at the price closing the position would fill
         int256 equity; // margin + accruedFunding + unrealizedPnl
         uint256 notional; // |size| * mark
         bool liquidatable;
@@ -160,6 +162,10 @@ contract PerpVenue {
         m.feed = feed;
         m.params = params;
         m.lastFundingTime = uint64(block.timestamp);
+        // Only differences of the index matter. Starting it non-zero means no
+        // later write is zero-to-non-zero, so a gas estimate made before an
+        // accrual is not far below what the mined transaction uses.
+        m.fundingIndex = IWAD;
         emit MarketAdded(id, symbol, address(feed));
         emit MarketParamsUpdated(id, params);
     }
@@ -203,7 +209,7 @@ contract PerpVenue {
         p.margin -= w;
         if (p.size != 0) {
             uint256 mark = _markPrice(id, 0);
-            int256 equity = p.margin + _pnl(p, mark);
+            int256 equity = p.margin + _pnl(p, _markPrice(id, -p.size));
             int256 required = int256(_abs(p.size) * mark / WAD * WAD / markets[id].params.maxLeverage);
             if (equity < required) revert InsufficientMargin(equity, required);
         }
@@ -262,16 +268,23 @@ contract PerpVenue {
         _setSize(m, oldSize, newSize);
         p.size = newSize;
 
-        bool riskUp = _abs(newSize) > _abs(oldSize) || (oldSize != 0 && (oldSize > 0) != (newSize > 0));
-        if (newSize != 0) {
-            uint256 mark = _markPrice(id, 0);
-            int256 equity = p.margin + _pnl(p, mark);
-            int256 required = riskUp ? int256(_abs(newSize) * mark / WAD * WAD / m.params.maxLeverage) : int256(0);
-            if (equity < required) revert InsufficientMargin(equity, required);
-        } else if (p.margin < 0) {
-            revert InsufficientMargin(p.margin, 0);
-        }
+        _checkMargin(id, p, oldSize);
         emit PositionModified(msg.sender, id, sizeDelta, fill, newSize, p.entryPrice, fee, realized);
+    }
+
+    /// @dev After a trade: a position that grew or flipped needs initial
+    /// margin; any position must keep equity at or above zero.
+    function _checkMargin(uint256 id, Position storage p, int256 oldSize) internal view {
+        int256 newSize = p.size;
+        if (newSize == 0) {
+            if (p.margin < 0) revert InsufficientMargin(p.margin, 0);
+            return;
+        }
+        bool riskUp = _abs(newSize) > _abs(oldSize) || (oldSize != 0 && (oldSize > 0) != (newSize > 0));
+        int256 equity = p.margin + _pnl(p, _markPrice(id, -newSize));
+        int256 required =
+            riskUp ? int256(_abs(newSize) * _markPrice(id, 0) / WAD * WAD / markets[id].params.maxLeverage) : int256(0);
+        if (equity < required) revert InsufficientMargin(equity, required);
     }
 
     /// @notice Anyone may close a position whose equity is below maintenance
@@ -285,7 +298,8 @@ contract PerpVenue {
         if (size == 0) revert NoPosition();
         _settleFunding(account, id, p);
         uint256 mark = _markPrice(id, 0);
-        int256 equity = p.margin + _pnl(p, mark);
+        uint256 exit = _markPrice(id, -size); // the position is closed at its own fill
+        int256 equity = p.margin + _pnl(p, exit);
         uint256 notional = _abs(size) * mark / WAD;
         int256 maintenance = int256(notional * m.params.maintenanceMargin / WAD);
         if (equity >= maintenance) revert NotLiquidatable(equity, maintenance);
@@ -298,7 +312,7 @@ contract PerpVenue {
         if (equity > int256(reward * collateralScale)) feePool += uint256(equity) - reward * collateralScale;
         delete positions[account][id];
         if (reward > 0) _push(msg.sender, reward);
-        emit PositionLiquidated(account, id, msg.sender, size, mark, reward);
+        emit PositionLiquidated(account, id, msg.sender, size, exit, reward);
     }
 
     /// @notice Bring the funding index up to now (also done by every trade).
@@ -350,7 +364,7 @@ contract PerpVenue {
         }
         v.accruedFunding = -p.size * (_currentIndex(m, index) - p.fundingIndex) / IWAD;
         uint256 mark = _markFrom(index, m.skew, m.params.skewScale);
-        v.unrealizedPnl = _pnl(p, mark);
+        v.unrealizedPnl = _pnl(p, _markFrom(index, m.skew - p.size / 2, m.params.skewScale));
         v.equity = v.margin + v.accruedFunding + v.unrealizedPnl;
         v.notional = _abs(p.size) * mark / WAD;
         v.liquidatable = v.equity < int256(v.notional * m.params.maintenanceMargin / WAD);
