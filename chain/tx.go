@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // TxRequest is what to send; the manager fills in nonce, fees and gas.
@@ -61,9 +64,32 @@ func (m *TxManager) SuggestFees(ctx context.Context) (Fees, error) {
 
 // Estimate returns the gas the node estimates for req, plus headroom. A
 // revert is decoded into a readable error.
+//
+// The estimate runs as the next block would: with a timestamp one second
+// past the head, so time-dependent branches (a venue accruing funding) are
+// paid for; at the head's own timestamp they are skipped and the mined
+// transaction can run out of gas. Nodes without block overrides on
+// eth_estimateGas get a plain estimate.
 func (m *TxManager) Estimate(ctx context.Context, req TxRequest) (uint64, error) {
-	msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value}
-	gas, err := m.Client.Eth.EstimateGas(ctx, msg)
+	head, err := m.Client.Head(ctx)
+	if err != nil {
+		return 0, err
+	}
+	args := map[string]any{"from": m.Signer.Address(), "input": hexutil.Bytes(req.Data)}
+	if req.To != nil {
+		args["to"] = req.To
+	}
+	if req.Value != nil {
+		args["value"] = (*hexutil.Big)(req.Value)
+	}
+	var est hexutil.Uint64
+	next := map[string]any{"time": hexutil.Uint64(head.Time + 1)}
+	err = m.Client.RPC.CallContext(ctx, &est, "eth_estimateGas", args, "latest", nil, next)
+	gas := uint64(est)
+	if err != nil && !isRevert(err) {
+		msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value}
+		gas, err = m.Client.Eth.EstimateGas(ctx, msg)
+	}
 	if err != nil {
 		return 0, m.revertError("would revert", err)
 	}
@@ -72,6 +98,15 @@ func (m *TxManager) Estimate(ctx context.Context, req TxRequest) (uint64, error)
 		pct = 25
 	}
 	return gas + gas*pct/100, nil
+}
+
+// isRevert tells an execution revert from a node that rejected the request.
+func isRevert(err error) bool {
+	var de rpc.DataError
+	if errors.As(err, &de) && de.ErrorData() != nil {
+		return true
+	}
+	return strings.Contains(err.Error(), "revert")
 }
 
 // Send signs and sends req, waits for its receipt and returns it. A mined

@@ -625,9 +625,10 @@ func (e *env) try(from *bind.TransactOpts, c *bind.BoundContract, data []byte) e
 	return nil
 }
 
-// transact estimates against the latest block, then sends with headroom:
-// the estimate runs at the latest block's timestamp, where funding needs no
-// accrual, so it misses the fundingIndex write the mined tx pays for.
+// transact estimates with bind, then sends with generous headroom: bind
+// estimates at the head's timestamp, where funding needs no accrual, while
+// the mined transaction accrues. chain.TxManager estimates as the next block
+// instead (see TestEstimateCoversAccrual in hedge/onchain).
 func (e *env) transact(from *bind.TransactOpts, c *bind.BoundContract, data []byte) (*types.Transaction, error) {
 	opts := *from
 	opts.NoSend = true
@@ -636,7 +637,7 @@ func (e *env) transact(from *bind.TransactOpts, c *bind.BoundContract, data []by
 		return nil, err
 	}
 	opts.NoSend = false
-	opts.GasLimit = tx.Gas() + 1_000_000
+	opts.GasLimit = tx.Gas() + 300_000
 	return bind.Transact(c, &opts, data)
 }
 
