@@ -169,16 +169,23 @@ func (m *TxManager) WaitReceipt(ctx context.Context, hash common.Hash) (*types.R
 	defer cancel()
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	// Any error is retried until the timeout: "not found" while pending, and
+	// geth's "transaction indexing is in progress" or a dropped connection
+	// say nothing about whether the transaction will be mined.
+	var last error
 	for {
 		rcpt, err := m.Client.Eth.TransactionReceipt(ctx, hash)
 		if err == nil {
 			return rcpt, nil
 		}
 		if !errors.Is(err, ethereum.NotFound) && ctx.Err() == nil {
-			return nil, fmt.Errorf("reading the receipt of %s: %w", hash.Hex(), err)
+			last = err
 		}
 		select {
 		case <-ctx.Done():
+			if last != nil {
+				return nil, fmt.Errorf("transaction %s not mined within %s (it may still be pending; last error: %v)", hash.Hex(), timeout, last)
+			}
 			return nil, fmt.Errorf("transaction %s not mined within %s (it may still be pending)", hash.Hex(), timeout)
 		case <-t.C:
 		}
