@@ -94,7 +94,11 @@ func policyFrom(c *cli.Context) (hedge.Policy, error) {
 		name string
 		dst  *decimal.Decimal
 	}{{"hedge-ratio", &p.HedgeRatio}, {"band", &p.Band}, {"max-leverage", &p.MaxLeverage}, {"max-slippage", &p.MaxSlippage}} {
-		d, err := parseDecimal("--"+f.name, c.String(f.name))
+		raw := c.String(f.name)
+		if raw == "" && !c.IsSet(f.name) {
+			continue // a command without this flag keeps the default
+		}
+		d, err := parseDecimal("--"+f.name, raw)
 		if err != nil {
 			return p, err
 		}
