@@ -8,6 +8,7 @@ import (
 	"net"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -89,7 +90,10 @@ func (c *Client) AdvanceTime(ctx context.Context, d time.Duration) error {
 		return fmt.Errorf("advance: chain %s is not a dev chain", c.ChainID)
 	}
 	if err := c.RPC.CallContext(ctx, nil, "evm_increaseTime", hexutil.Uint64(d/time.Second)); err != nil {
-		return fmt.Errorf("advance: evm_increaseTime (anvil/hardhat only): %w", err)
+		if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "not found") {
+			return errors.New("advance: this node cannot move its clock (geth --dev has no evm_increaseTime); rehearse time on anvil or the embedded chain")
+		}
+		return fmt.Errorf("advance: evm_increaseTime: %w", err)
 	}
 	return c.Mine(ctx)
 }
@@ -124,4 +128,37 @@ func splitHostPort(addr string) (string, int, error) {
 		return "", 0, fmt.Errorf("bad listen address %q: %w", addr, err)
 	}
 	return host, port, nil
+}
+
+// FundFromNode sends wei to `to` from the node's first unlocked account
+// (geth --dev and anvil keep theirs unlocked) and waits for the receipt.
+// It is how a key of your own gets coins on a dev chain whose account has
+// no exportable key.
+func (c *Client) FundFromNode(ctx context.Context, to common.Address, wei *big.Int) (common.Hash, error) {
+	if !c.IsDev() {
+		return common.Hash{}, fmt.Errorf("chain %s is not a dev chain", c.ChainID)
+	}
+	var accounts []common.Address
+	if err := c.RPC.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
+		return common.Hash{}, fmt.Errorf("eth_accounts: %w", err)
+	}
+	if len(accounts) == 0 {
+		return common.Hash{}, errors.New("the node has no unlocked account to fund from")
+	}
+	var hash common.Hash
+	tx := map[string]any{"from": accounts[0], "to": to, "value": (*hexutil.Big)(wei)}
+	if err := c.RPC.CallContext(ctx, &hash, "eth_sendTransaction", tx); err != nil {
+		return common.Hash{}, fmt.Errorf("eth_sendTransaction from %s: %w", accounts[0].Hex(), err)
+	}
+	if c.mine != nil {
+		c.mine()
+	}
+	rcpt, err := (&TxManager{Client: c}).WaitReceipt(ctx, hash)
+	if err != nil {
+		return hash, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return hash, fmt.Errorf("funding transaction %s failed", hash.Hex())
+	}
+	return hash, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
 
@@ -47,7 +48,8 @@ func devnetCommand() *cli.Command {
 					&cli.StringFlag{Name: "eth", Usage: "native coin to send"},
 					&cli.StringFlag{Name: "usdc", Usage: "USDC to mint"},
 					&cli.StringFlag{Name: "weth", Usage: "WETH to mint"},
-					&cli.StringFlag{Name: "wbtc", Usage: "WBTC to mint"}),
+					&cli.StringFlag{Name: "wbtc", Usage: "WBTC to mint"},
+					&cli.BoolFlag{Name: "from-node", Usage: "send --eth from the node's unlocked dev account (geth --dev); needs no key and no deployment"}),
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return errors.New("usage: hedger devnet fund ADDRESS [--eth N] [--usdc N] [--weth N] [--wbtc N]")
@@ -66,6 +68,9 @@ func devnetCommand() *cli.Command {
 						if amounts[k], err = parseNonNegative("--"+k, c.String(k)); err != nil {
 							return err
 						}
+					}
+					if c.Bool("from-node") {
+						return fundFromNode(c, to, amounts)
 					}
 					if !any {
 						amounts["eth"], amounts["usdc"] = decimal.NewFromInt(10), decimal.NewFromInt(100_000)
@@ -138,6 +143,31 @@ func devnetCommand() *cli.Command {
 			},
 		},
 	}
+}
+
+// fundFromNode sends native coin from the node's own unlocked account.
+func fundFromNode(c *cli.Context, to common.Address, amounts map[string]decimal.Decimal) error {
+	if amounts["usdc"].IsPositive() || amounts["weth"].IsPositive() || amounts["wbtc"].IsPositive() {
+		return errors.New("--from-node sends native coin only; mint tokens with --private-key of the deployer")
+	}
+	eth, ok := amounts["eth"]
+	if !ok {
+		eth = decimal.NewFromInt(100)
+	}
+	if !eth.IsPositive() {
+		return errors.New("--eth must be positive with --from-node")
+	}
+	s, err := open(c, openOpts{})
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	h, err := s.client.FundFromNode(s.ctx, to, eth.Shift(18).BigInt())
+	if err != nil {
+		return err
+	}
+	say("sent %s ETH to %s from the node's dev account (tx %s)", eth, to.Hex(), h.Hex())
+	return nil
 }
 
 // withDevnet opens a session on a dev chain, with the owner's key if needed.
