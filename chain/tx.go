@@ -31,7 +31,7 @@ type TxManager struct {
 	Signer         Signer
 	GasHeadroomPct uint64        // added to the estimate; default 25
 	ReceiptTimeout time.Duration // default 2 minutes
-	PollInterval   time.Duration // default 500ms
+	PollInterval   time.Duration // longest wait between receipt polls; default 1s
 	ABIs           []*abi.ABI    // for decoding custom errors
 	// Sent, when set, is told each transaction hash as soon as the node
 	// accepted it, before the receipt wait.
@@ -156,23 +156,24 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	return rcpt, nil
 }
 
-// WaitReceipt polls for the receipt of hash until ReceiptTimeout.
+// WaitReceipt polls for the receipt of hash until ReceiptTimeout. It asks at
+// once, then backs off from 50ms to PollInterval: dev chains mine instantly,
+// real ones take seconds.
 func (m *TxManager) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
 	timeout, poll := m.ReceiptTimeout, m.PollInterval
 	if timeout == 0 {
 		timeout = 2 * time.Minute
 	}
 	if poll == 0 {
-		poll = 500 * time.Millisecond
+		poll = time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	t := time.NewTicker(poll)
-	defer t.Stop()
 	// Any error is retried until the timeout: "not found" while pending, and
 	// geth's "transaction indexing is in progress" or a dropped connection
 	// say nothing about whether the transaction will be mined.
 	var last error
+	delay := min(50*time.Millisecond, poll)
 	for {
 		rcpt, err := m.Client.Eth.TransactionReceipt(ctx, hash)
 		if err == nil {
@@ -187,8 +188,9 @@ func (m *TxManager) WaitReceipt(ctx context.Context, hash common.Hash) (*types.R
 				return nil, fmt.Errorf("transaction %s not mined within %s (it may still be pending; last error: %v)", hash.Hex(), timeout, last)
 			}
 			return nil, fmt.Errorf("transaction %s not mined within %s (it may still be pending)", hash.Hex(), timeout)
-		case <-t.C:
+		case <-time.After(delay):
 		}
+		delay = min(delay*2, poll)
 	}
 }
 
