@@ -286,7 +286,7 @@ func TestMarginChecks(t *testing.T) {
 		t.Fatalf("after close size %s margin %s, want 0 and %s", p.Size, p.Margin, want)
 	}
 
-	before := e.bal(A.From)
+	before, pool0 := e.bal(A.From), e.feePool()
 	r := e.send(A, e.venue, venueABI.PackWithdrawAll(mkt))
 	out := quo(p.Margin, collScale)
 	if mw := mustEvent(t, r, venueABI.UnpackMarginWithdrawnEvent); mw.Amount.Cmp(out) != 0 {
@@ -298,8 +298,12 @@ func TestMarginChecks(t *testing.T) {
 	if got := sub(bal0, e.bal(A.From)); got.Cmp(sub(sub(usdc("1000"), usdc("50")), out)) != 0 {
 		t.Fatalf("net collateral spent %s", got)
 	}
-	if dust := e.pos(A).Margin; dust.Cmp(new(big.Int).Rem(p.Margin, collScale)) != 0 {
-		t.Fatalf("dust left %s", dust)
+	// The sub-unit remainder goes to the fee pool: the position reads zero.
+	if left := e.pos(A).Margin; left.Sign() != 0 {
+		t.Fatalf("margin left after withdrawAll %s, want 0", left)
+	}
+	if got, want := e.feePool(), add(pool0, new(big.Int).Rem(p.Margin, collScale)); got.Cmp(want) != 0 {
+		t.Fatalf("fee pool %s, want %s (fees plus the swept remainder)", got, want)
 	}
 	expectRevert(t, e.try(A, e.venue, venueABI.PackWithdrawAll(mkt)), "ZeroAmount")
 }

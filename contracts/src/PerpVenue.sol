@@ -217,14 +217,18 @@ contract PerpVenue {
         emit MarginWithdrawn(msg.sender, id, amount);
     }
 
-    /// @notice Withdraw all margin of a closed position; returns collateral units sent.
+    /// @notice Withdraw all margin of a closed position, leaving it at zero;
+    /// returns collateral units sent.
     function withdrawAll(uint256 id) external known(id) returns (uint256 amount) {
         Position storage p = positions[msg.sender][id];
         if (p.size != 0) revert PositionOpen(p.size);
         if (p.margin <= 0) revert ZeroAmount();
         amount = uint256(p.margin) / collateralScale;
         if (amount == 0) revert ZeroAmount();
-        p.margin -= int256(amount * collateralScale);
+        // The fraction of a collateral unit left over cannot be paid out; it
+        // goes to the fee pool so that a closed position reads exactly zero.
+        feePool += uint256(p.margin) - amount * collateralScale;
+        p.margin = 0;
         _push(msg.sender, amount);
         emit MarginWithdrawn(msg.sender, id, amount);
     }
