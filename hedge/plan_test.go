@@ -131,6 +131,7 @@ func TestBuildPlan(t *testing.T) {
 				if n := assetPlan(t, p, "ETH").Note; n != want {
 					t.Errorf("note %q, want %q", n, want)
 				}
+				eq(t, "shortfall", assetPlan(t, p, "ETH").Shortfall, d("6000"))
 				if l := leverage(after, "ETH"); l.GreaterThan(d("2")) {
 					t.Errorf("leverage after %s above cap", l)
 				}
