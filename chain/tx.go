@@ -111,13 +111,30 @@ func isRevert(err error) bool {
 
 // Send signs and sends req, waits for its receipt and returns it. A mined
 // transaction that reverted is an error carrying the decoded reason.
+//
+// A signer that can sign only some chains (CheckChainID) is asked first, and
+// one that signs only legacy transactions (LegacyOnly, e.g. a Trezor) gets an
+// EIP-155 legacy transaction priced with the node's gas price: the choice is
+// made before the signer is called, so a hardware wallet never shows a
+// transaction it would then fail to sign.
 func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, error) {
+	if c, ok := m.Signer.(ChainIDChecker); ok {
+		if err := c.CheckChainID(m.Client.ChainID); err != nil {
+			return nil, err
+		}
+	}
 	gas, err := m.Estimate(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	fees, err := m.SuggestFees(ctx)
-	if err != nil {
+	legacy := m.LegacyOnly()
+	var fees Fees
+	var gasPrice *big.Int
+	if legacy {
+		if gasPrice, err = m.Client.Eth.SuggestGasPrice(ctx); err != nil {
+			return nil, fmt.Errorf("reading the gas price: %w", err)
+		}
+	} else if fees, err = m.SuggestFees(ctx); err != nil {
 		return nil, err
 	}
 	from := m.Signer.Address()
@@ -129,10 +146,18 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	if value == nil {
 		value = new(big.Int)
 	}
-	tx := types.NewTx(&types.DynamicFeeTx{
-		ChainID: m.Client.ChainID, Nonce: nonce, GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
-		Gas: gas, To: req.To, Value: value, Data: req.Data,
-	})
+	var tx *types.Transaction
+	if legacy {
+		// Signed with the chain ID (EIP-155) by the signer.
+		tx = types.NewTx(&types.LegacyTx{
+			Nonce: nonce, GasPrice: gasPrice, Gas: gas, To: req.To, Value: value, Data: req.Data,
+		})
+	} else {
+		tx = types.NewTx(&types.DynamicFeeTx{
+			ChainID: m.Client.ChainID, Nonce: nonce, GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
+			Gas: gas, To: req.To, Value: value, Data: req.Data,
+		})
+	}
 	signed, err := m.Signer.SignTx(ctx, tx, m.Client.ChainID)
 	if err != nil {
 		return nil, err
@@ -154,6 +179,25 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		return rcpt, m.explainFailure(ctx, req, rcpt)
 	}
 	return rcpt, nil
+}
+
+// LegacySigner is a Signer that can sign only legacy transactions when
+// LegacyOnly returns true (a Trezor; a Ledger with an Ethereum app < 1.9.0).
+type LegacySigner interface {
+	LegacyOnly() bool
+}
+
+// ChainIDChecker is a Signer that cannot sign for every chain ID (a Trezor
+// truncates it to 32 bits).
+type ChainIDChecker interface {
+	CheckChainID(*big.Int) error
+}
+
+// LegacyOnly reports whether Send builds legacy transactions with a gas
+// price for this signer instead of EIP-1559 ones.
+func (m *TxManager) LegacyOnly() bool {
+	l, ok := m.Signer.(LegacySigner)
+	return ok && l.LegacyOnly()
 }
 
 // WaitReceipt polls for the receipt of hash until ReceiptTimeout. It asks at
