@@ -28,7 +28,7 @@ var (
 		EnvVars: []string{"HEDGER_CHAIN_ID"}}
 	walletFlag = &cli.StringSliceFlag{Name: "wallet", Aliases: []string{"w"}, Usage: "watch-only spot wallet (repeatable)",
 		EnvVars: []string{"HEDGER_WALLETS"}}
-	fromFlag = &cli.StringFlag{Name: "from", Usage: "margin account to read when no signer is given",
+	fromFlag = &cli.StringFlag{Name: "from", Usage: "margin (signing) account: picks the key in a keystore folder or external signer; read-only without a signer",
 		EnvVars: []string{"HEDGER_FROM"}}
 	keyFlag = &cli.StringFlag{Name: "private-key", Usage: "raw private key (dev chains 1337 and 31337 only)",
 		EnvVars: []string{"HEDGER_PRIVATE_KEY"}}
@@ -127,12 +127,13 @@ func walletsFrom(c *cli.Context) ([]common.Address, error) {
 // session is what a command works with: a node, its address book, and
 // optionally a signer.
 type session struct {
-	ctx    context.Context
-	client *chain.Client
-	book   *onchain.AddressBook
-	venue  *onchain.Venue
-	signer chain.Signer // nil when read-only
-	json   bool
+	ctx     context.Context
+	client  *chain.Client
+	book    *onchain.AddressBook
+	venue   *onchain.Venue
+	signer  chain.Signer // nil when read-only
+	release func()       // closes a hardware wallet
+	json    bool
 }
 
 type openOpts struct {
@@ -152,16 +153,6 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		wallets = w
 	}
-	var signer *chain.KeySigner
-	if k := c.String("private-key"); k != "" {
-		s, err := chain.ParsePrivateKey(k)
-		if err != nil {
-			return nil, err
-		}
-		signer = s
-	} else if o.needSigner {
-		return nil, errors.New("this command sends transactions: pass --private-key (dev chains) or set HEDGER_PRIVATE_KEY")
-	}
 	var from common.Address
 	if f := c.String("from"); f != "" {
 		a, err := parseAddress("--from", f)
@@ -170,20 +161,27 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		from = a
 	}
+	prep, err := prepareSigner(c, from)
+	if err != nil {
+		return nil, err
+	}
+	if prep == nil && o.needSigner {
+		return nil, errors.New("this command sends transactions: choose a signer (--keystore, --ledger, --trezor, --signer, or --private-key on dev chains)")
+	}
 	dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	client, err := chain.Dial(dctx, c.String("rpc-url"), chain.DialOptions{ChainID: c.Uint64("chain-id")})
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ctx: ctx, client: client, json: c.Bool("json")}
-	if signer != nil {
-		if !client.IsDev() {
+	s := &session{ctx: ctx, client: client, json: c.Bool("json"), release: func() {}}
+	if prep != nil {
+		sg, release, err := prep.finish(c, client, from)
+		if err != nil {
 			client.Close()
-			return nil, fmt.Errorf("--private-key is accepted only on dev chains (1337, 31337); chain %s is not one", client.ChainID)
+			return nil, err
 		}
-		s.signer = signer
-		from = signer.Address()
+		s.signer, s.release, from = sg, release, sg.Address()
 	}
 	if !o.needBook {
 		return s, nil
@@ -208,7 +206,10 @@ func (s *session) txManager(sg chain.Signer) *chain.TxManager {
 	return &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
 }
 
-func (s *session) close() { s.client.Close() }
+func (s *session) close() {
+	s.release()
+	s.client.Close()
+}
 
 func printJSON(v any) error {
 	enc := json.NewEncoder(os.Stdout)

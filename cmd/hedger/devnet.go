@@ -15,14 +15,13 @@ import (
 )
 
 func devnetCommand() *cli.Command {
-	flags := append(connFlags(), keyFlag)
 	return &cli.Command{
 		Name:  "devnet",
 		Usage: "rehearsal tools for local chains (1337, 31337): prices, faucet, skew, time travel",
 		Subcommands: []*cli.Command{
 			{
 				Name: "set-price", Usage: "push a new index price to an asset's feed", ArgsUsage: "ASSET PRICE",
-				Flags: flags,
+				Flags: devnetFlags(),
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
 						return errors.New("usage: hedger devnet set-price ASSET PRICE")
@@ -44,7 +43,7 @@ func devnetCommand() *cli.Command {
 			{
 				Name: "fund", Usage: "mint local tokens and send native coin to an address (default 10 ETH, 100000 USDC)",
 				ArgsUsage: "ADDRESS",
-				Flags: append(flags,
+				Flags: append(devnetFlags(),
 					&cli.StringFlag{Name: "eth", Usage: "native coin to send"},
 					&cli.StringFlag{Name: "usdc", Usage: "USDC to mint"},
 					&cli.StringFlag{Name: "weth", Usage: "WETH to mint"},
@@ -98,7 +97,7 @@ func devnetCommand() *cli.Command {
 			{
 				Name: "skew", ArgsUsage: "MARKET SIZE",
 				Usage: "set the dev skew account's position to SIZE (+ long, − short) to move basis and funding",
-				Flags: flags,
+				Flags: devnetFlags(),
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
 						return errors.New("usage: hedger devnet skew MARKET SIZE")
@@ -169,6 +168,8 @@ func fundFromNode(c *cli.Context, to common.Address, amounts map[string]decimal.
 	say("sent %s ETH to %s from the node's dev account (tx %s)", eth, to.Hex(), h.Hex())
 	return nil
 }
+
+func devnetFlags() []cli.Flag { return append(connFlags(), signerFlags()...) }
 
 // withDevnet opens a session on a dev chain, with the owner's key if needed.
 func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) error) error {

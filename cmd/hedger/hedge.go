@@ -11,7 +11,7 @@ func hedgeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "hedge",
 		Usage: "apply the plan: bring every short to its target (asks for confirmation unless --yes)",
-		Flags: append(append(connFlags(), walletFlag, keyFlag, yesFlag, allowPartialFlag), policyFlags()...),
+		Flags: append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), policyFlags()...),
 		Action: func(c *cli.Context) error {
 			p, err := policyFrom(c)
 			if err != nil {

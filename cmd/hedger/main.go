@@ -32,7 +32,7 @@ func newApp() *cli.App {
 		Description: "Reads your wallets' balances on chain, keeps a matching short on the venue, and signs with your own key.\n" +
 			"Funding is shown from your side: + received, − paid (positive funding means longs pay shorts).",
 		Commands: []*cli.Command{
-			statusCommand(), planCommand(), hedgeCommand(), closeCommand(),
+			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
 			deployCommand(), devnetCommand(), demoCommand(),
 		},
 		HideHelpCommand: true,

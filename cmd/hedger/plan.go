@@ -14,7 +14,7 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "show the transactions `hedge` would send, with estimated gas; sends nothing",
-		Flags: append(append(connFlags(), walletFlag, fromFlag, keyFlag), policyFlags()...),
+		Flags: append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...),
 		Action: func(c *cli.Context) error {
 			p, err := policyFrom(c)
 			if err != nil {

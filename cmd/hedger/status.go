@@ -14,7 +14,7 @@ func statusCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show spot exposure, hedge, basis, funding, margin and liquidation distance per asset",
-		Flags: append(append(connFlags(), walletFlag, fromFlag, keyFlag), policyFlags()...),
+		Flags: append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...),
 		Action: func(c *cli.Context) error {
 			p, err := policyFrom(c)
 			if err != nil {

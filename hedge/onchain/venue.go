@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -217,7 +218,7 @@ func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
 	}
 	rcpt, err := v.Tx.Send(ctx, req)
 	if err != nil {
-		return "", fmt.Errorf("%s %s: %w", a.Kind, a.Asset, err)
+		return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(a.Kind)+" "+a.Asset), err)
 	}
 	return rcpt.TxHash.Hex(), nil
 }

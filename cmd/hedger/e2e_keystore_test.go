@@ -1,0 +1,119 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
+)
+
+// TestE2EKeystore signs a real hedge on anvil with an encrypted keystore
+// key, checks that a wrong passphrase sends nothing, and greps every byte
+// hedger printed during the run for the key and the passphrase.
+func TestE2EKeystore(t *testing.T) {
+	e2eSkipIfShort(t)
+	t.Parallel()
+	n := e2eStartAnvil(t)
+	cli := e2eNewCLI(t, n.URL)
+	ch := e2eNewChain(t, n.URL)
+	var outputs []string
+	keep := func(r e2eResult) e2eResult { outputs = append(outputs, r.stdout, r.stderr); return r }
+	with := func(args ...string) []string { return append(append([]string{}, args...), "--rpc-url", n.URL) }
+
+	// An encrypted key in a keystore folder, and its passphrase in a file.
+	const pass = "correct horse battery staple 7f3a"
+	key, _ := crypto.GenerateKey()
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	id, _ := uuid.NewRandom()
+	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: addr, PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ks := filepath.Join(dir, "keystore")
+	if err := os.MkdirAll(ks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ks, "UTC--key--"+strings.ToLower(addr.Hex()[2:])), blob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A second key in the folder makes --from necessary.
+	other, _ := crypto.GenerateKey()
+	id2, _ := uuid.NewRandom()
+	blob2, _ := keystore.EncryptKey(&keystore.Key{Id: id2, Address: crypto.PubkeyToAddress(other.PublicKey), PrivateKey: other}, "x", keystore.LightScryptN, keystore.LightScryptP)
+	if err := os.WriteFile(filepath.Join(ks, "UTC--other"), blob2, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	passFile, badFile := filepath.Join(dir, "pass"), filepath.Join(dir, "bad")
+	os.WriteFile(passFile, []byte(pass+"\n"), 0o600)
+	os.WriteFile(badFile, []byte("not the passphrase\n"), 0o600)
+
+	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
+	spot := e2eNewAccount(t).Addr.Hex()
+	keep(cli.ok(with("deploy", "--private-key", deployer.Key)...))
+	keep(cli.ok(with("devnet", "fund", spot, "--eth", "4", "--private-key", deployer.Key)...))
+	keep(cli.ok(with("devnet", "fund", addr.Hex(), "--eth", "1", "--usdc", "50000", "--private-key", deployer.Key)...))
+
+	r := keep(cli.ok(with("accounts", "--keystore", ks)...))
+	if !strings.Contains(r.stdout, addr.Hex()) {
+		t.Fatalf("accounts does not list the keystore key:\n%s", r)
+	}
+	ksFlags := []string{"--keystore", ks, "--from", addr.Hex(), "--wallet", spot}
+
+	// Wrong passphrase, no passphrase source, and an ambiguous folder: one line, nothing sent.
+	nonce := ch.nonce(addr)
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{append(with("hedge", "--yes", "--password-file", badFile), ksFlags...), "wrong passphrase"},
+		{append(with("hedge", "--yes"), ksFlags...), "stdin is not a terminal; pass --password-file"},
+		{with("hedge", "--yes", "--keystore", ks, "--password-file", passFile, "--wallet", spot), "pick one with --from"},
+		{append(with("hedge", "--yes", "--password-file", passFile, "--private-key", deployer.Key), ksFlags...), "choose one signer"},
+	} {
+		r := keep(cli.fails(bad.args...))
+		e2eCheckOneLineError(t, r)
+		if !strings.Contains(r.stderr, bad.want) {
+			t.Errorf("want %q in stderr:\n%s", bad.want, r)
+		}
+	}
+	if got := ch.nonce(addr); got != nonce {
+		t.Fatalf("nonce moved %d -> %d after refused runs", nonce, got)
+	}
+
+	// The real hedge, signed with the keystore key.
+	keep(cli.ok(append(with("hedge", "--yes", "--password-file", passFile), ksFlags...)...))
+	if got := ch.nonce(addr); got <= nonce {
+		t.Fatalf("hedge with the keystore sent nothing (nonce %d)", got)
+	}
+	var st e2eStatus
+	keep(cli.okJSON(&st, append(with("status", "--json", "--password-file", passFile), ksFlags...)...))
+	if a := st.asset(t, "ETH"); !a.ShortSize.Equal(e2eD("4")) {
+		t.Fatalf("ETH short %s after the keystore hedge, want 4", a.ShortSize)
+	}
+	sent := ch.nonce(addr)
+	r = keep(cli.ok(append(with("hedge", "--yes", "--password-file", passFile), ksFlags...)...))
+	if !strings.Contains(r.stdout, "within band, nothing to do") || ch.nonce(addr) != sent {
+		t.Fatalf("second hedge was not a no-op:\n%s", r)
+	}
+	keep(cli.ok(append(with("plan", "--json", "--password-file", passFile), ksFlags...)...))
+	keep(cli.ok(with("close", "--yes", "--keystore", ks, "--from", addr.Hex(), "--password-file", passFile)...))
+
+	// No key material or passphrase in anything hedger printed.
+	all := strings.ToLower(strings.Join(outputs, "\n"))
+	keyHex := strings.ToLower(crypto.PubkeyToAddress(key.PublicKey).Hex()) // sanity: addresses do appear
+	if !strings.Contains(all, keyHex) {
+		t.Fatal("the leak check saw none of the output")
+	}
+	secretHex := hexutil.Encode(crypto.FromECDSA(key))
+	for what, secret := range map[string]string{"private key": secretHex[2:], "passphrase": strings.ToLower(pass)} {
+		if strings.Contains(all, secret) {
+			t.Errorf("the %s appears in hedger's output", what)
+		}
+	}
+}
