@@ -60,6 +60,16 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 	} else {
 		say("margin account: none given (--private-key or --from); showing spot and markets only")
 	}
+	if len(snap.Holdings) > 0 {
+		say("spot wallets (watch-only, never signed for):")
+		w := newTable(os.Stdout)
+		for _, h := range snap.Holdings {
+			if !h.Amount.IsZero() {
+				fmt.Fprintf(w, "  %s\t%s %s\t(counts as %s)\n", h.Wallet, amt(h.Amount), tokenName(h), h.Asset)
+			}
+		}
+		w.Flush()
+	}
 	say("funding is from your side: + received, − paid")
 	say("")
 	w := newTable(os.Stdout)
@@ -94,4 +104,11 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 			susd(a.UnrealizedPnL), usd(a.Equity), a.Leverage.StringFixed(2), liq, dist, state)
 	}
 	w.Flush()
+}
+
+func tokenName(h hedge.Holding) string {
+	if h.Token == "native" {
+		return h.Asset
+	}
+	return h.Token
 }
