@@ -43,11 +43,18 @@ type assetView struct {
 // views returns one view per market or held asset, sorted by asset so plans
 // are deterministic.
 func views(s *Snapshot, p Policy) ([]assetView, error) {
-	if s == nil {
-		return nil, errors.New("no snapshot")
-	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	return viewsFor(s, func(string) Policy { return p }, nil)
+}
+
+// viewsFor is views with a policy per asset. Assets in gated get no target
+// instead of an error for a bad price, so one broken feed does not stop the
+// other assets (the caller must not trade them).
+func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool) ([]assetView, error) {
+	if s == nil {
+		return nil, errors.New("no snapshot")
 	}
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
@@ -77,8 +84,17 @@ func views(s *Snapshot, p Policy) ([]assetView, error) {
 			continue
 		}
 		m := v.market
+		p := policyFor(a)
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("policy for %s: %w", a, err)
+		}
 		// Bad prices stop all trading: a plan on a broken oracle is worse than none.
 		if !m.IndexPrice.IsPositive() || !m.MarkPrice.IsPositive() {
+			if gated[a] {
+				v.inBand = true
+				out = append(out, v)
+				continue
+			}
 			return nil, fmt.Errorf("market %s: non-positive price", a)
 		}
 		if m.TakerFee.IsNegative() || m.TakerFee.GreaterThanOrEqual(maxTakerFee) {
@@ -110,7 +126,28 @@ func (v assetView) assetPlan() AssetPlan {
 // targets. It reads nothing but s, so applying its plan and planning again
 // yields no actions.
 func BuildPlan(s *Snapshot, p Policy) (*Plan, error) {
-	vs, err := views(s, p)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return buildPlan(s, func(string) Policy { return p }, nil)
+}
+
+// assetRule is how BuildRiskPlan bends the planner for one asset; the zero
+// value plans exactly as BuildPlan does.
+type assetRule struct {
+	gate       string          // no action at all, for this reason
+	noIncrease string          // may reduce or close, but not open or increase a short
+	hold       string          // no trade except a liquidation-floor reduction (cooldown)
+	minTrade   decimal.Decimal // skip trades smaller than this, except closes
+	liqFloor   decimal.Decimal // keep (liq − mark)/mark ≥ this after the plan; 0 = off
+}
+
+func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]assetRule) (*Plan, error) {
+	gated := map[string]bool{}
+	for a, r := range rules {
+		gated[a] = r.gate != ""
+	}
+	vs, err := viewsFor(s, policyFor, gated)
 	if err != nil {
 		return nil, err
 	}
@@ -124,20 +161,26 @@ func BuildPlan(s *Snapshot, p Policy) (*Plan, error) {
 	var acts []Action
 	for _, v := range vs {
 		ap := v.assetPlan()
+		p, rule := policyFor(v.asset), rules[v.asset]
 		switch {
 		case !v.hasMarket:
 			ap.Note = fmt.Sprintf("no market for %s; not hedged", v.asset)
+		case rule.gate != "":
+			ap.Note = rule.gate
 		case v.market.Paused:
 			ap.Note = "market paused; not trading"
 		default:
-			d, err := decide(v, p, available, s)
+			d, err := decide(v, p, available, s, rule)
 			if err != nil {
 				return nil, err
 			}
 			ap.Note, ap.Shortfall = d.note, d.shortfall
 			if d.deposit.IsPositive() {
 				why := fmt.Sprintf("margin for %s short", v.asset)
-				if d.delta.IsZero() {
+				switch {
+				case d.depositWhy != "":
+					why = d.depositWhy
+				case d.delta.IsZero():
 					why = fmt.Sprintf("margin top-up for %s short (leverage above cap)", v.asset)
 				}
 				acts = append(acts, Action{Kind: ActDeposit, Asset: v.asset, Amount: d.deposit, Reason: why})
@@ -167,9 +210,105 @@ type decision struct {
 	deposit, delta decimal.Decimal
 	shortfall      decimal.Decimal // collateral missing to reach the target
 	reason, note   string
+	depositWhy     string // overrides the default deposit reason
 }
 
-func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot) (decision, error) {
+// decide applies the rule's limits to the size wanted, plans it at the
+// leverage cap, then holds the liquidation floor.
+func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule assetRule) (decision, error) {
+	q := v.current
+	desired := q
+	if !v.inBand {
+		desired = v.target
+	}
+	var notes []string
+	if rule.hold != "" && !desired.Equal(q) {
+		desired = q
+		notes = append(notes, rule.hold)
+	}
+	// Closing a long is allowed at a discount; only new short exposure is not.
+	if limit := decimal.Max(q, decimal.Zero); rule.noIncrease != "" && desired.GreaterThan(limit) {
+		desired = limit
+		notes = append(notes, rule.noIncrease)
+	}
+	if dl := sizeDelta(q, desired); !dl.IsZero() && !desired.IsZero() && dl.Abs().LessThan(rule.minTrade) {
+		desired = q
+		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, rule.minTrade))
+	}
+	d, err := decideAt(v, p, available, s, desired)
+	if err != nil {
+		return d, err
+	}
+	if rule.liqFloor.IsPositive() {
+		d = holdFloor(v, available, s, rule.liqFloor, d)
+	}
+	if len(notes) > 0 {
+		if d.note != "" && d.note != "within band" {
+			notes = append(notes, d.note)
+		}
+		d.note = strings.Join(notes, "; ")
+	}
+	return d, nil
+}
+
+// holdFloor adds margin, or failing that shrinks the short, so that after d
+// the liquidation price stays floor above mark. It only ever deposits or
+// reduces, so it never raises leverage.
+func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decimal.Decimal, d decision) decision {
+	m, q := v.market, v.current
+	qNew := q.Add(d.delta)
+	if !qNew.IsPositive() {
+		return d
+	}
+	P, feeUnit := m.MarkPrice, m.MarkPrice.Mul(m.TakerFee)
+	// Short liquidates at (E + q·P)/(q·(1+mm)); ≥ P·(1+floor) needs E ≥ q·P·k.
+	k := one.Add(m.MaintenanceMargin).Mul(one.Add(floor)).Sub(one)
+	perUnit := P.Mul(k)
+	equity := v.pos.Equity()
+	after := equity.Add(d.deposit).Sub(d.delta.Abs().Mul(feeUnit))
+	need := qNew.Mul(perUnit)
+	if after.GreaterThanOrEqual(need) {
+		return d
+	}
+	left := available.Sub(d.deposit)
+	extra := need.Sub(after).RoundCeil(s.CollateralDecimals)
+	pct := percent(floor)
+	if extra.LessThanOrEqual(left) {
+		d.deposit = d.deposit.Add(extra)
+		d.depositWhy = fmt.Sprintf("margin top-up for %s short (liquidation within %s of mark)", v.asset, pct)
+		d.note = joinNote(d.note, fmt.Sprintf("liquidation floor %s: margin top-up %s %s", pct, extra, s.CollateralSymbol))
+		return d
+	}
+	// Not enough collateral: put all of it in and carry only what it supports.
+	total := equity.Add(decimal.Max(decimal.Zero, available))
+	hi, ok := maxSupported(q, total, perUnit, feeUnit)
+	capped := decimal.Zero
+	if ok {
+		capped = decimal.Min(hi.Truncate(SizeDecimals), qNew)
+	}
+	d.delta = sizeDelta(q, capped)
+	qNew = q.Add(d.delta)
+	d.deposit = decimal.Zero
+	if qNew.IsPositive() && available.IsPositive() {
+		d.deposit = available
+		d.depositWhy = fmt.Sprintf("margin top-up for %s short (liquidation within %s of mark)", v.asset, pct)
+	}
+	d.reason = tradeReason(v, q, qNew, "; liquidation floor "+pct)
+	d.note = joinNote(d.note, fmt.Sprintf("liquidation floor %s: short limited to %s (need %s more %s)",
+		pct, qNew, extra.Sub(decimal.Max(decimal.Zero, left)), s.CollateralSymbol))
+	return d
+}
+
+func joinNote(a, b string) string {
+	if a == "" || a == "within band" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// decideAt plans the move from the current short to desired under the
+// leverage cap.
+func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
 	if m.MaxLeverage.IsPositive() && m.MaxLeverage.LessThan(lev) {
@@ -188,10 +327,6 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot) (deci
 		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(fee), qNew.Abs().Mul(perUnit).Add(fee)
 	}
 
-	desired := q
-	if !v.inBand {
-		desired = v.target
-	}
 	delta := sizeDelta(q, desired)
 	qNew := q.Add(delta)
 	atCap, buffered := needs(qNew)
@@ -200,7 +335,7 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot) (deci
 		// leverage under the cap needs no deposit: the buffer is only topped
 		// up once the cap is crossed.
 		d := decision{delta: delta, reason: tradeReason(v, q, qNew, "")}
-		if delta.IsZero() && v.inBand {
+		if delta.IsZero() && desired.Equal(q) && v.inBand {
 			d.note = "within band"
 		}
 		return d, nil

@@ -34,6 +34,12 @@ type Market struct {
 	Skew              decimal.Decimal // net open interest, base units (long − short)
 	Paused            bool
 	FundingSuspended  bool
+	// OracleUpdatedAt is when the index price was last written (the
+	// feed's updatedAt); zero when unknown, which the risk checks treat as stale.
+	OracleUpdatedAt time.Time
+	// FundingIndex is the venue's cumulative funding per unit; it must move
+	// while time passes at a non-zero rate. Zero when the venue has none.
+	FundingIndex decimal.Decimal
 }
 
 // Position is the signing account's isolated position in one market.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -115,6 +116,12 @@ func TestDeploySnapshot(t *testing.T) {
 	}
 	if p := s.Markets["BTC"].MarkPrice; !p.Equal(decimal.NewFromInt(60000)) {
 		t.Fatalf("BTC mark with no skew = %s, want 60000", p)
+	}
+	if m := s.Markets["ETH"]; m.OracleUpdatedAt.IsZero() || m.OracleUpdatedAt.After(s.Time) || s.Time.Sub(m.OracleUpdatedAt) > time.Minute {
+		t.Fatalf("ETH oracle updated at %s, snapshot at %s: want the set-price block's time", m.OracleUpdatedAt, s.Time)
+	}
+	if idx := s.Markets["BTC"].FundingIndex; !idx.Equal(decimal.NewFromInt(1)) {
+		t.Fatalf("BTC funding index %s, want the venue's starting 1", idx)
 	}
 	if !s.Collateral.IsZero() || s.CollateralSymbol != "USDC" {
 		t.Fatalf("collateral = %s %s", s.Collateral, s.CollateralSymbol)

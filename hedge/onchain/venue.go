@@ -161,6 +161,8 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 			Skew:              fromWad(mv.Skew),
 			Paused:            mv.Paused,
 			FundingSuspended:  mv.FundingSuspended,
+			OracleUpdatedAt:   time.Unix(rounds[i].UpdatedAt.Int64(), 0).UTC(),
+			FundingIndex:      fromWad(mv.FundingIndex),
 		}
 		p := positions[i]
 		s.Position[m.Asset] = hedge.Position{

@@ -1,0 +1,580 @@
+package hedge
+
+// Risk policy: per-asset limits on funding, basis, liquidation distance and
+// feed health, applied on top of the plain planner.
+//
+// Policy file format: UTF-8 text, one setting per line.
+//
+//	# comment (also after a value: band = 0.05  # 5%)
+//	[default]            # settings for every asset; lines before any section go here too
+//	hedge_ratio = 1
+//	funding_budget_apr = 0.20
+//	[ETH]                # overrides for the market whose asset symbol is ETH
+//	funding_action = reduce
+//	reduced_ratio = 0.5
+//
+// Keys (fractions unless noted; a threshold of 0 turns its check off):
+//
+//	hedge_ratio, band, max_leverage (multiple), max_slippage, margin_buffer
+//	funding_budget_apr         max funding cost tolerated, positive APR fraction
+//	funding_action             alert | reduce | close, when the budget is passed
+//	reduced_ratio              hedge ratio while reduced for funding
+//	resume_apr                 resume the normal ratio only once the short's
+//	                           funding APR is above −resume_apr (≤ budget)
+//	max_basis_discount_bps     refuse to open/increase a short below this discount
+//	liq_floor                  keep (liquidation − mark)/mark at least this
+//	max_oracle_age             Go duration, e.g. 90s, 1h
+//	max_mark_index_deviation_bps
+//	min_trade_size             base units
+//	cooldown                   Go duration between actions on one asset
+//
+// An asset section starts from the whole [default] section wherever it is in
+// the file. Errors name the line: "line 7: unknown key \"bnad\"".
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Funding actions.
+const (
+	FundingAlert  = "alert"
+	FundingReduce = "reduce"
+	FundingClose  = "close"
+)
+
+// AssetPolicy is the full configuration for one asset.
+type AssetPolicy struct {
+	HedgeRatio   decimal.Decimal
+	Band         decimal.Decimal
+	MaxLeverage  decimal.Decimal
+	MaxSlippage  decimal.Decimal
+	MarginBuffer decimal.Decimal
+
+	FundingBudgetAPR decimal.Decimal // max cost tolerated, positive APR fraction (0.20)
+	FundingAction    string          // FundingAlert, FundingReduce or FundingClose
+	ReducedRatio     decimal.Decimal // hedge ratio while reduced for funding
+	ResumeAPR        decimal.Decimal // resume when the short's funding APR > −ResumeAPR
+
+	MaxBasisDiscountBps      decimal.Decimal // 0 = off
+	LiqFloor                 decimal.Decimal // 0 = off
+	MaxOracleAge             time.Duration   // 0 = off
+	MaxMarkIndexDeviationBps decimal.Decimal // 0 = off
+	MinTradeSize             decimal.Decimal // base units
+	Cooldown                 time.Duration
+}
+
+// DefaultAssetPolicy is DefaultPolicy plus conservative risk limits: a 2×
+// hedge liquidates after a ~50% rally, so a 25% floor rarely binds unless the
+// user raises leverage.
+func DefaultAssetPolicy() AssetPolicy {
+	p := DefaultPolicy()
+	return AssetPolicy{
+		HedgeRatio: p.HedgeRatio, Band: p.Band, MaxLeverage: p.MaxLeverage,
+		MaxSlippage: p.MaxSlippage, MarginBuffer: p.MarginBuffer,
+		FundingBudgetAPR:         decimal.RequireFromString("0.20"),
+		FundingAction:            FundingAlert,
+		ReducedRatio:             decimal.RequireFromString("0.5"),
+		ResumeAPR:                decimal.RequireFromString("0.05"),
+		MaxBasisDiscountBps:      decimal.NewFromInt(50),
+		LiqFloor:                 decimal.RequireFromString("0.25"),
+		MaxOracleAge:             time.Hour,
+		MaxMarkIndexDeviationBps: decimal.NewFromInt(200),
+		Cooldown:                 10 * time.Minute,
+	}
+}
+
+// Policy is the planner's part of p.
+func (p AssetPolicy) Policy() Policy {
+	return Policy{HedgeRatio: p.HedgeRatio, Band: p.Band, MaxLeverage: p.MaxLeverage,
+		MaxSlippage: p.MaxSlippage, MarginBuffer: p.MarginBuffer}
+}
+
+// Validate refuses settings that would make the risk rules incoherent.
+func (p AssetPolicy) Validate() error {
+	if err := p.Policy().Validate(); err != nil {
+		return err
+	}
+	zero := decimal.Zero
+	switch {
+	case p.FundingBudgetAPR.LessThan(zero):
+		return fmt.Errorf("funding budget %s is negative (give the cost as a positive APR)", p.FundingBudgetAPR)
+	case p.FundingAction != FundingAlert && p.FundingAction != FundingReduce && p.FundingAction != FundingClose:
+		return fmt.Errorf("funding action %q is not alert, reduce or close", p.FundingAction)
+	case p.ReducedRatio.LessThan(zero) || p.ReducedRatio.GreaterThan(p.HedgeRatio):
+		return fmt.Errorf("reduced ratio %s is outside 0..hedge ratio %s", p.ReducedRatio, p.HedgeRatio)
+	case p.ResumeAPR.LessThan(zero) || p.ResumeAPR.GreaterThan(p.FundingBudgetAPR):
+		// Resuming at a cost above the budget would flap straight back.
+		return fmt.Errorf("resume APR %s is outside 0..funding budget %s", p.ResumeAPR, p.FundingBudgetAPR)
+	case p.MaxBasisDiscountBps.LessThan(zero):
+		return fmt.Errorf("max basis discount %s bps is negative", p.MaxBasisDiscountBps)
+	case p.LiqFloor.LessThan(zero) || p.LiqFloor.GreaterThan(decimal.NewFromInt(10)):
+		return fmt.Errorf("liquidation floor %s is outside 0..10", p.LiqFloor)
+	case p.MaxOracleAge < 0:
+		return fmt.Errorf("max oracle age %s is negative", p.MaxOracleAge)
+	case p.MaxMarkIndexDeviationBps.LessThan(zero):
+		return fmt.Errorf("max mark/index deviation %s bps is negative", p.MaxMarkIndexDeviationBps)
+	case p.MinTradeSize.LessThan(zero):
+		return fmt.Errorf("min trade size %s is negative", p.MinTradeSize)
+	case p.Cooldown < 0:
+		return fmt.Errorf("cooldown %s is negative", p.Cooldown)
+	}
+	return nil
+}
+
+// Policies is the default asset policy plus resolved per-asset overrides.
+type Policies struct {
+	Default AssetPolicy
+	Assets  map[string]AssetPolicy // complete policies, not deltas
+}
+
+// DefaultPolicies applies DefaultAssetPolicy to every asset.
+func DefaultPolicies() Policies { return Policies{Default: DefaultAssetPolicy()} }
+
+// For is the policy of one asset.
+func (ps Policies) For(asset string) AssetPolicy {
+	if p, ok := ps.Assets[asset]; ok {
+		return p
+	}
+	return ps.Default
+}
+
+// Validate checks the default and every override.
+func (ps Policies) Validate() error {
+	if err := ps.Default.Validate(); err != nil {
+		return fmt.Errorf("default policy: %w", err)
+	}
+	names := make([]string, 0, len(ps.Assets))
+	for a := range ps.Assets {
+		names = append(names, a)
+	}
+	slices.Sort(names)
+	for _, a := range names {
+		if err := ps.Assets[a].Validate(); err != nil {
+			return fmt.Errorf("policy for %s: %w", a, err)
+		}
+	}
+	return nil
+}
+
+type policyLine struct {
+	line       int
+	key, value string
+}
+
+// ParsePolicies reads the policy file format described at the top of this
+// file, on top of DefaultAssetPolicy.
+func ParsePolicies(r io.Reader) (Policies, error) {
+	const def = "default"
+	sections := map[string][]policyLine{}
+	headers := map[string]int{def: 0}
+	order := []string{}
+	cur := def
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			continue
+		case strings.HasPrefix(line, "["):
+			name, ok := strings.CutSuffix(line, "]")
+			name = strings.TrimSpace(strings.TrimPrefix(name, "["))
+			if !ok || name == "" || strings.ContainsAny(name, "[] \t=") {
+				return Policies{}, fmt.Errorf("line %d: bad section header %q", n, line)
+			}
+			if strings.EqualFold(name, def) {
+				name = def
+			}
+			if at, dup := headers[name]; dup && (name != def || at > 0) {
+				return Policies{}, fmt.Errorf("line %d: section [%s] already started on line %d", n, name, at)
+			}
+			headers[name] = n
+			if name != def {
+				order = append(order, name)
+			}
+			cur = name
+		default:
+			k, v, ok := strings.Cut(line, "=")
+			k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+			if !ok || k == "" {
+				return Policies{}, fmt.Errorf("line %d: want KEY = VALUE, got %q", n, line)
+			}
+			if v == "" {
+				return Policies{}, fmt.Errorf("line %d: %s has no value", n, k)
+			}
+			for _, prev := range sections[cur] {
+				if prev.key == k {
+					return Policies{}, fmt.Errorf("line %d: %s already set on line %d", n, k, prev.line)
+				}
+			}
+			sections[cur] = append(sections[cur], policyLine{n, k, v})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return Policies{}, fmt.Errorf("line %d: %w", n+1, err)
+	}
+	base := DefaultAssetPolicy()
+	if err := applyLines(&base, sections[def]); err != nil {
+		return Policies{}, err
+	}
+	if err := base.Validate(); err != nil {
+		return Policies{}, fmt.Errorf("line %d: [default]: %w", headers[def], err)
+	}
+	ps := Policies{Default: base, Assets: map[string]AssetPolicy{}}
+	for _, a := range order {
+		p := base
+		if err := applyLines(&p, sections[a]); err != nil {
+			return Policies{}, err
+		}
+		if err := p.Validate(); err != nil {
+			return Policies{}, fmt.Errorf("line %d: [%s]: %w", headers[a], a, err)
+		}
+		ps.Assets[a] = p
+	}
+	return ps, nil
+}
+
+func applyLines(p *AssetPolicy, lines []policyLine) error {
+	for _, l := range lines {
+		if err := setKey(p, l.key, l.value); err != nil {
+			return fmt.Errorf("line %d: %s: %w", l.line, l.key, err)
+		}
+	}
+	return nil
+}
+
+func setKey(p *AssetPolicy, key, v string) error {
+	decs := map[string]*decimal.Decimal{
+		"hedge_ratio": &p.HedgeRatio, "band": &p.Band, "max_leverage": &p.MaxLeverage,
+		"max_slippage": &p.MaxSlippage, "margin_buffer": &p.MarginBuffer,
+		"funding_budget_apr": &p.FundingBudgetAPR, "reduced_ratio": &p.ReducedRatio, "resume_apr": &p.ResumeAPR,
+		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "liq_floor": &p.LiqFloor,
+		"max_mark_index_deviation_bps": &p.MaxMarkIndexDeviationBps, "min_trade_size": &p.MinTradeSize,
+	}
+	durs := map[string]*time.Duration{"max_oracle_age": &p.MaxOracleAge, "cooldown": &p.Cooldown}
+	if dst, ok := decs[key]; ok {
+		x, err := decimal.NewFromString(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a decimal number", v)
+		}
+		*dst = x
+		return nil
+	}
+	if dst, ok := durs[key]; ok {
+		x, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration like 90s or 1h", v)
+		}
+		*dst = x
+		return nil
+	}
+	if key == "funding_action" {
+		v = strings.ToLower(v)
+		if v != FundingAlert && v != FundingReduce && v != FundingClose {
+			return fmt.Errorf("%q is not alert, reduce or close", v)
+		}
+		p.FundingAction = v
+		return nil
+	}
+	return errors.New("unknown key")
+}
+
+// Alert is something the user should hear about, whether or not the plan acts.
+type Alert struct {
+	Asset   string `json:"asset"`
+	Kind    string `json:"kind"` // oracle, price, deviation, paused, funding-suspended, funding-index, funding, basis, liquidation
+	Message string `json:"message"`
+}
+
+// AssetRiskState is what one asset carries from cycle to cycle.
+type AssetRiskState struct {
+	LastActionAt      time.Time // for the cooldown
+	ReducedForFunding bool      // for the hysteresis
+}
+
+// RiskState is what must persist across cycles. Losing it is safe: the
+// reduced-for-funding flag is also derived from the position, and a lost
+// cooldown costs at most one early trade.
+type RiskState struct {
+	Assets map[string]AssetRiskState
+}
+
+// Recorded is st with the cooldown clock restarted for every asset p acts on.
+func (st RiskState) Recorded(p *Plan, at time.Time) RiskState {
+	out := RiskState{Assets: map[string]AssetRiskState{}}
+	for a, v := range st.Assets {
+		out.Assets[a] = v
+	}
+	if p == nil {
+		return out
+	}
+	for _, act := range p.Actions {
+		if act.Asset != "" {
+			v := out.Assets[act.Asset]
+			v.LastActionAt = at
+			out.Assets[act.Asset] = v
+		}
+	}
+	return out
+}
+
+// AssetRisk is the risk verdict for one market. Funding is from the user's
+// side of a short: + received, − paid.
+type AssetRisk struct {
+	Asset      string          `json:"asset"`
+	HedgeRatio decimal.Decimal `json:"hedge_ratio"` // effective ratio for this cycle
+	FundingAPR decimal.Decimal `json:"funding_apr"` // a short's funding, annualised
+	// FundingPerYearUSD projects the current rate on the current short
+	// notional; AccruedFunding is what the window has realised so far.
+	FundingPerYearUSD decimal.Decimal `json:"funding_per_year_usd"`
+	AccruedFunding    decimal.Decimal `json:"accrued_funding"`
+	BasisBps          decimal.Decimal `json:"basis_bps"`
+	ReducedForFunding bool            `json:"reduced_for_funding"`
+	Gate              string          `json:"gate,omitempty"`        // no action at all, and why
+	NoIncrease        string          `json:"no_increase,omitempty"` // may reduce only, and why
+	Hold              string          `json:"hold,omitempty"`        // no trade (cooldown), and why
+	// LiquidationDistance is (liq − mark)/mark of the current short; TopUp is
+	// the margin that would restore the floor without trading.
+	LiquidationDistance decimal.Decimal `json:"liquidation_distance"`
+	TopUp               decimal.Decimal `json:"top_up"`
+	Alerts              []Alert         `json:"alerts,omitempty"`
+}
+
+// RiskDecision is EvaluateRisk's verdict for every market, sorted by asset,
+// and the state to carry into the next cycle.
+type RiskDecision struct {
+	Assets []AssetRisk
+	Next   RiskState
+}
+
+// Alerts is every alert of d in asset order.
+func (d RiskDecision) Alerts() []Alert {
+	var out []Alert
+	for _, a := range d.Assets {
+		out = append(out, a.Alerts...)
+	}
+	return out
+}
+
+var (
+	bps       = decimal.NewFromInt(10000)
+	daysPerYr = decimal.NewFromInt(365)
+)
+
+// EvaluateRisk judges feed health, funding, basis, liquidation distance and
+// cooldown for every market in s. prev is the previous cycle's snapshot, or
+// nil; it is needed only to see whether the funding index moves.
+func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (RiskDecision, error) {
+	if s == nil {
+		return RiskDecision{}, errors.New("no snapshot")
+	}
+	if err := pol.Validate(); err != nil {
+		return RiskDecision{}, err
+	}
+	spot := map[string]decimal.Decimal{}
+	for _, h := range s.Holdings {
+		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+	}
+	assets := make([]string, 0, len(s.Markets))
+	for a := range s.Markets {
+		assets = append(assets, a)
+	}
+	slices.Sort(assets)
+	out := RiskDecision{Next: RiskState{Assets: map[string]AssetRiskState{}}}
+	for a, v := range state.Assets {
+		out.Next.Assets[a] = v
+	}
+	for _, a := range assets {
+		m, p, pos := s.Markets[a], pol.For(a), s.Position[a]
+		st := state.Assets[a]
+		r := AssetRisk{Asset: a, HedgeRatio: p.HedgeRatio, AccruedFunding: pos.AccruedFunding}
+		alert := func(kind, format string, args ...any) {
+			r.Alerts = append(r.Alerts, Alert{Asset: a, Kind: kind, Message: a + ": " + fmt.Sprintf(format, args...)})
+		}
+		gate := func(kind, format string, args ...any) {
+			alert(kind, format, args...)
+			if r.Gate == "" {
+				r.Gate = fmt.Sprintf(format, args...) + "; not trading"
+			}
+		}
+
+		priceOK := m.IndexPrice.IsPositive() && m.MarkPrice.IsPositive()
+		if !priceOK {
+			gate("price", "non-positive price (index %s, mark %s)", m.IndexPrice, m.MarkPrice)
+		}
+		if p.MaxOracleAge > 0 {
+			switch {
+			case m.OracleUpdatedAt.IsZero() || s.Time.IsZero():
+				gate("oracle", "oracle update time unknown")
+			case s.Time.Sub(m.OracleUpdatedAt) > p.MaxOracleAge:
+				gate("oracle", "oracle stale: updated %s ago, limit %s",
+					s.Time.Sub(m.OracleUpdatedAt).Round(time.Second), p.MaxOracleAge)
+			}
+		}
+		if priceOK {
+			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
+			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
+				gate("deviation", "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
+			}
+		}
+		if m.Paused {
+			gate("paused", "market paused")
+		}
+		if m.FundingSuspended {
+			gate("funding-suspended", "funding suspended")
+		}
+		if stuck := fundingStuck(s, prev, a); stuck != "" {
+			gate("funding-index", "%s", stuck)
+		}
+
+		// Funding from a short's side: positive rates are paid by longs to shorts.
+		r.FundingAPR = m.FundingRatePerDay.Mul(daysPerYr)
+		q := pos.Size.Neg()
+		if q.IsPositive() && priceOK {
+			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
+		}
+		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, r.FundingAPR, q, spot[a], m, priceOK)
+		cost := r.FundingAPR.Neg()
+		switch {
+		case cost.GreaterThan(p.FundingBudgetAPR):
+			alert("funding", "funding costs the short %s a year (%s USD/yr on the position, %s accrued), budget %s; action: %s",
+				percent(cost), r.FundingPerYearUSD.Neg().StringFixed(2), pos.AccruedFunding.StringFixed(2),
+				percent(p.FundingBudgetAPR), p.FundingAction)
+		case st.ReducedForFunding && !r.ReducedForFunding:
+			alert("funding", "funding APR %s is above −%s; hedge ratio back to %s",
+				percent(r.FundingAPR), percent(p.ResumeAPR), p.HedgeRatio)
+		}
+
+		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
+			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
+				r.BasisBps.Neg().StringFixed(1), lim)
+			alert("basis", "%s", r.NoIncrease)
+		}
+
+		if q.IsPositive() && priceOK {
+			if liq := liquidationPrice(pos, m.MaintenanceMargin); liq.IsPositive() {
+				r.LiquidationDistance = liq.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
+			}
+			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
+				k := one.Add(m.MaintenanceMargin).Mul(one.Add(p.LiqFloor)).Sub(one)
+				r.TopUp = q.Mul(m.MarkPrice).Mul(k).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
+				alert("liquidation", "liquidation %s above mark, floor %s; needs %s %s more margin",
+					percent(r.LiquidationDistance), percent(p.LiqFloor), r.TopUp, s.CollateralSymbol)
+			}
+		}
+
+		if p.Cooldown > 0 && !st.LastActionAt.IsZero() {
+			// An unknown clock cannot prove the cooldown is over.
+			if ago := s.Time.Sub(st.LastActionAt); s.Time.IsZero() || ago < p.Cooldown {
+				r.Hold = fmt.Sprintf("cooldown: last action %s ago, wait %s", ago.Round(time.Second), p.Cooldown)
+			}
+		}
+
+		st.ReducedForFunding = r.ReducedForFunding
+		out.Next.Assets[a] = st
+		out.Assets = append(out.Assets, r)
+	}
+	return out, nil
+}
+
+// fundingRegime applies the budget with hysteresis: enter the reduced state
+// when the cost passes the budget, leave it only once the short's APR is above
+// −ResumeAPR. Between the two the state holds, so a rate hovering there does
+// not flap the hedge.
+func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decimal, m Market, priceOK bool) (bool, decimal.Decimal) {
+	if p.FundingAction == FundingAlert {
+		return false, p.HedgeRatio
+	}
+	reduced := st.ReducedForFunding
+	// After a restart the flag is gone, but a short well below the normal
+	// target while funding is still costly means we had reduced it.
+	if !reduced && priceOK && apr.LessThanOrEqual(p.ResumeAPR.Neg()) {
+		normal := p.HedgeRatio.Mul(spot).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
+		reduced = normal.IsPositive() && q.LessThan(normal.Mul(one.Sub(p.Band)))
+	}
+	switch {
+	case apr.Neg().GreaterThan(p.FundingBudgetAPR):
+		reduced = true
+	case apr.GreaterThan(p.ResumeAPR.Neg()):
+		reduced = false
+	}
+	if !reduced {
+		return false, p.HedgeRatio
+	}
+	if p.FundingAction == FundingClose {
+		return true, decimal.Zero
+	}
+	return true, decimal.Min(p.ReducedRatio, p.HedgeRatio)
+}
+
+// fundingStuck says why the funding index looks frozen, or "". A venue that
+// accrues funding moves its index whenever time passes at a non-zero rate;
+// a zero index on both sides means the adapter does not report it.
+func fundingStuck(s, prev *Snapshot, asset string) string {
+	if prev == nil {
+		return ""
+	}
+	pm, ok := prev.Markets[asset]
+	m := s.Markets[asset]
+	if !ok || (m.FundingIndex.IsZero() && pm.FundingIndex.IsZero()) {
+		return ""
+	}
+	if !s.Time.After(prev.Time) || m.FundingRatePerDay.IsZero() || pm.FundingRatePerDay.IsZero() {
+		return ""
+	}
+	if m.FundingIndex.Equal(pm.FundingIndex) {
+		return fmt.Sprintf("funding index has not moved since block %d at a non-zero rate", prev.Block)
+	}
+	return ""
+}
+
+// ApplyRisk plans s under the decisions of EvaluateRisk: effective ratio,
+// gates, basis, minimum size, cooldown and the liquidation floor.
+func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, error) {
+	if err := pol.Validate(); err != nil {
+		return nil, nil, err
+	}
+	ratio := map[string]decimal.Decimal{}
+	rules := map[string]assetRule{}
+	for _, r := range dec.Assets {
+		p := pol.For(r.Asset)
+		ratio[r.Asset] = r.HedgeRatio
+		rules[r.Asset] = assetRule{gate: r.Gate, noIncrease: r.NoIncrease, hold: r.Hold,
+			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor}
+	}
+	policyFor := func(a string) Policy {
+		p := pol.For(a).Policy()
+		if h, ok := ratio[a]; ok {
+			p.HedgeRatio = h
+		}
+		return p
+	}
+	plan, err := buildPlan(s, policyFor, rules)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, dec.Alerts(), nil
+}
+
+// BuildRiskPlan is EvaluateRisk then ApplyRisk. Callers that persist the
+// next RiskState call the two themselves.
+func BuildRiskPlan(s, prev *Snapshot, pol Policies, state RiskState) (*Plan, []Alert, error) {
+	dec, err := EvaluateRisk(s, prev, pol, state)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ApplyRisk(s, pol, dec)
+}

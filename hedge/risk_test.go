@@ -1,0 +1,508 @@
+package hedge
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// rsnap is snap with a fresh oracle and a clock, as the adapter fills them.
+func rsnap(collateral string, ms ...Market) *Snapshot {
+	s := snap(collateral, ms...)
+	s.Time = t0
+	s.CollateralAllowance = d("1000000")
+	for a, m := range s.Markets {
+		m.OracleUpdatedAt = t0.Add(-30 * time.Second)
+		s.Markets[a] = m
+	}
+	return s
+}
+
+func edit(s *Snapshot, asset string, f func(*Market)) *Snapshot {
+	m := s.Markets[asset]
+	f(&m)
+	s.Markets[asset] = m
+	return s
+}
+
+// aprPerDay turns a yearly funding rate into the venue's daily rate.
+func aprPerDay(apr string) decimal.Decimal { return d(apr).DivRound(d("365"), 30) }
+
+func pols(f func(*AssetPolicy)) Policies {
+	p := DefaultAssetPolicy()
+	p.Cooldown = 0
+	if f != nil {
+		f(&p)
+	}
+	return Policies{Default: p}
+}
+
+func alertKinds(as []Alert) string {
+	var ks []string
+	for _, a := range as {
+		ks = append(ks, a.Kind)
+	}
+	return strings.Join(ks, " ")
+}
+
+func riskOf(t *testing.T, dec RiskDecision, asset string) AssetRisk {
+	t.Helper()
+	for _, r := range dec.Assets {
+		if r.Asset == asset {
+			return r
+		}
+	}
+	t.Fatalf("no risk for %s", asset)
+	return AssetRisk{}
+}
+
+// hedged is 10 ETH of spot fully hedged at 2× with funding at apr.
+func hedged(apr string) *Snapshot {
+	s := short(hold(rsnap("0", market("ETH", "2000")), "ETH", "10"), "ETH", "10", "2000", "10000")
+	return edit(s, "ETH", func(m *Market) { m.FundingRatePerDay = aprPerDay(apr) })
+}
+
+func TestFundingBudget(t *testing.T) {
+	cases := []struct {
+		action, apr string
+		kinds       string
+		delta       string // trade size delta, "" = no trade
+		ratio       string
+		reduced     bool
+	}{
+		{FundingAlert, "-0.30", "funding", "", "1", false},
+		{FundingReduce, "-0.30", "funding", "5", "0.5", true},
+		{FundingClose, "-0.30", "funding", "10", "0", true},
+		// Within budget, and positive funding (the short earns): nothing.
+		{FundingReduce, "-0.19", "", "", "1", false},
+		{FundingClose, "0.30", "", "", "1", false},
+	}
+	for _, c := range cases {
+		t.Run(c.action+c.apr, func(t *testing.T) {
+			pol := pols(func(p *AssetPolicy) { p.FundingAction = c.action })
+			s := hedged(c.apr)
+			dec, err := EvaluateRisk(s, nil, pol, RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := riskOf(t, dec, "ETH")
+			eq(t, "ratio", r.HedgeRatio, d(c.ratio))
+			if r.ReducedForFunding != c.reduced || dec.Next.Assets["ETH"].ReducedForFunding != c.reduced {
+				t.Errorf("reduced %v / next %v, want %v", r.ReducedForFunding, dec.Next.Assets["ETH"].ReducedForFunding, c.reduced)
+			}
+			// Shown from the user's side: −30% APR on a 20000 short is −6000 a year.
+			eq(t, "funding APR", r.FundingAPR.Round(10), d(c.apr))
+			eq(t, "per year", r.FundingPerYearUSD.Round(6), d(c.apr).Mul(d("20000")))
+			p, alerts, err := ApplyRisk(s, pol, dec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := alertKinds(alerts); got != c.kinds {
+				t.Errorf("alerts %q, want %q", got, c.kinds)
+			}
+			if c.kinds != "" && !strings.Contains(alerts[0].Message, "costs the short 30.0% a year") {
+				t.Errorf("message %q", alerts[0].Message)
+			}
+			switch {
+			case c.delta == "" && len(p.Actions) != 0:
+				t.Fatalf("want no actions:\n%s", dump(p))
+			case c.delta != "":
+				if kinds(p) != "trade:ETH" {
+					t.Fatalf("actions %q:\n%s", kinds(p), dump(p))
+				}
+				eq(t, "delta", p.Actions[0].SizeDelta, d(c.delta))
+			}
+		})
+	}
+}
+
+// TestFundingHysteresis walks a rate through budget, hover and resume
+// zones, carrying state and position from cycle to cycle.
+func TestFundingHysteresis(t *testing.T) {
+	pol := pols(func(p *AssetPolicy) { p.FundingAction = FundingReduce }) // budget 20%, resume 5%
+	s := hedged("0.10")
+	s.Collateral = d("100000") // enough to re-hedge on resume
+	st := RiskState{}
+	steps := []struct {
+		apr      string
+		restart  bool // lose the state first
+		wantSize string
+	}{
+		{"0.10", false, "-10"},
+		{"-0.15", false, "-10"}, // costly but within budget: keep
+		{"-0.25", false, "-5"},  // past budget: reduce
+		{"-0.10", false, "-5"},  // hovering: stay reduced
+		{"-0.06", true, "-5"},   // restart while hovering: derived from the position, no flap
+		{"-0.19", false, "-5"},
+		{"-0.04", false, "-10"}, // above −5%: resume
+		{"-0.10", false, "-10"}, // hovering again: stay at the full hedge
+		{"-0.10", true, "-10"},
+	}
+	for i, c := range steps {
+		s = edit(s, "ETH", func(m *Market) { m.FundingRatePerDay = aprPerDay(c.apr) })
+		if c.restart {
+			st = RiskState{}
+		}
+		dec, err := EvaluateRisk(s, nil, pol, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := ApplyRisk(s, pol, dec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = apply(t, s, p)
+		st = dec.Next.Recorded(p, s.Time)
+		if got := s.Position["ETH"].Size; !got.Equal(d(c.wantSize)) {
+			t.Fatalf("step %d (apr %s): size %s, want %s\n%s", i, c.apr, got, c.wantSize, dump(p))
+		}
+	}
+}
+
+func TestBasisGate(t *testing.T) {
+	discount := func(s *Snapshot) *Snapshot {
+		return edit(s, "ETH", func(m *Market) { m.MarkPrice = d("1980") }) // −100 bps, limit 50
+	}
+	pol := pols(nil)
+	t.Run("blocks open", func(t *testing.T) {
+		s := discount(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"))
+		p, alerts, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Actions) != 0 || alertKinds(alerts) != "basis" {
+			t.Fatalf("alerts %q actions:\n%s", alertKinds(alerts), dump(p))
+		}
+		if n := assetPlan(t, p, "ETH").Note; !strings.Contains(n, "not opening or increasing") {
+			t.Errorf("note %q", n)
+		}
+	})
+	t.Run("blocks increase", func(t *testing.T) {
+		s := discount(short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", "8", "2000", "10000"))
+		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Actions) != 0 {
+			t.Fatalf("want nothing:\n%s", dump(p))
+		}
+	})
+	t.Run("allows reduce", func(t *testing.T) {
+		s := discount(short(hold(rsnap("0", market("ETH", "2000")), "ETH", "10"), "ETH", "12", "2000", "20000"))
+		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kinds(p) != "trade:ETH" || !p.Actions[0].SizeDelta.IsPositive() {
+			t.Fatalf("want a buy:\n%s", dump(p))
+		}
+		// target 10 × 2000 / 1980
+		eq(t, "delta", p.Actions[0].SizeDelta, d("1.8989899"))
+	})
+	t.Run("no gate at a premium", func(t *testing.T) {
+		s := edit(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", func(m *Market) { m.MarkPrice = d("2020") })
+		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kinds(p) != "deposit:ETH trade:ETH" {
+			t.Fatalf("want an open:\n%s", dump(p))
+		}
+	})
+}
+
+func TestLiquidationFloor(t *testing.T) {
+	// A 5× short: liquidation (4000 + 20000)/(10 × 1.01) = 2376.2, 18.8% above
+	// mark; the 25% floor needs equity 10 × 2000 × (1.01 × 1.25 − 1) = 5250.
+	pol := pols(func(p *AssetPolicy) { p.MaxLeverage = d("5") })
+	at5x := func(collateral string) *Snapshot {
+		return short(hold(rsnap(collateral, market("ETH", "2000")), "ETH", "10"), "ETH", "10", "2000", "4000")
+	}
+	cases := []struct {
+		name       string
+		collateral string
+		kinds      string
+		deposit    string
+		size       string // after
+	}{
+		{"top-up from collateral", "10000", "deposit:ETH", "1250", "-10"},
+		// Equity E after buying back to x pays (10 − x) × 1 fee and must
+		// carry x × 525: x = (E − 10)/524.
+		{"not enough collateral: reduce", "500", "deposit:ETH trade:ETH", "500", "-8.56870229"},
+		{"no collateral: reduce", "0", "trade:ETH", "", "-7.61450381"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := at5x(c.collateral)
+			dec, err := EvaluateRisk(s, nil, pol, RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := riskOf(t, dec, "ETH")
+			eq(t, "top-up need", r.TopUp, d("1250"))
+			if alertKinds(dec.Alerts()) != "liquidation" {
+				t.Errorf("alerts %q", alertKinds(dec.Alerts()))
+			}
+			p, _, err := ApplyRisk(s, pol, dec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kinds(p) != c.kinds {
+				t.Fatalf("actions %q, want %q\n%s", kinds(p), c.kinds, dump(p))
+			}
+			if c.deposit != "" {
+				eq(t, "deposit", p.Actions[0].Amount, d(c.deposit))
+				if !strings.Contains(p.Actions[0].Reason, "liquidation within 25.0%") {
+					t.Errorf("reason %q", p.Actions[0].Reason)
+				}
+			}
+			after := apply(t, s, p)
+			eq(t, "size after", after.Position["ETH"].Size, d(c.size))
+			if lb, la := leverage(s, "ETH"), leverage(after, "ETH"); la.GreaterThan(lb) {
+				t.Errorf("leverage raised from %s to %s", lb, la)
+			}
+			st := status(t, after, "ETH")
+			if st.LiquidationDistance.LessThan(d("0.25")) {
+				t.Errorf("liquidation distance after %s below floor", st.LiquidationDistance)
+			}
+			again, _, err := BuildRiskPlan(after, nil, pol, RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again.Actions) != 0 {
+				t.Errorf("second plan not empty:\n%s", dump(again))
+			}
+		})
+	}
+	t.Run("increase respects the floor", func(t *testing.T) {
+		// Spot doubled; the leverage cap alone would deposit for 5×, the floor asks more.
+		s := short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "20"), "ETH", "10", "2000", "6000")
+		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := apply(t, s, p)
+		eq(t, "size after", after.Position["ETH"].Size, d("-20"))
+		if st := status(t, after, "ETH"); st.LiquidationDistance.LessThan(d("0.25")) {
+			t.Errorf("liquidation distance after %s below floor\n%s", st.LiquidationDistance, dump(p))
+		}
+	})
+	t.Run("floor off", func(t *testing.T) {
+		off := pols(func(p *AssetPolicy) { p.MaxLeverage = d("5"); p.LiqFloor = decimal.Zero })
+		p, alerts, err := BuildRiskPlan(at5x("10000"), nil, off, RiskState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Actions) != 0 || len(alerts) != 0 {
+			t.Errorf("want nothing, got %q\n%s", alertKinds(alerts), dump(p))
+		}
+	})
+}
+
+func TestHealthGates(t *testing.T) {
+	base := func() *Snapshot {
+		s := rsnap("100000", market("ETH", "2000"), market("BTC", "50000"))
+		s = hold(hold(s, "ETH", "10"), "BTC", "1")
+		s = edit(s, "ETH", func(m *Market) { m.FundingRatePerDay = d("0.0001"); m.FundingIndex = d("5") })
+		return s
+	}
+	prevOf := func(s *Snapshot) *Snapshot {
+		p := *s
+		p.Time, p.Block = s.Time.Add(-time.Minute), s.Block-5
+		return &p
+	}
+	cases := []struct {
+		name  string
+		edit  func(*Snapshot) *Snapshot
+		prev  func(*Snapshot) *Snapshot
+		kinds string // ETH alerts; "" means ETH must trade
+		note  string
+	}{
+		{name: "healthy", edit: func(s *Snapshot) *Snapshot { return s }},
+		{name: "stale oracle", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.OracleUpdatedAt = t0.Add(-61 * time.Minute) })
+		}, kinds: "oracle", note: "oracle stale: updated 1h1m0s ago, limit 1h0m0s; not trading"},
+		{name: "oracle time unknown", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.OracleUpdatedAt = time.Time{} })
+		}, kinds: "oracle", note: "oracle update time unknown; not trading"},
+		{name: "zero index", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.IndexPrice = decimal.Zero })
+		}, kinds: "price", note: "non-positive price (index 0, mark 2000); not trading"},
+		{name: "negative mark", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.MarkPrice = d("-1") })
+		}, kinds: "price", note: "non-positive price (index 2000, mark -1); not trading"},
+		{name: "deviation", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.MarkPrice = d("2060") })
+		}, kinds: "deviation", note: "mark deviates 300.0 bps from index, limit 200; not trading"},
+		{name: "paused", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.Paused = true })
+		}, kinds: "paused", note: "market paused; not trading"},
+		{name: "funding suspended", edit: func(s *Snapshot) *Snapshot {
+			return edit(s, "ETH", func(m *Market) { m.FundingSuspended = true })
+		}, kinds: "funding-suspended", note: "funding suspended; not trading"},
+		{name: "funding index stuck", edit: func(s *Snapshot) *Snapshot { return s }, prev: prevOf,
+			kinds: "funding-index", note: "funding index has not moved since block 2 at a non-zero rate; not trading"},
+		{name: "funding index moves", edit: func(s *Snapshot) *Snapshot { return s }, prev: func(s *Snapshot) *Snapshot {
+			p := prevOf(s)
+			p.Markets = map[string]Market{"ETH": s.Markets["ETH"], "BTC": s.Markets["BTC"]}
+			return edit(p, "ETH", func(m *Market) { m.FundingIndex = d("4.9") })
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.edit(base())
+			var prev *Snapshot
+			if c.prev != nil {
+				prev = c.prev(s)
+			}
+			p, alerts, err := BuildRiskPlan(s, prev, pols(nil), RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := alertKinds(alerts); got != c.kinds {
+				t.Errorf("alerts %q, want %q", got, c.kinds)
+			}
+			var ethActs, btcActs int
+			for _, a := range p.Actions {
+				switch a.Asset {
+				case "ETH":
+					ethActs++
+				case "BTC":
+					btcActs++
+				}
+			}
+			if btcActs == 0 {
+				t.Errorf("a problem on ETH must not stop BTC:\n%s", dump(p))
+			}
+			if c.kinds == "" {
+				if ethActs == 0 {
+					t.Errorf("healthy ETH should trade:\n%s", dump(p))
+				}
+				return
+			}
+			if ethActs != 0 {
+				t.Errorf("gated ETH acts:\n%s", dump(p))
+			}
+			if n := assetPlan(t, p, "ETH").Note; n != c.note {
+				t.Errorf("note %q, want %q", n, c.note)
+			}
+		})
+	}
+}
+
+func TestMinTradeAndCooldown(t *testing.T) {
+	under := func(size string) *Snapshot { // 10 ETH spot, short below band
+		return short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", size, "2000", "12000")
+	}
+	cases := []struct {
+		name  string
+		s     *Snapshot
+		pol   func(*AssetPolicy)
+		state RiskState
+		kinds string
+		note  string
+	}{
+		{"above minimum", under("9"), func(p *AssetPolicy) { p.MinTradeSize = d("0.5") }, RiskState{}, "trade:ETH", ""},
+		{"below minimum", under("9"), func(p *AssetPolicy) { p.MinTradeSize = d("2") }, RiskState{}, "",
+			"trade of 1 ETH below minimum 2; skipped"},
+		{"close below minimum still closes", short(hold(rsnap("0", market("ETH", "2000")), "ETH", "0"), "ETH", "1", "2000", "2000"),
+			func(p *AssetPolicy) { p.MinTradeSize = d("2") }, RiskState{}, "trade:ETH", ""},
+		{"in cooldown", under("9"), func(p *AssetPolicy) { p.Cooldown = 10 * time.Minute },
+			RiskState{Assets: map[string]AssetRiskState{"ETH": {LastActionAt: t0.Add(-5 * time.Minute)}}}, "",
+			"cooldown: last action 5m0s ago, wait 10m0s"},
+		{"cooldown over", under("9"), func(p *AssetPolicy) { p.Cooldown = 10 * time.Minute },
+			RiskState{Assets: map[string]AssetRiskState{"ETH": {LastActionAt: t0.Add(-11 * time.Minute)}}}, "trade:ETH", ""},
+		{"cooldown does not block a floor top-up", short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", "10", "2000", "4000"),
+			func(p *AssetPolicy) { p.Cooldown = 10 * time.Minute; p.MaxLeverage = d("5") },
+			RiskState{Assets: map[string]AssetRiskState{"ETH": {LastActionAt: t0.Add(-time.Minute)}}}, "deposit:ETH", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, _, err := BuildRiskPlan(c.s, nil, pols(c.pol), c.state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kinds(p) != c.kinds {
+				t.Fatalf("actions %q, want %q\n%s", kinds(p), c.kinds, dump(p))
+			}
+			if n := assetPlan(t, p, "ETH").Note; c.note != "" && n != c.note {
+				t.Errorf("note %q, want %q", n, c.note)
+			}
+		})
+	}
+	t.Run("recorded", func(t *testing.T) {
+		p := &Plan{Actions: []Action{{Kind: ActApprove}, {Kind: ActTrade, Asset: "ETH"}}}
+		st := RiskState{}.Recorded(p, t0)
+		if len(st.Assets) != 1 || !st.Assets["ETH"].LastActionAt.Equal(t0) {
+			t.Errorf("state %+v", st)
+		}
+	})
+}
+
+func TestParsePolicies(t *testing.T) {
+	good := `# hedger policy
+funding_budget_apr = 0.30   # before any section: default
+[ETH]
+funding_action = Reduce
+reduced_ratio = 0.4
+cooldown = 15m
+[default]
+band = 0.1
+[BTC]
+max_oracle_age = 90s
+liq_floor = 0.5
+`
+	ps, err := ParsePolicies(strings.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "default budget", ps.Default.FundingBudgetAPR, d("0.30"))
+	eq(t, "default band", ps.Default.Band, d("0.1"))
+	eth, btc, sol := ps.For("ETH"), ps.For("BTC"), ps.For("SOL")
+	if eth.FundingAction != FundingReduce || eth.Cooldown != 15*time.Minute || btc.FundingAction != FundingAlert {
+		t.Errorf("eth %+v btc %+v", eth, btc)
+	}
+	eq(t, "eth ratio", eth.ReducedRatio, d("0.4"))
+	eq(t, "eth band from a later [default]", eth.Band, d("0.1"))
+	eq(t, "btc floor", btc.LiqFloor, d("0.5"))
+	if btc.MaxOracleAge != 90*time.Second || sol.MaxOracleAge != time.Hour {
+		t.Errorf("oracle ages %s %s", btc.MaxOracleAge, sol.MaxOracleAge)
+	}
+
+	bad := []struct{ text, want string }{
+		{"band = 0.05\nbnad = 0.1", "line 2: bnad: unknown key"},
+		{"[ETH]\nhedge_ratio", `line 2: want KEY = VALUE, got "hedge_ratio"`},
+		{"hedge_ratio =", "line 1: hedge_ratio has no value"},
+		{"\n\nhedge_ratio = lots", `line 3: hedge_ratio: "lots" is not a decimal number`},
+		{"cooldown = 5", `line 1: cooldown: "5" is not a duration like 90s or 1h`},
+		{"[ETH]\nfunding_action = panic", `line 2: funding_action: "panic" is not alert, reduce or close`},
+		{"[ETH\nband = 0.1", `line 1: bad section header "[ETH"`},
+		{"[ETH]\n[BTC]\n[ETH]", "line 3: section [ETH] already started on line 1"},
+		{"band = 0.1\nband = 0.2", "line 2: band already set on line 1"},
+		{"[ETH]\nhedge_ratio = 1.5", "line 1: [ETH]: hedge ratio 1.5 is outside 0..1"},
+		{"[default]\nresume_apr = 0.5", "line 1: [default]: resume APR 0.5 is outside 0..funding budget 0.2"},
+		{"[SOL]\nreduced_ratio = 0.8\nhedge_ratio = 0.5", "line 1: [SOL]: reduced ratio 0.8 is outside 0..hedge ratio 0.5"},
+		{"funding_budget_apr = -0.2", "line 0: [default]: funding budget -0.2 is negative (give the cost as a positive APR)"},
+	}
+	for _, c := range bad {
+		_, err := ParsePolicies(strings.NewReader(c.text))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: err %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+func TestRiskErrors(t *testing.T) {
+	if _, err := EvaluateRisk(nil, nil, DefaultPolicies(), RiskState{}); err == nil {
+		t.Error("nil snapshot accepted")
+	}
+	bad := DefaultPolicies()
+	bad.Default.FundingAction = "sell everything"
+	if _, _, err := BuildRiskPlan(rsnap("0"), nil, bad, RiskState{}); err == nil || !strings.Contains(err.Error(), "funding action") {
+		t.Errorf("err %v", err)
+	}
+}
