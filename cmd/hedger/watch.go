@@ -1,0 +1,573 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/onchain"
+)
+
+var (
+	dryRunFlag = &cli.BoolFlag{Name: "dry-run", Usage: "evaluate and log every cycle, send nothing (works without a signer, with --from)"}
+	pollFlag   = &cli.DurationFlag{Name: "poll-interval", Usage: "how often to poll the head on HTTP endpoints (ws:// and IPC subscribe)",
+		Value: 4 * time.Second, EnvVars: []string{"HEDGER_POLL_INTERVAL"}}
+	metricsAddrFlag = &cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus /metrics here, e.g. 127.0.0.1:9464",
+		EnvVars: []string{"HEDGER_METRICS_ADDR"}}
+	webhookFlag = &cli.StringFlag{Name: "alert-webhook", Usage: "URL receiving a JSON POST for every action, refusal and error",
+		EnvVars: []string{"HEDGER_ALERT_WEBHOOK"}}
+	logFormatFlag = &cli.StringFlag{Name: "log-format", Usage: "text or json (log lines go to stderr)", Value: "text",
+		EnvVars: []string{"HEDGER_LOG_FORMAT"}}
+	maxCyclesFlag = &cli.IntFlag{Name: "max-cycles", Usage: "stop after N cycles (0 = run until SIGINT/SIGTERM)"}
+	graceFlag     = &cli.DurationFlag{Name: "shutdown-grace", Usage: "on SIGINT/SIGTERM, how long an in-flight transaction may take to be mined",
+		Value: 2 * time.Minute}
+)
+
+func watchCommand() *cli.Command {
+	flags := append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...)
+	flags = append(append(flags, policyFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
+	return &cli.Command{
+		Name:  "watch",
+		Usage: "follow new blocks and keep every short at its target (never prompts; --dry-run sends nothing)",
+		Description: "One cycle per new head: read the chain at that block in one batch, plan, apply, log.\n" +
+			"Every decision comes from chain state, so a restart or a parallel `hedge` never doubles a short.",
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			p, err := policyFrom(c)
+			if err != nil {
+				return err
+			}
+			log, err := newWatchLogger(c.String("log-format"))
+			if err != nil {
+				return err
+			}
+			if c.Duration("poll-interval") <= 0 {
+				return errors.New("--poll-interval must be positive")
+			}
+			if c.Int("max-cycles") < 0 {
+				return errors.New("--max-cycles must not be negative")
+			}
+			dry := c.Bool("dry-run")
+			s, err := open(c, openOpts{needBook: true, needSigner: !dry})
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			stop, cancel := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer cancel()
+			return runWatch(stop, s, watchConfig{
+				policy: p, dryRun: dry, allowPartial: c.Bool("allow-partial"),
+				poll: c.Duration("poll-interval"), metricsAddr: c.String("metrics-addr"),
+				webhook: c.String("alert-webhook"), maxCycles: c.Int("max-cycles"),
+				grace: c.Duration("shutdown-grace"), log: log,
+				subscribe: canSubscribe(s.client.URL),
+			})
+		},
+	}
+}
+
+func newWatchLogger(format string) (*slog.Logger, error) {
+	switch strings.ToLower(format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+// canSubscribe: ws(s):// and IPC paths carry subscriptions; HTTP is polled.
+func canSubscribe(url string) bool {
+	u := strings.ToLower(url)
+	if strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://") {
+		return true
+	}
+	return u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://")
+}
+
+type watchConfig struct {
+	policy       hedge.Policy
+	dryRun       bool
+	allowPartial bool
+	poll         time.Duration
+	metricsAddr  string
+	webhook      string
+	maxCycles    int
+	grace        time.Duration
+	log          *slog.Logger
+	subscribe    bool
+	metrics      *watchMetrics // optional; made by runWatch when nil
+}
+
+// watcher is the state of one `hedger watch` run. It keeps nothing that
+// decides a trade: every plan is rebuilt from a fresh snapshot.
+type watcher struct {
+	s       *session
+	cfg     watchConfig
+	log     *slog.Logger
+	m       *watchMetrics
+	alerts  *alerter
+	stop    context.Context // cancelled by SIGINT/SIGTERM: take no new cycle or action
+	minHead uint64          // heads below this predate our own last transaction
+	mu      sync.Mutex
+	lastErr string // for alerting once per distinct failure
+}
+
+// novel reports whether msg differs from the last alerted failure ("" resets).
+func (w *watcher) novel(msg string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if msg == w.lastErr {
+		return false
+	}
+	w.lastErr = msg
+	return msg != ""
+}
+
+// runWatch follows heads until stop is cancelled or maxCycles ran. s.ctx is
+// replaced by a context that outlives stop by cfg.grace, so an in-flight
+// transaction is waited for.
+func runWatch(stop context.Context, s *session, cfg watchConfig) error {
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.poll <= 0 {
+		cfg.poll = 4 * time.Second
+	}
+	if cfg.grace <= 0 {
+		cfg.grace = 2 * time.Minute
+	}
+	if cfg.metrics == nil {
+		cfg.metrics = newWatchMetrics()
+	}
+	work, cancelWork := context.WithCancel(context.WithoutCancel(stop))
+	defer cancelWork()
+	s.ctx = work
+	s.json = true // apply's progress lines go to the log instead of stdout
+	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
+		// Gas estimates need a sender; a watch-only signer never signs.
+		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
+	}
+	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop,
+		alerts: newAlerter(cfg.webhook, cfg.log)}
+	defer w.alerts.close(5 * time.Second)
+	if cfg.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.metricsAddr, w.m, w.log)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer stopMetrics()
+	}
+	mode := "poll"
+	if cfg.subscribe {
+		mode = "subscribe"
+	}
+	acct := ""
+	if s.venue.Account != (common.Address{}) {
+		acct = s.venue.Account.Hex()
+	}
+	w.log.Info("watch started", "chain_id", s.client.ChainID.Uint64(), "account", acct, "wallets", len(s.venue.Wallets),
+		"dry_run", cfg.dryRun, "heads", mode, "poll_interval", cfg.poll.String())
+
+	heads := make(chan *types.Header, 1)
+	followCtx, stopFollow := context.WithCancel(stop)
+	var followDone sync.WaitGroup
+	followDone.Add(1)
+	go func() { defer followDone.Done(); w.follow(followCtx, heads) }()
+	defer func() { stopFollow(); followDone.Wait() }()
+
+	cycles := 0
+	for {
+		select {
+		case <-stop.Done():
+			w.log.Info("watch stopped: signal received, no cycle in flight", "cycles", cycles)
+			return nil
+		case h := <-heads:
+			if h.Number.Uint64() < w.minHead {
+				continue // older than our own last transaction: its state is stale
+			}
+			done := make(chan struct{})
+			go func() { defer close(done); w.cycle(h) }()
+			select {
+			case <-done:
+			case <-stop.Done():
+				w.log.Info("signal received: letting the in-flight cycle finish", "grace", cfg.grace.String())
+				select {
+				case <-done:
+				case <-time.After(cfg.grace):
+					w.log.Warn("grace period over: abandoning the in-flight transaction; the next run replans from chain state")
+					cancelWork()
+					<-done
+				}
+				w.log.Info("watch stopped", "cycles", cycles+1)
+				return nil
+			}
+			cycles++
+			if cfg.maxCycles > 0 && cycles >= cfg.maxCycles {
+				w.log.Info("watch stopped: --max-cycles reached", "cycles", cycles)
+				return nil
+			}
+		}
+	}
+}
+
+// offer puts h in the one-slot queue, replacing a head not yet taken, so a
+// cycle always starts from the newest head and heads arriving meanwhile
+// coalesce.
+func offer(ch chan *types.Header, h *types.Header) {
+	for {
+		select {
+		case ch <- h:
+			return
+		default:
+		}
+		select {
+		case <-ch:
+		default:
+		}
+	}
+}
+
+// follow feeds new heads: a subscription where the endpoint has one, else
+// polling. A broken subscription falls back to polling.
+func (w *watcher) follow(ctx context.Context, out chan *types.Header) {
+	var last uint64
+	seen := func(h *types.Header) {
+		if h != nil && (last == 0 || h.Number.Uint64() > last) {
+			last = h.Number.Uint64()
+			offer(out, h)
+		}
+	}
+	poll := func() {
+		hctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		h, err := w.s.client.Head(hctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				w.fail("head", err)
+			}
+			return
+		}
+		seen(h)
+	}
+	poll() // the first cycle runs at once, not at the next block
+	if w.cfg.subscribe {
+		ch := make(chan *types.Header, 16)
+		sub, err := w.s.client.Eth.SubscribeNewHead(ctx, ch)
+		if err != nil {
+			w.log.Warn("cannot subscribe to new heads; polling instead", "err", err)
+		} else {
+			func() {
+				defer sub.Unsubscribe()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case err := <-sub.Err():
+						w.log.Warn("head subscription ended; polling instead", "err", err)
+						return
+					case h := <-ch:
+						seen(h)
+					}
+				}
+			}()
+		}
+	}
+	t := time.NewTicker(w.cfg.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			poll()
+		}
+	}
+}
+
+// fail logs, counts and alerts an error; the same error repeated on every
+// block is alerted once until something else happens.
+func (w *watcher) fail(what string, err error) {
+	w.m.errors.Inc()
+	msg := oneLine(err)
+	w.log.Error(what+" failed", "err", msg)
+	if w.novel(msg) {
+		w.alerts.send(alert{Event: "error", Stage: what, Error: msg})
+	}
+}
+
+// cycle is one head: snapshot at it (one batch), plan, apply, log. It never
+// panics out: a bug in one cycle is an error of that cycle.
+func (w *watcher) cycle(head *types.Header) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.fail("cycle", fmt.Errorf("internal error: %v", r))
+		}
+	}()
+	w.m.cycles.Inc()
+	block := head.Number.Uint64()
+	rctx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
+	snap, err := w.s.venue.SnapshotAt(rctx, head)
+	cancel()
+	if err != nil {
+		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
+		return
+	}
+	if st, err := hedge.Assess(snap, w.cfg.policy); err == nil {
+		w.m.observe(block, st)
+	} else {
+		w.m.block.Set(float64(block))
+	}
+	plan, err := hedge.BuildPlan(snap, w.cfg.policy)
+	if err != nil {
+		w.fail("plan", fmt.Errorf("block %d: %w", block, err))
+		return
+	}
+	w.logAssets(block, plan)
+	if len(plan.Actions) == 0 {
+		for _, a := range plan.Assets {
+			if a.Shortfall.IsPositive() && !w.cfg.allowPartial {
+				w.refuse(block, fmt.Errorf("insufficient margin for %s: %s %s short", a.Asset, a.Shortfall.StringFixed(2), snap.CollateralSymbol))
+				return
+			}
+		}
+		w.log.Info("cycle: nothing to do", "block", block)
+		w.novel("")
+		return
+	}
+	if w.s.venue.Account == (common.Address{}) {
+		w.refuse(block, errors.New("the plan needs a margin account: pass a signer or --from"))
+		return
+	}
+	ectx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
+	gas, err := w.s.venue.EstimatePlan(ectx, plan.Actions)
+	cancel()
+	if err != nil {
+		w.fail("estimate", fmt.Errorf("block %d: %w", block, err))
+		return
+	}
+	if w.cfg.dryRun {
+		for i, a := range plan.Actions {
+			args := []any{"block", block, "step", i + 1, "of", len(plan.Actions), "kind", string(a.Kind), "asset", a.Asset, "action", describe(a)}
+			if i < len(gas) && gas[i].Err != "" {
+				args = append(args, "gas_error", gas[i].Err)
+			}
+			w.log.Info("dry-run: would send", args...)
+			w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: describe(a)})
+		}
+		return
+	}
+	// Transactions of ours (or a parallel `hedge`) still pending would make
+	// this snapshot stale: wait for them to be mined.
+	if pending, err := w.pendingTxs(block); err != nil {
+		w.fail("nonce", err)
+		return
+	} else if pending {
+		w.log.Warn("cycle: the margin account has pending transactions; waiting for them before acting", "block", block)
+		return
+	}
+	sent := 0
+	for i, a := range plan.Actions {
+		if w.stop.Err() != nil {
+			w.log.Info("stopping: remaining actions left to the next run", "sent", sent, "left", len(plan.Actions)-i)
+			break
+		}
+		one := &hedge.Plan{Block: plan.Block, Assets: plan.Assets, Actions: plan.Actions[i : i+1]}
+		var g []onchain.GasEstimate
+		if i < len(gas) {
+			g = gas[i : i+1]
+		}
+		w.log.Info("sending", "block", block, "step", i+1, "of", len(plan.Actions), "kind", string(a.Kind), "asset", a.Asset, "action", describe(a))
+		txs, err := w.s.apply(one, g, true, w.cfg.allowPartial)
+		for _, h := range txs {
+			sent++
+			w.m.action(a.Kind)
+			w.log.Info("mined", "block", block, "kind", string(a.Kind), "asset", a.Asset, "tx", h, "action", describe(a))
+			w.alerts.send(alert{Event: "action", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: describe(a), Tx: h})
+		}
+		if err != nil {
+			if i == 0 && isRefusal(err) {
+				w.refuse(block, err)
+			} else {
+				w.fail("apply", fmt.Errorf("block %d: %w", block, err))
+			}
+			break
+		}
+	}
+	if sent > 0 {
+		w.novel("")
+		w.markOwnHead()
+	}
+}
+
+// markOwnHead makes heads older than the one now on chain (which includes
+// our last receipt) be skipped: planning from them would repeat what was
+// just done.
+func (w *watcher) markOwnHead() {
+	hctx, cancel := context.WithTimeout(w.s.ctx, 15*time.Second)
+	defer cancel()
+	h, err := w.s.client.Head(hctx)
+	if err != nil {
+		w.fail("head", err)
+		return
+	}
+	w.minHead = h.Number.Uint64()
+}
+
+func (w *watcher) pendingTxs(block uint64) (bool, error) {
+	ctx, cancel := context.WithTimeout(w.s.ctx, 15*time.Second)
+	defer cancel()
+	acct := w.s.venue.Account
+	mined, err := w.s.client.Eth.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
+	if err != nil {
+		return false, err
+	}
+	pending, err := w.s.client.Eth.PendingNonceAt(ctx, acct)
+	if err != nil {
+		return false, err
+	}
+	return pending > mined, nil
+}
+
+func isRefusal(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "nothing sent") || strings.Contains(m, "insufficient margin")
+}
+
+func (w *watcher) refuse(block uint64, err error) {
+	w.m.errors.Inc()
+	msg := oneLine(err)
+	w.log.Warn("refused", "block", block, "reason", msg)
+	if w.novel(msg) {
+		w.alerts.send(alert{Event: "refusal", Block: block, Error: msg})
+	}
+}
+
+func (w *watcher) logAssets(block uint64, plan *hedge.Plan) {
+	for _, a := range plan.Assets {
+		args := []any{"block", block, "asset", a.Asset, "spot", amt(a.SpotAmount), "exposure_usd", usd(a.Exposure),
+			"short", amt(a.CurrentSize), "target", amt(a.TargetSize), "drift", spct(a.Drift), "within_band", a.WithinBand}
+		if a.Note != "" {
+			args = append(args, "note", a.Note)
+		}
+		w.log.Debug("asset", args...)
+	}
+	w.log.Info("cycle", "block", block, "actions", len(plan.Actions), "decision", summarize(plan))
+}
+
+func summarize(plan *hedge.Plan) string {
+	var parts []string
+	for _, a := range plan.Assets {
+		d := "hold"
+		if !a.WithinBand {
+			d = "rebalance"
+		}
+		parts = append(parts, fmt.Sprintf("%s short %s target %s drift %s %s", a.Asset, amt(a.CurrentSize), amt(a.TargetSize), spct(a.Drift), d))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// watchOnlySigner names the margin account for estimates in --dry-run; it
+// refuses to sign.
+type watchOnlySigner common.Address
+
+func (a watchOnlySigner) Address() common.Address { return common.Address(a) }
+func (a watchOnlySigner) SignTx(context.Context, *types.Transaction, *big.Int) (*types.Transaction, error) {
+	return nil, errors.New("--dry-run: watch-only, nothing is signed")
+}
+
+var _ chain.Signer = watchOnlySigner{}
+
+// ----------------------------------------------------------------- alerts
+
+type alert struct {
+	Event       string    `json:"event"` // action, dry_run_action, refusal, error
+	Time        time.Time `json:"time"`
+	Block       uint64    `json:"block,omitempty"`
+	Kind        string    `json:"kind,omitempty"`
+	Asset       string    `json:"asset,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Tx          string    `json:"tx,omitempty"`
+	Stage       string    `json:"stage,omitempty"`
+	Error       string    `json:"error,omitempty"`
+}
+
+// alerter POSTs alerts as JSON from one goroutine, so a slow webhook never
+// holds up a cycle. Failures are logged, never fatal.
+type alerter struct {
+	url  string
+	log  *slog.Logger
+	q    chan alert
+	done chan struct{}
+	hc   *http.Client
+}
+
+func newAlerter(url string, log *slog.Logger) *alerter {
+	a := &alerter{url: url, log: log}
+	if url == "" {
+		return a
+	}
+	a.q, a.done, a.hc = make(chan alert, 256), make(chan struct{}), &http.Client{Timeout: 5 * time.Second}
+	go func() {
+		defer close(a.done)
+		for al := range a.q {
+			a.post(al)
+		}
+	}()
+	return a
+}
+
+func (a *alerter) send(al alert) {
+	if a.q == nil {
+		return
+	}
+	al.Time = time.Now().UTC()
+	select {
+	case a.q <- al:
+	default:
+		a.log.Warn("alert webhook queue full; alert dropped", "event", al.Event)
+	}
+}
+
+func (a *alerter) post(al alert) {
+	body, _ := json.Marshal(al)
+	resp, err := a.hc.Post(a.url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		a.log.Warn("alert webhook failed", "event", al.Event, "err", oneLine(err))
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		a.log.Warn("alert webhook refused", "event", al.Event, "status", resp.Status)
+	}
+}
+
+// close flushes queued alerts for at most d.
+func (a *alerter) close(d time.Duration) {
+	if a.q == nil {
+		return
+	}
+	close(a.q)
+	select {
+	case <-a.done:
+	case <-time.After(d):
+		a.log.Warn("alert webhook: gave up flushing queued alerts")
+	}
+}
