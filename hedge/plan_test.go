@@ -427,46 +427,57 @@ func TestPlanIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("scenario %d: %v", i, err)
 		}
-		after := apply(t, s, plan)
-		deposits := decimal.Zero
-		for _, a := range plan.Actions {
-			if a.Kind == ActDeposit {
-				deposits = deposits.Add(a.Amount)
+		checkPlanInvariants(t, fmt.Sprintf("scenario %d", i), s, p, plan)
+	}
+}
+
+// checkPlanInvariants applies plan to s on the paper venue and checks what
+// must hold after any plan: deposits within collateral, no short above
+// h·E/mark·(1+band), no leverage above the cap, and an empty second plan.
+func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan *Plan) {
+	t.Helper()
+	after := apply(t, s, plan)
+	deposits := decimal.Zero
+	for _, a := range plan.Actions {
+		if a.Amount.IsNegative() {
+			t.Fatalf("%s: negative amount in %+v", name, a)
+		}
+		if a.Kind == ActDeposit {
+			deposits = deposits.Add(a.Amount)
+		}
+	}
+	if deposits.GreaterThan(s.Collateral) {
+		t.Fatalf("%s: deposits %s exceed collateral %s", name, deposits, s.Collateral)
+	}
+	for asset, m := range after.Markets {
+		if m.Paused {
+			continue
+		}
+		ap := assetPlan(t, plan, asset)
+		q := after.Position[asset].Size.Neg()
+		ceiling := p.HedgeRatio.Mul(ap.Exposure).DivRound(m.MarkPrice, 18).Mul(one.Add(p.Band)).Add(sizeUnit)
+		if q.GreaterThan(ceiling) {
+			t.Fatalf("%s %s: short %s above %s\n%s", name, asset, q, ceiling, dump(plan))
+		}
+		if q.GreaterThan(sizeUnit) {
+			capL := p.MaxLeverage
+			if m.MaxLeverage.IsPositive() && m.MaxLeverage.LessThan(capL) {
+				capL = m.MaxLeverage
+			}
+			// one size unit of slack: a one-unit trade is skipped as rounding noise
+			excess := q.Sub(sizeUnit).Mul(m.MarkPrice).Sub(capL.Mul(after.Position[asset].Equity()))
+			if excess.IsPositive() {
+				t.Fatalf("%s %s: leverage %s above cap %s\nbefore %+v\n%s", name, asset,
+					leverage(after, asset), capL, s.Position[asset], dump(plan))
 			}
 		}
-		if deposits.GreaterThan(s.Collateral) {
-			t.Fatalf("scenario %d: deposits %s exceed collateral %s", i, deposits, s.Collateral)
-		}
-		for asset, m := range after.Markets {
-			if m.Paused {
-				continue
-			}
-			ap := assetPlan(t, plan, asset)
-			q := after.Position[asset].Size.Neg()
-			ceiling := p.HedgeRatio.Mul(ap.Exposure).DivRound(m.MarkPrice, 18).Mul(one.Add(p.Band)).Add(sizeUnit)
-			if q.GreaterThan(ceiling) {
-				t.Fatalf("scenario %d %s: short %s above %s\n%s", i, asset, q, ceiling, dump(plan))
-			}
-			if q.GreaterThan(sizeUnit) {
-				capL := p.MaxLeverage
-				if m.MaxLeverage.IsPositive() && m.MaxLeverage.LessThan(capL) {
-					capL = m.MaxLeverage
-				}
-				// one size unit of slack: a one-unit trade is skipped as rounding noise
-				excess := q.Sub(sizeUnit).Mul(m.MarkPrice).Sub(capL.Mul(after.Position[asset].Equity()))
-				if excess.IsPositive() {
-					t.Fatalf("scenario %d %s: leverage %s above cap %s\nbefore %+v\n%s", i, asset,
-						leverage(after, asset), capL, s.Position[asset], dump(plan))
-				}
-			}
-		}
-		again, err := BuildPlan(after, p)
-		if err != nil {
-			t.Fatalf("scenario %d: %v", i, err)
-		}
-		if len(again.Actions) != 0 {
-			t.Fatalf("scenario %d: second plan not empty\nfirst:\n%s\nsecond:\n%s", i, dump(plan), dump(again))
-		}
+	}
+	again, err := BuildPlan(after, p)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(again.Actions) != 0 {
+		t.Fatalf("%s: second plan not empty\nfirst:\n%s\nsecond:\n%s", name, dump(plan), dump(again))
 	}
 }
 

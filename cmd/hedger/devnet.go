@@ -194,8 +194,8 @@ func parseDuration(s string) (time.Duration, error) {
 	rest := strings.TrimSpace(s)
 	if i := strings.Index(rest, "d"); i > 0 {
 		n, err := strconv.ParseUint(rest[:i], 10, 32)
-		if err != nil {
-			return 0, fmt.Errorf("duration %q: bad day count", s)
+		if err != nil || n > 36500 { // beyond 100 years time.Duration overflows
+			return 0, fmt.Errorf("duration %q: bad day count (0..36500)", s)
 		}
 		days, rest = time.Duration(n)*24*time.Hour, rest[i+1:]
 	}
