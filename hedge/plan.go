@@ -183,14 +183,14 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 				case d.delta.IsZero():
 					why = fmt.Sprintf("margin top-up for %s short (leverage above cap)", v.asset)
 				}
-				acts = append(acts, Action{Kind: ActDeposit, Asset: v.asset, Amount: d.deposit, Reason: why})
+				acts = append(acts, Action{Kind: ActDeposit, Asset: v.asset, Amount: d.deposit, Reason: why, Intent: d.intent(v)})
 				available = available.Sub(d.deposit)
 				total = total.Add(d.deposit)
 			}
 			if !d.delta.IsZero() {
 				acts = append(acts, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: d.delta.Neg(),
 					AcceptablePrice: acceptablePrice(v.market.MarkPrice, d.delta.Neg(), p.MaxSlippage),
-					Reason:          d.reason})
+					Reason:          d.reason, Intent: d.intent(v)})
 			}
 		}
 		plan.Assets = append(plan.Assets, ap)
@@ -198,10 +198,22 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 	if total.GreaterThan(s.CollateralAllowance) {
 		// approve sets the allowance rather than adding to it, so ask for the total.
 		acts = append([]Action{{Kind: ActApprove, Amount: total,
-			Reason: fmt.Sprintf("allow the venue to pull %s %s", total, s.CollateralSymbol)}}, acts...)
+			Reason: fmt.Sprintf("allow the venue to pull %s %s", total, s.CollateralSymbol), Intent: IntentApprove}}, acts...)
 	}
 	plan.Actions = acts
 	return plan, nil
+}
+
+// intent classifies d for the journal: a trade from no position is a hedge,
+// any other trade a rebalance, and margin alone a top-up.
+func (d decision) intent(v assetView) string {
+	switch {
+	case d.delta.IsZero():
+		return IntentTopUp
+	case v.current.IsZero():
+		return IntentHedge
+	}
+	return IntentRebalance
 }
 
 // decision is what the planner does for one tradable asset; delta is the
@@ -481,14 +493,14 @@ func ClosePlan(s *Snapshot, p Policy, assets []string) (*Plan, error) {
 			}
 			trades = append(trades, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: size.Neg(),
 				AcceptablePrice: acceptablePrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage),
-				Reason:          tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, "")})
+				Reason:          tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, ""), Intent: IntentClose})
 		}
 		if !size.IsZero() || !v.pos.Margin.IsZero() {
 			// Amount is an estimate for display; All makes the venue return whatever is left.
 			est := v.pos.Equity().Sub(size.Abs().Mul(v.market.MarkPrice).Mul(v.market.TakerFee))
 			withdraws = append(withdraws, Action{Kind: ActWithdraw, Asset: v.asset, All: true,
 				Amount: decimal.Max(decimal.Zero, est).RoundFloor(max(s.CollateralDecimals, 0)),
-				Reason: fmt.Sprintf("withdraw %s margin", v.asset)})
+				Reason: fmt.Sprintf("withdraw %s margin", v.asset), Intent: IntentClose})
 		} else {
 			ap.Note = "nothing to close"
 		}

@@ -27,6 +27,16 @@ package hedge
 //	max_mark_index_deviation_bps
 //	min_trade_size             base units
 //	cooldown                   Go duration between actions on one asset
+//	funding_window             Go duration of the rolling window over which
+//	                           accrued funding cost is also checked
+//	hedge_with                 market asset that hedges this asset when it has
+//	                           no market of its own (cross-asset hedge)
+//	beta                       hedge_with units per unit of exposure, a number,
+//	                           or "auto" to estimate it from price history
+//	beta_window                Go duration of history used for an "auto" beta
+//	beta_csv                   price CSV to estimate beta from instead of the feeds
+//	staking_apr                staking yield of a liquid-staking holding, shown
+//	                           next to funding as net carry
 //
 // An asset section starts from the whole [default] section wherever it is in
 // the file. Errors name the line: "line 7: unknown key \"bnad\"".
@@ -69,6 +79,16 @@ type AssetPolicy struct {
 	MaxMarkIndexDeviationBps decimal.Decimal // 0 = off
 	MinTradeSize             decimal.Decimal // base units
 	Cooldown                 time.Duration
+	FundingWindow            time.Duration // rolling window for accrued funding cost; 0 = off
+
+	// Cross-asset hedge: an asset with no market is hedged on HedgeWith's
+	// market with Beta (or an estimate when BetaAuto).
+	HedgeWith  string
+	Beta       decimal.Decimal
+	BetaAuto   bool
+	BetaWindow time.Duration
+	BetaCSV    string
+	StakingAPR decimal.Decimal // user-given staking yield, for net carry
 }
 
 // DefaultAssetPolicy is DefaultPolicy plus conservative risk limits: a 2×
@@ -88,6 +108,8 @@ func DefaultAssetPolicy() AssetPolicy {
 		MaxOracleAge:             time.Hour,
 		MaxMarkIndexDeviationBps: decimal.NewFromInt(200),
 		Cooldown:                 10 * time.Minute,
+		FundingWindow:            24 * time.Hour,
+		BetaWindow:               30 * 24 * time.Hour,
 	}
 }
 
@@ -125,6 +147,14 @@ func (p AssetPolicy) Validate() error {
 		return fmt.Errorf("min trade size %s is negative", p.MinTradeSize)
 	case p.Cooldown < 0:
 		return fmt.Errorf("cooldown %s is negative", p.Cooldown)
+	case p.FundingWindow < 0:
+		return fmt.Errorf("funding window %s is negative", p.FundingWindow)
+	case p.Beta.LessThan(zero) || p.Beta.GreaterThan(decimal.NewFromInt(10)):
+		return fmt.Errorf("beta %s is outside 0..10", p.Beta)
+	case p.BetaWindow < 0:
+		return fmt.Errorf("beta window %s is negative", p.BetaWindow)
+	case p.StakingAPR.LessThan(decimal.NewFromInt(-1)) || p.StakingAPR.GreaterThan(decimal.NewFromInt(1)):
+		return fmt.Errorf("staking APR %s is outside -1..1", p.StakingAPR)
 	}
 	return nil
 }
@@ -263,8 +293,32 @@ func setKey(p *AssetPolicy, key, v string) error {
 		"funding_budget_apr": &p.FundingBudgetAPR, "reduced_ratio": &p.ReducedRatio, "resume_apr": &p.ResumeAPR,
 		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "liq_floor": &p.LiqFloor,
 		"max_mark_index_deviation_bps": &p.MaxMarkIndexDeviationBps, "min_trade_size": &p.MinTradeSize,
+		"staking_apr": &p.StakingAPR,
 	}
-	durs := map[string]*time.Duration{"max_oracle_age": &p.MaxOracleAge, "cooldown": &p.Cooldown}
+	durs := map[string]*time.Duration{"max_oracle_age": &p.MaxOracleAge, "cooldown": &p.Cooldown,
+		"funding_window": &p.FundingWindow, "beta_window": &p.BetaWindow}
+	switch key {
+	case "beta":
+		if strings.EqualFold(v, "auto") {
+			p.Beta, p.BetaAuto = decimal.Zero, true
+			return nil
+		}
+		x, err := decimal.NewFromString(v)
+		if err != nil {
+			return fmt.Errorf("%q is neither a number nor auto", v)
+		}
+		p.Beta, p.BetaAuto = x, false
+		return nil
+	case "hedge_with":
+		if strings.ContainsAny(v, " \t[]=") {
+			return fmt.Errorf("%q is not an asset symbol", v)
+		}
+		p.HedgeWith = strings.ToUpper(v)
+		return nil
+	case "beta_csv":
+		p.BetaCSV = v
+		return nil
+	}
 	if dst, ok := decs[key]; ok {
 		x, err := decimal.NewFromString(v)
 		if err != nil {

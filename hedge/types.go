@@ -83,6 +83,17 @@ const (
 	ActTrade    ActionKind = "trade"    // change the position by SizeDelta (negative = sell)
 )
 
+// Intents say why an action is taken; the journal records them for the user
+// (and a tax adviser) to read.
+const (
+	IntentApprove       = "approve"            // allowance for the deposits that follow
+	IntentHedge         = "hedge"              // open a short (or its margin) from nothing
+	IntentRebalance     = "rebalance"          // bring a short back into its band
+	IntentFundingReduce = "reduce-for-funding" // cut the short while funding costs too much
+	IntentTopUp         = "margin-top-up"      // margin added with no trade (leverage, liquidation floor)
+	IntentClose         = "close"              // close a short and withdraw its margin
+)
+
 // Action is one transaction of a plan.
 type Action struct {
 	Kind   ActionKind      `json:"kind"`
@@ -93,6 +104,7 @@ type Action struct {
 	SizeDelta       decimal.Decimal `json:"size_delta"`       // signed base units
 	AcceptablePrice decimal.Decimal `json:"acceptable_price"` // worst fill: min for sells, max for buys
 	Reason          string          `json:"reason"`           // one line a person can read
+	Intent          string          `json:"intent"`           // one of the Intent constants
 }
 
 // AssetPlan explains the decision for one asset, whether or not it acts.

@@ -15,7 +15,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/chain"
-	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/onchain"
 )
 
@@ -35,19 +34,10 @@ var (
 	jsonFlag    = &cli.BoolFlag{Name: "json", Usage: "machine-readable output"}
 	dataDirFlag = &cli.StringFlag{Name: "data-dir", Usage: "where address books live (deployments/<chainid>.json)",
 		EnvVars: []string{"HEDGER_DATA_DIR"}, Value: defaultDataDir()}
-	yesFlag   = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "send without asking for confirmation"}
-	ratioFlag = &cli.StringFlag{Name: "hedge-ratio", Usage: "fraction of spot exposure to hedge, 0..1",
-		EnvVars: []string{"HEDGER_HEDGE_RATIO"}, Value: "1"}
-	bandFlag = &cli.StringFlag{Name: "band", Usage: "drift band: rebalance when |short − target| / target exceeds it",
-		EnvVars: []string{"HEDGER_BAND"}, Value: "0.05"}
-	levFlag = &cli.StringFlag{Name: "max-leverage", Usage: "cap on short notional / margin equity (1 = full margin)",
-		EnvVars: []string{"HEDGER_MAX_LEVERAGE"}, Value: "2"}
-	slipFlag = &cli.StringFlag{Name: "max-slippage", Usage: "worst fill accepted, as a fraction of mark",
-		EnvVars: []string{"HEDGER_MAX_SLIPPAGE"}, Value: "0.005"}
+	yesFlag = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "send without asking for confirmation"}
 )
 
-func connFlags() []cli.Flag   { return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag} }
-func policyFlags() []cli.Flag { return []cli.Flag{ratioFlag, bandFlag, levFlag, slipFlag} }
+func connFlags() []cli.Flag { return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag} }
 
 func defaultDataDir() string {
 	if home, err := os.UserHomeDir(); err == nil {
@@ -86,25 +76,6 @@ func parseNonNegative(what, s string) (decimal.Decimal, error) {
 		err = fmt.Errorf("%s must not be negative, got %s", what, s)
 	}
 	return d, err
-}
-
-func policyFrom(c *cli.Context) (hedge.Policy, error) {
-	p := hedge.DefaultPolicy()
-	for _, f := range []struct {
-		name string
-		dst  *decimal.Decimal
-	}{{"hedge-ratio", &p.HedgeRatio}, {"band", &p.Band}, {"max-leverage", &p.MaxLeverage}, {"max-slippage", &p.MaxSlippage}} {
-		raw := c.String(f.name)
-		if raw == "" && !c.IsSet(f.name) {
-			continue // a command without this flag keeps the default
-		}
-		d, err := parseDecimal("--"+f.name, raw)
-		if err != nil {
-			return p, err
-		}
-		*f.dst = d
-	}
-	return p, p.Validate()
 }
 
 func walletsFrom(c *cli.Context) ([]common.Address, error) {

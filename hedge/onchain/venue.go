@@ -2,14 +2,11 @@ package onchain
 
 import (
 	"context"
-	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/shopspring/decimal"
 
@@ -174,129 +171,4 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 		}
 	}
 	return s, nil
-}
-
-// request turns an action into the transaction that performs it.
-func (v *Venue) request(a hedge.Action) (chain.TxRequest, error) {
-	b := v.Book
-	if a.Kind == hedge.ActApprove {
-		return chain.TxRequest{To: &b.Collateral.Address,
-			Data: tokenABI.PackApprove(b.Venue, toUnitsUp(a.Amount, b.Collateral.Decimals))}, nil
-	}
-	m, ok := b.Market(a.Asset)
-	if !ok {
-		return chain.TxRequest{}, fmt.Errorf("unknown market %q", a.Asset)
-	}
-	id := new(big.Int).SetUint64(m.ID)
-	var data []byte
-	switch a.Kind {
-	case hedge.ActDeposit:
-		data = venueABI.PackDeposit(id, toUnitsUp(a.Amount, b.Collateral.Decimals))
-	case hedge.ActWithdraw:
-		if a.All {
-			data = venueABI.PackWithdrawAll(id)
-		} else {
-			data = venueABI.PackWithdraw(id, toUnits(a.Amount, b.Collateral.Decimals))
-		}
-	case hedge.ActTrade:
-		if a.SizeDelta.IsZero() {
-			return chain.TxRequest{}, fmt.Errorf("trade of zero size in %s", a.Asset)
-		}
-		data = venueABI.PackModifyPosition(id, toWad(a.SizeDelta), toWad(a.AcceptablePrice))
-	default:
-		return chain.TxRequest{}, fmt.Errorf("unknown action %q", a.Kind)
-	}
-	return chain.TxRequest{To: &b.Venue, Data: data}, nil
-}
-
-// Execute sends one action and waits for it to be mined.
-func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
-	if v.Tx == nil {
-		return "", fmt.Errorf("no signer: this command is read-only")
-	}
-	req, err := v.request(a)
-	if err != nil {
-		return "", err
-	}
-	rcpt, err := v.Tx.Send(ctx, req)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(a.Kind)+" "+a.Asset), err)
-	}
-	return rcpt.TxHash.Hex(), nil
-}
-
-// GasEstimate is the gas of one planned action.
-type GasEstimate struct {
-	Gas uint64
-	Err string // why the action would fail, if it would
-}
-
-// EstimatePlan estimates the gas of each action as if the earlier ones had
-// already run (a deposit after its approve), with eth_simulateV1 where the
-// node has it, else one eth_estimateGas per action.
-func (v *Venue) EstimatePlan(ctx context.Context, actions []hedge.Action) ([]GasEstimate, error) {
-	if len(actions) == 0 {
-		return nil, nil
-	}
-	reqs := make([]chain.TxRequest, len(actions))
-	for i, a := range actions {
-		r, err := v.request(a)
-		if err != nil {
-			return nil, err
-		}
-		reqs[i] = r
-	}
-	if out, err := v.simulate(ctx, reqs); err == nil {
-		return out, nil
-	}
-	out := make([]GasEstimate, len(reqs))
-	for i, r := range reqs {
-		gas, err := v.Tx.Estimate(ctx, r)
-		out[i] = GasEstimate{Gas: gas}
-		if err != nil {
-			out[i].Err = err.Error()
-		}
-	}
-	return out, nil
-}
-
-func (v *Venue) simulate(ctx context.Context, reqs []chain.TxRequest) ([]GasEstimate, error) {
-	type call struct {
-		From  common.Address  `json:"from"`
-		To    *common.Address `json:"to"`
-		Input hexutil.Bytes   `json:"input"`
-	}
-	calls := make([]call, len(reqs))
-	for i, r := range reqs {
-		calls[i] = call{From: v.Account, To: r.To, Input: r.Data}
-	}
-	payload := map[string]any{"blockStateCalls": []any{map[string]any{"calls": calls}}}
-	var res []struct {
-		Calls []struct {
-			Status     hexutil.Uint64 `json:"status"`
-			GasUsed    hexutil.Uint64 `json:"gasUsed"`
-			ReturnData hexutil.Bytes  `json:"returnData"`
-			Error      *struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		} `json:"calls"`
-	}
-	if err := v.Client.RPC.CallContext(ctx, &res, "eth_simulateV1", payload, "latest"); err != nil {
-		return nil, err
-	}
-	if len(res) != 1 || len(res[0].Calls) != len(reqs) {
-		return nil, fmt.Errorf("eth_simulateV1: unexpected answer shape")
-	}
-	out := make([]GasEstimate, len(reqs))
-	for i, c := range res[0].Calls {
-		g := uint64(c.GasUsed)
-		out[i] = GasEstimate{Gas: g + g/4}
-		if c.Status != 1 {
-			out[i].Err = "would revert: " + chain.DecodeRevertData(c.ReturnData, ABIs()...)
-			if len(c.ReturnData) < 4 && c.Error != nil {
-				out[i].Err = "would revert: " + c.Error.Message
-			}
-		}
-	}
-	return out, nil
 }
