@@ -45,8 +45,16 @@ type Client struct {
 // DialOptions tune Dial; the zero value is fine.
 type DialOptions struct {
 	ChainID    uint64       // when non-zero, refuse a node on another chain
-	HTTPClient *http.Client // e.g. a counting transport in tests
+	HTTPClient *http.Client // e.g. a counting transport in tests; RequestTimeout is then not applied
+	// RequestTimeout bounds each HTTP request (0: DefaultRequestTimeout), so
+	// that a node or proxy that accepts a request and never answers fails
+	// the call instead of hanging a command whose context has no deadline.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds one JSON-RPC request over HTTP. Every call the
+// hedger makes is short (receipts are polled), so a minute is generous.
+const DefaultRequestTimeout = time.Minute
 
 // Dial connects to url and reads the chain ID once.
 func Dial(ctx context.Context, url string, o DialOptions) (*Client, error) {
@@ -54,8 +62,16 @@ func Dial(ctx context.Context, url string, o DialOptions) (*Client, error) {
 		return nil, errors.New("no RPC URL: pass --rpc-url or set ETH_RPC_URL")
 	}
 	var opts []rpc.ClientOption
-	if o.HTTPClient != nil {
+	lower := strings.ToLower(strings.TrimSpace(url))
+	switch {
+	case o.HTTPClient != nil:
 		opts = append(opts, rpc.WithHTTPClient(o.HTTPClient))
+	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
+		timeout := o.RequestTimeout
+		if timeout <= 0 {
+			timeout = DefaultRequestTimeout
+		}
+		opts = append(opts, rpc.WithHTTPClient(&http.Client{Timeout: timeout}))
 	}
 	rc, err := rpc.DialOptions(ctx, url, opts...)
 	if err != nil {
