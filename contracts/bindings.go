@@ -1998,6 +1998,800 @@ func (priceFeed *PriceFeed) UnpackNotOwnerError(raw []byte) (*PriceFeedNotOwner,
 	return out, nil
 }
 
+// StakedTokenMetaData contains all meta data concerning the StakedToken contract.
+var StakedTokenMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name_\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"symbol_\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"allowance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientAllowance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotOwner\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroRate\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"owner\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Approval\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"previousRate\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"newRate\",\"type\":\"uint256\"}],\"name\":\"RateUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Transfer\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"allowance\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"approve\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"decimals\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getStETHByWstETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getWstETHByStETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"mint\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"name\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"name\":\"setRate\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"stEthPerToken\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"symbol\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"totalSupply\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transfer\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transferFrom\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ID:  "53576c80324d1c42421f6050c1e0da28aa",
+	Bin: "0x60a060405234801561000f575f5ffd5b50604051610b72380380610b7283398101604081905261002e91610169565b828260125f61003d848261025a565b50600161004a838261025a565b5060ff166080525050600380546001600160a01b031916331790555f819003610086576040516314cee7cd60e11b815260040160405180910390fd5b6006819055604080515f8152602081018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1505050610314565b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126100ef575f5ffd5b81516001600160401b03811115610108576101086100cc565b604051601f8201601f19908116603f011681016001600160401b0381118282101715610136576101366100cc565b60405281815283820160200185101561014d575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f6060848603121561017b575f5ffd5b83516001600160401b03811115610190575f5ffd5b61019c868287016100e0565b602086015190945090506001600160401b038111156101b9575f5ffd5b6101c5868287016100e0565b925050604084015190509250925092565b600181811c908216806101ea57607f821691505b60208210810361020857634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561025557805f5260205f20601f840160051c810160208510156102335750805b601f840160051c820191505b81811015610252575f815560010161023f565b50505b505050565b81516001600160401b03811115610273576102736100cc565b6102878161028184546101d6565b8461020e565b6020601f8211600181146102b9575f83156102a25750848201515b5f19600385901b1c1916600184901b178455610252565b5f84815260208120601f198516915b828110156102e857878501518255602094850194600190920191016102c8565b508482101561030557868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b60805161084661032c5f395f61016901526108465ff3fe608060405234801561000f575f5ffd5b50600436106100f0575f3560e01c806340c10f1911610093578063a9059cbb11610063578063a9059cbb14610217578063b0e389001461022a578063bb2952fc1461023d578063dd62ed3e14610250575f5ffd5b806340c10f19146101b257806370a08231146101c55780638da5cb5b146101e457806395d89b411461020f575f5ffd5b806318160ddd116100ce57806318160ddd1461014857806323b872dd14610151578063313ce5671461016457806334fcf4371461019d575f5ffd5b8063035faf82146100f457806306fdde0314610110578063095ea7b314610125575b5f5ffd5b6100fd60065481565b6040519081526020015b60405180910390f35b61011861027a565b6040516101079190610684565b6101386101333660046106d4565b610305565b6040519015158152602001610107565b6100fd60025481565b61013861015f3660046106fc565b610371565b61018b7f000000000000000000000000000000000000000000000000000000000000000081565b60405160ff9091168152602001610107565b6101b06101ab366004610736565b610410565b005b6101b06101c03660046106d4565b61049c565b6100fd6101d336600461074d565b60046020525f908152604090205481565b6003546101f7906001600160a01b031681565b6040516001600160a01b039091168152602001610107565b61011861054d565b6101386102253660046106d4565b61055a565b6100fd610238366004610736565b61056f565b6100fd61024b366004610736565b610590565b6100fd61025e36600461076d565b600560209081525f928352604080842090915290825290205481565b5f80546102869061079e565b80601f01602080910402602001604051908101604052809291908181526020018280546102b29061079e565b80156102fd5780601f106102d4576101008083540402835291602001916102fd565b820191905f5260205f20905b8154815290600101906020018083116102e057829003601f168201915b505050505081565b335f8181526005602090815260408083206001600160a01b038716808552925280832085905551919290917f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b9259061035f9086815260200190565b60405180910390a35060015b92915050565b6001600160a01b0383165f9081526005602090815260408083203384529091528120545f1981146103fa57828110156103cc5760405163054365bb60e31b815260048101829052602481018490526044015b60405180910390fd5b6103d683826107ea565b6001600160a01b0386165f9081526005602090815260408083203384529091529020555b6104058585856105a8565b506001949350505050565b6003546001600160a01b0316331461043b576040516330cd747160e01b815260040160405180910390fd5b805f0361045b576040516314cee7cd60e11b815260040160405180910390fd5b60065460408051918252602082018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1600655565b6003546001600160a01b031633146104c7576040516330cd747160e01b815260040160405180910390fd5b8060025f8282546104d891906107fd565b90915550506001600160a01b0382165f90815260046020526040812080548392906105049084906107fd565b90915550506040518181526001600160a01b038316905f907fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef9060200160405180910390a35050565b600180546102869061079e565b5f6105663384846105a8565b50600192915050565b6006545f9061058683670de0b6b3a7640000610810565b61036b9190610827565b5f670de0b6b3a7640000600654836105869190610810565b6001600160a01b0383165f90815260046020526040902054818110156105eb5760405163cf47918160e01b815260048101829052602481018390526044016103c3565b6105f582826107ea565b6001600160a01b038086165f90815260046020526040808220939093559085168152908120805484929061062a9084906107fd565b92505081905550826001600160a01b0316846001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8460405161067691815260200190565b60405180910390a350505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80356001600160a01b03811681146106cf575f5ffd5b919050565b5f5f604083850312156106e5575f5ffd5b6106ee836106b9565b946020939093013593505050565b5f5f5f6060848603121561070e575f5ffd5b610717846106b9565b9250610725602085016106b9565b929592945050506040919091013590565b5f60208284031215610746575f5ffd5b5035919050565b5f6020828403121561075d575f5ffd5b610766826106b9565b9392505050565b5f5f6040838503121561077e575f5ffd5b610787836106b9565b9150610795602084016106b9565b90509250929050565b600181811c908216806107b257607f821691505b6020821081036107d057634e487b7160e01b5f52602260045260245ffd5b50919050565b634e487b7160e01b5f52601160045260245ffd5b8181038181111561036b5761036b6107d6565b8082018082111561036b5761036b6107d6565b808202811582820484141761036b5761036b6107d6565b5f8261084157634e487b7160e01b5f52601260045260245ffd5b50049056",
+}
+
+// StakedToken is an auto generated Go binding around an Ethereum contract.
+type StakedToken struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *StakedToken) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewStakedToken creates a new instance of StakedToken.
+func NewStakedToken() *StakedToken {
+	parsed, err := StakedTokenMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &StakedToken{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *StakedToken) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackConstructor is the Go binding used to pack the parameters required for
+// contract deployment.
+//
+// Solidity: constructor(string name_, string symbol_, uint256 rate_) returns()
+func (stakedToken *StakedToken) PackConstructor(name_ string, symbol_ string, rate_ *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("", name_, symbol_, rate_)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// PackAllowance is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdd62ed3e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function allowance(address , address ) view returns(uint256)
+func (stakedToken *StakedToken) PackAllowance(arg0 common.Address, arg1 common.Address) []byte {
+	enc, err := stakedToken.abi.Pack("allowance", arg0, arg1)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackAllowance is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdd62ed3e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function allowance(address , address ) view returns(uint256)
+func (stakedToken *StakedToken) TryPackAllowance(arg0 common.Address, arg1 common.Address) ([]byte, error) {
+	return stakedToken.abi.Pack("allowance", arg0, arg1)
+}
+
+// UnpackAllowance is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdd62ed3e.
+//
+// Solidity: function allowance(address , address ) view returns(uint256)
+func (stakedToken *StakedToken) UnpackAllowance(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("allowance", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackApprove is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x095ea7b3.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function approve(address spender, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) PackApprove(spender common.Address, amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("approve", spender, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackApprove is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x095ea7b3.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function approve(address spender, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) TryPackApprove(spender common.Address, amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("approve", spender, amount)
+}
+
+// UnpackApprove is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x095ea7b3.
+//
+// Solidity: function approve(address spender, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) UnpackApprove(data []byte) (bool, error) {
+	out, err := stakedToken.abi.Unpack("approve", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
+// PackBalanceOf is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x70a08231.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function balanceOf(address ) view returns(uint256)
+func (stakedToken *StakedToken) PackBalanceOf(arg0 common.Address) []byte {
+	enc, err := stakedToken.abi.Pack("balanceOf", arg0)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackBalanceOf is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x70a08231.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function balanceOf(address ) view returns(uint256)
+func (stakedToken *StakedToken) TryPackBalanceOf(arg0 common.Address) ([]byte, error) {
+	return stakedToken.abi.Pack("balanceOf", arg0)
+}
+
+// UnpackBalanceOf is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x70a08231.
+//
+// Solidity: function balanceOf(address ) view returns(uint256)
+func (stakedToken *StakedToken) UnpackBalanceOf(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("balanceOf", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackDecimals is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x313ce567.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function decimals() view returns(uint8)
+func (stakedToken *StakedToken) PackDecimals() []byte {
+	enc, err := stakedToken.abi.Pack("decimals")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackDecimals is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x313ce567.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function decimals() view returns(uint8)
+func (stakedToken *StakedToken) TryPackDecimals() ([]byte, error) {
+	return stakedToken.abi.Pack("decimals")
+}
+
+// UnpackDecimals is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x313ce567.
+//
+// Solidity: function decimals() view returns(uint8)
+func (stakedToken *StakedToken) UnpackDecimals(data []byte) (uint8, error) {
+	out, err := stakedToken.abi.Unpack("decimals", data)
+	if err != nil {
+		return *new(uint8), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
+}
+
+// PackGetStETHByWstETH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbb2952fc.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getStETHByWstETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) PackGetStETHByWstETH(amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("getStETHByWstETH", amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetStETHByWstETH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbb2952fc.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getStETHByWstETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) TryPackGetStETHByWstETH(amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("getStETHByWstETH", amount)
+}
+
+// UnpackGetStETHByWstETH is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xbb2952fc.
+//
+// Solidity: function getStETHByWstETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) UnpackGetStETHByWstETH(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("getStETHByWstETH", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackGetWstETHByStETH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb0e38900.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getWstETHByStETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) PackGetWstETHByStETH(amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("getWstETHByStETH", amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetWstETHByStETH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb0e38900.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getWstETHByStETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) TryPackGetWstETHByStETH(amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("getWstETHByStETH", amount)
+}
+
+// UnpackGetWstETHByStETH is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xb0e38900.
+//
+// Solidity: function getWstETHByStETH(uint256 amount) view returns(uint256)
+func (stakedToken *StakedToken) UnpackGetWstETHByStETH(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("getWstETHByStETH", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackMint is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x40c10f19.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function mint(address to, uint256 amount) returns()
+func (stakedToken *StakedToken) PackMint(to common.Address, amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("mint", to, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMint is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x40c10f19.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function mint(address to, uint256 amount) returns()
+func (stakedToken *StakedToken) TryPackMint(to common.Address, amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("mint", to, amount)
+}
+
+// PackName is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x06fdde03.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function name() view returns(string)
+func (stakedToken *StakedToken) PackName() []byte {
+	enc, err := stakedToken.abi.Pack("name")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackName is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x06fdde03.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function name() view returns(string)
+func (stakedToken *StakedToken) TryPackName() ([]byte, error) {
+	return stakedToken.abi.Pack("name")
+}
+
+// UnpackName is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x06fdde03.
+//
+// Solidity: function name() view returns(string)
+func (stakedToken *StakedToken) UnpackName(data []byte) (string, error) {
+	out, err := stakedToken.abi.Unpack("name", data)
+	if err != nil {
+		return *new(string), err
+	}
+	out0 := *abi.ConvertType(out[0], new(string)).(*string)
+	return out0, nil
+}
+
+// PackOwner is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8da5cb5b.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function owner() view returns(address)
+func (stakedToken *StakedToken) PackOwner() []byte {
+	enc, err := stakedToken.abi.Pack("owner")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackOwner is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8da5cb5b.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function owner() view returns(address)
+func (stakedToken *StakedToken) TryPackOwner() ([]byte, error) {
+	return stakedToken.abi.Pack("owner")
+}
+
+// UnpackOwner is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x8da5cb5b.
+//
+// Solidity: function owner() view returns(address)
+func (stakedToken *StakedToken) UnpackOwner(data []byte) (common.Address, error) {
+	out, err := stakedToken.abi.Unpack("owner", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	return out0, nil
+}
+
+// PackSetRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x34fcf437.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function setRate(uint256 rate_) returns()
+func (stakedToken *StakedToken) PackSetRate(rate *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("setRate", rate)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSetRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x34fcf437.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function setRate(uint256 rate_) returns()
+func (stakedToken *StakedToken) TryPackSetRate(rate *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("setRate", rate)
+}
+
+// PackStEthPerToken is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x035faf82.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function stEthPerToken() view returns(uint256)
+func (stakedToken *StakedToken) PackStEthPerToken() []byte {
+	enc, err := stakedToken.abi.Pack("stEthPerToken")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackStEthPerToken is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x035faf82.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function stEthPerToken() view returns(uint256)
+func (stakedToken *StakedToken) TryPackStEthPerToken() ([]byte, error) {
+	return stakedToken.abi.Pack("stEthPerToken")
+}
+
+// UnpackStEthPerToken is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x035faf82.
+//
+// Solidity: function stEthPerToken() view returns(uint256)
+func (stakedToken *StakedToken) UnpackStEthPerToken(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("stEthPerToken", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackSymbol is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x95d89b41.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function symbol() view returns(string)
+func (stakedToken *StakedToken) PackSymbol() []byte {
+	enc, err := stakedToken.abi.Pack("symbol")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSymbol is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x95d89b41.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function symbol() view returns(string)
+func (stakedToken *StakedToken) TryPackSymbol() ([]byte, error) {
+	return stakedToken.abi.Pack("symbol")
+}
+
+// UnpackSymbol is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x95d89b41.
+//
+// Solidity: function symbol() view returns(string)
+func (stakedToken *StakedToken) UnpackSymbol(data []byte) (string, error) {
+	out, err := stakedToken.abi.Unpack("symbol", data)
+	if err != nil {
+		return *new(string), err
+	}
+	out0 := *abi.ConvertType(out[0], new(string)).(*string)
+	return out0, nil
+}
+
+// PackTotalSupply is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x18160ddd.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function totalSupply() view returns(uint256)
+func (stakedToken *StakedToken) PackTotalSupply() []byte {
+	enc, err := stakedToken.abi.Pack("totalSupply")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackTotalSupply is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x18160ddd.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function totalSupply() view returns(uint256)
+func (stakedToken *StakedToken) TryPackTotalSupply() ([]byte, error) {
+	return stakedToken.abi.Pack("totalSupply")
+}
+
+// UnpackTotalSupply is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x18160ddd.
+//
+// Solidity: function totalSupply() view returns(uint256)
+func (stakedToken *StakedToken) UnpackTotalSupply(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("totalSupply", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackTransfer is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa9059cbb.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function transfer(address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) PackTransfer(to common.Address, amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("transfer", to, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackTransfer is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa9059cbb.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function transfer(address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) TryPackTransfer(to common.Address, amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("transfer", to, amount)
+}
+
+// UnpackTransfer is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xa9059cbb.
+//
+// Solidity: function transfer(address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) UnpackTransfer(data []byte) (bool, error) {
+	out, err := stakedToken.abi.Unpack("transfer", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
+// PackTransferFrom is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x23b872dd.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function transferFrom(address from, address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) PackTransferFrom(from common.Address, to common.Address, amount *big.Int) []byte {
+	enc, err := stakedToken.abi.Pack("transferFrom", from, to, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackTransferFrom is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x23b872dd.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function transferFrom(address from, address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) TryPackTransferFrom(from common.Address, to common.Address, amount *big.Int) ([]byte, error) {
+	return stakedToken.abi.Pack("transferFrom", from, to, amount)
+}
+
+// UnpackTransferFrom is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x23b872dd.
+//
+// Solidity: function transferFrom(address from, address to, uint256 amount) returns(bool)
+func (stakedToken *StakedToken) UnpackTransferFrom(data []byte) (bool, error) {
+	out, err := stakedToken.abi.Unpack("transferFrom", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
+// StakedTokenApproval represents a Approval event raised by the StakedToken contract.
+type StakedTokenApproval struct {
+	Owner   common.Address
+	Spender common.Address
+	Value   *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const StakedTokenApprovalEventName = "Approval"
+
+// ContractEventName returns the user-defined event name.
+func (StakedTokenApproval) ContractEventName() string {
+	return StakedTokenApprovalEventName
+}
+
+// UnpackApprovalEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Approval(address indexed owner, address indexed spender, uint256 value)
+func (stakedToken *StakedToken) UnpackApprovalEvent(log *types.Log) (*StakedTokenApproval, error) {
+	event := "Approval"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != stakedToken.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(StakedTokenApproval)
+	if len(log.Data) > 0 {
+		if err := stakedToken.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range stakedToken.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// StakedTokenRateUpdated represents a RateUpdated event raised by the StakedToken contract.
+type StakedTokenRateUpdated struct {
+	PreviousRate *big.Int
+	NewRate      *big.Int
+	Raw          *types.Log // Blockchain specific contextual infos
+}
+
+const StakedTokenRateUpdatedEventName = "RateUpdated"
+
+// ContractEventName returns the user-defined event name.
+func (StakedTokenRateUpdated) ContractEventName() string {
+	return StakedTokenRateUpdatedEventName
+}
+
+// UnpackRateUpdatedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event RateUpdated(uint256 previousRate, uint256 newRate)
+func (stakedToken *StakedToken) UnpackRateUpdatedEvent(log *types.Log) (*StakedTokenRateUpdated, error) {
+	event := "RateUpdated"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != stakedToken.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(StakedTokenRateUpdated)
+	if len(log.Data) > 0 {
+		if err := stakedToken.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range stakedToken.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// StakedTokenTransfer represents a Transfer event raised by the StakedToken contract.
+type StakedTokenTransfer struct {
+	From  common.Address
+	To    common.Address
+	Value *big.Int
+	Raw   *types.Log // Blockchain specific contextual infos
+}
+
+const StakedTokenTransferEventName = "Transfer"
+
+// ContractEventName returns the user-defined event name.
+func (StakedTokenTransfer) ContractEventName() string {
+	return StakedTokenTransferEventName
+}
+
+// UnpackTransferEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Transfer(address indexed from, address indexed to, uint256 value)
+func (stakedToken *StakedToken) UnpackTransferEvent(log *types.Log) (*StakedTokenTransfer, error) {
+	event := "Transfer"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != stakedToken.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(StakedTokenTransfer)
+	if len(log.Data) > 0 {
+		if err := stakedToken.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range stakedToken.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (stakedToken *StakedToken) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], stakedToken.abi.Errors["InsufficientAllowance"].ID.Bytes()[:4]) {
+		return stakedToken.UnpackInsufficientAllowanceError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], stakedToken.abi.Errors["InsufficientBalance"].ID.Bytes()[:4]) {
+		return stakedToken.UnpackInsufficientBalanceError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], stakedToken.abi.Errors["NotOwner"].ID.Bytes()[:4]) {
+		return stakedToken.UnpackNotOwnerError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], stakedToken.abi.Errors["ZeroRate"].ID.Bytes()[:4]) {
+		return stakedToken.UnpackZeroRateError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// StakedTokenInsufficientAllowance represents a InsufficientAllowance error raised by the StakedToken contract.
+type StakedTokenInsufficientAllowance struct {
+	Allowance *big.Int
+	Needed    *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InsufficientAllowance(uint256 allowance, uint256 needed)
+func StakedTokenInsufficientAllowanceErrorID() common.Hash {
+	return common.HexToHash("0x2a1b2dd846b7c4bf41216c8f38fc58089000eb0b20edf03e6f81ecadbe2cbedf")
+}
+
+// UnpackInsufficientAllowanceError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InsufficientAllowance(uint256 allowance, uint256 needed)
+func (stakedToken *StakedToken) UnpackInsufficientAllowanceError(raw []byte) (*StakedTokenInsufficientAllowance, error) {
+	out := new(StakedTokenInsufficientAllowance)
+	if err := stakedToken.abi.UnpackIntoInterface(out, "InsufficientAllowance", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StakedTokenInsufficientBalance represents a InsufficientBalance error raised by the StakedToken contract.
+type StakedTokenInsufficientBalance struct {
+	Balance *big.Int
+	Needed  *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InsufficientBalance(uint256 balance, uint256 needed)
+func StakedTokenInsufficientBalanceErrorID() common.Hash {
+	return common.HexToHash("0xcf4791818fba6e019216eb4864093b4947f674afada5d305e57d598b641dad1d")
+}
+
+// UnpackInsufficientBalanceError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InsufficientBalance(uint256 balance, uint256 needed)
+func (stakedToken *StakedToken) UnpackInsufficientBalanceError(raw []byte) (*StakedTokenInsufficientBalance, error) {
+	out := new(StakedTokenInsufficientBalance)
+	if err := stakedToken.abi.UnpackIntoInterface(out, "InsufficientBalance", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StakedTokenNotOwner represents a NotOwner error raised by the StakedToken contract.
+type StakedTokenNotOwner struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotOwner()
+func StakedTokenNotOwnerErrorID() common.Hash {
+	return common.HexToHash("0x30cd74712f59d478562d48e2d35de830db72c60a63dd08ae59199eec990b5bc4")
+}
+
+// UnpackNotOwnerError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotOwner()
+func (stakedToken *StakedToken) UnpackNotOwnerError(raw []byte) (*StakedTokenNotOwner, error) {
+	out := new(StakedTokenNotOwner)
+	if err := stakedToken.abi.UnpackIntoInterface(out, "NotOwner", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StakedTokenZeroRate represents a ZeroRate error raised by the StakedToken contract.
+type StakedTokenZeroRate struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroRate()
+func StakedTokenZeroRateErrorID() common.Hash {
+	return common.HexToHash("0x299dcf9a41f9ddc694b85732ce6cab64bc65574aaae963d596ad33ee427e900d")
+}
+
+// UnpackZeroRateError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroRate()
+func (stakedToken *StakedToken) UnpackZeroRateError(raw []byte) (*StakedTokenZeroRate, error) {
+	out := new(StakedTokenZeroRate)
+	if err := stakedToken.abi.UnpackIntoInterface(out, "ZeroRate", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TestTokenMetaData contains all meta data concerning the TestToken contract.
 var TestTokenMetaData = bind.MetaData{
 	ABI: "[{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name_\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"symbol_\",\"type\":\"string\"},{\"internalType\":\"uint8\",\"name\":\"decimals_\",\"type\":\"uint8\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"allowance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientAllowance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotOwner\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"owner\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Approval\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Transfer\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"allowance\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"approve\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"decimals\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"mint\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"name\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"symbol\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"totalSupply\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transfer\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transferFrom\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",

@@ -743,10 +743,10 @@ func mustEvent[T any](t *testing.T, r *types.Receipt, unpack func(*types.Log) (*
 	return ev
 }
 
-// errorNames maps custom error selectors of all three contracts to their names.
+// errorNames maps custom error selectors of all the contracts to their names.
 var errorNames = func() map[[4]byte]string {
 	names := map[[4]byte]string{}
-	for _, a := range []abi.ABI{venueABI.GetABI(), feedABI.GetABI(), tokenABI.GetABI()} {
+	for _, a := range []abi.ABI{venueABI.GetABI(), feedABI.GetABI(), tokenABI.GetABI(), contracts.NewStakedToken().GetABI()} {
 		for name, e := range a.Errors {
 			names[[4]byte(e.ID[:4])] = name
 		}
@@ -842,4 +842,37 @@ func approx(t *testing.T, what string, got, want, tol *big.Int) {
 	if d := sub(got, want); d.CmpAbs(tol) > 0 {
 		t.Errorf("%s = %s, want %s ± %s", what, got, want, tol)
 	}
+}
+
+// TestStakedToken: the wstETH-like token counts in its underlying through
+// stEthPerToken (1e18-scaled), which only the owner sets and never to 0;
+// it is still a plain ERC-20 for balances.
+func TestStakedToken(t *testing.T) {
+	e := newEnv(t)
+	lst := contracts.NewStakedToken()
+	addr := e.deploy(contracts.StakedTokenMetaData.Bin, lst.PackConstructor("Wrapped staked ETH", "wstETH", wad("1.15")))
+	c := lst.Instance(e.client, addr)
+	rate := func() *big.Int { return call(e, c, lst.PackStEthPerToken(), lst.UnpackStEthPerToken) }
+	if r := rate(); r.Cmp(wad("1.15")) != 0 {
+		t.Fatalf("initial rate %s, want 1.15e18", r)
+	}
+	holder := e.traders[0]
+	e.send(e.owner, c, lst.PackMint(holder.From, wad("2")))
+	if b := call(e, c, lst.PackBalanceOf(holder.From), lst.UnpackBalanceOf); b.Cmp(wad("2")) != 0 {
+		t.Fatalf("balance %s", b)
+	}
+	if u := call(e, c, lst.PackGetStETHByWstETH(wad("2")), lst.UnpackGetStETHByWstETH); u.Cmp(wad("2.3")) != 0 {
+		t.Fatalf("2 wstETH = %s underlying, want 2.3e18", u)
+	}
+	r := e.send(e.owner, c, lst.PackSetRate(wad("1.2")))
+	ev := mustEvent(t, r, lst.UnpackRateUpdatedEvent)
+	if ev.PreviousRate.Cmp(wad("1.15")) != 0 || ev.NewRate.Cmp(wad("1.2")) != 0 || rate().Cmp(wad("1.2")) != 0 {
+		t.Fatalf("RateUpdated %+v, rate %s", ev, rate())
+	}
+	if w := call(e, c, lst.PackGetWstETHByStETH(wad("2.4")), lst.UnpackGetWstETHByStETH); w.Cmp(wad("2")) != 0 {
+		t.Fatalf("2.4 underlying = %s wstETH, want 2e18", w)
+	}
+	expectRevert(t, e.try(holder, c, lst.PackSetRate(wad("5"))), "NotOwner")
+	expectRevert(t, e.try(e.owner, c, lst.PackSetRate(big.NewInt(0))), "ZeroRate")
+	expectRevert(t, e.try(holder, c, lst.PackMint(holder.From, wad("1"))), "NotOwner")
 }

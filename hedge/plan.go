@@ -38,6 +38,23 @@ type assetView struct {
 	current   decimal.Decimal // short size now; negative when long
 	drift     decimal.Decimal
 	inBand    bool
+
+	// Cross-asset hedge of an asset with no market.
+	price     decimal.Decimal // its feed price
+	hedgedVia string          // market asset whose short carries it
+	beta      decimal.Decimal
+	est       *BetaEstimate // behind an auto beta, or for display
+	crossNote string        // why it is not hedged, when hedgedVia is set but nothing is added
+	// missingBeta: beta = auto and no estimate; its hedge market holds.
+	missingBeta bool
+	// For a market: USD of other assets it hedges (ratio × beta × exposure)
+	// and the part of target that carries them.
+	crossUSD  decimal.Decimal
+	crossSize decimal.Decimal
+	// blocked, on a market, says why it must not trade: a cross-asset
+	// holding it hedges has no usable beta yet, and trading without it
+	// would drop that holding's part of the short.
+	blocked string
 }
 
 // views returns one view per market or held asset, sorted by asset so plans
@@ -67,12 +84,36 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 	for a := range s.Markets {
 		assets = append(assets, a)
 	}
-	for a := range spot {
-		if _, ok := s.Markets[a]; !ok {
+	for a, amt := range spot {
+		// A held asset with no market is shown only when something is held.
+		if _, ok := s.Markets[a]; !ok && amt.IsPositive() {
 			assets = append(assets, a)
 		}
 	}
 	slices.Sort(assets)
+
+	// Cross-asset holdings first: their beta-weighted exposure adds to the
+	// target of the market that hedges them.
+	cross := map[string]assetView{}
+	crossUSD := map[string]decimal.Decimal{}
+	blocked := map[string]string{}
+	for _, a := range assets {
+		if _, ok := s.Markets[a]; ok {
+			continue
+		}
+		v, err := crossView(s, a, spot[a], policyFor(a), gated)
+		if err != nil {
+			return nil, err
+		}
+		if v.hedgedVia != "" && v.crossNote == "" {
+			crossUSD[v.hedgedVia] = crossUSD[v.hedgedVia].Add(v.crossUSD)
+		}
+		if v.missingBeta && blocked[v.hedgedVia] == "" {
+			blocked[v.hedgedVia] = fmt.Sprintf("%s (hedged here, beta = auto) has no beta estimate; not trading %s until it has one",
+				a, v.hedgedVia)
+		}
+		cross[a] = v
+	}
 
 	out := make([]assetView, 0, len(assets))
 	for _, a := range assets {
@@ -80,7 +121,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		v.market, v.hasMarket = s.Markets[a]
 		v.current = v.pos.Size.Neg()
 		if !v.hasMarket {
-			out = append(out, v)
+			out = append(out, cross[a])
 			continue
 		}
 		m := v.market
@@ -101,7 +142,13 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
 		}
 		v.exposure = v.spot.Mul(m.IndexPrice)
-		v.target = p.HedgeRatio.Mul(v.exposure).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
+		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
+		// funding rules may lower) applies to the whole short.
+		v.target = p.HedgeRatio.Mul(v.exposure.Add(v.crossUSD)).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+		if v.crossUSD.IsPositive() {
+			v.crossSize = p.HedgeRatio.Mul(v.crossUSD).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+		}
 		switch {
 		case v.target.IsPositive():
 			v.drift = v.current.Sub(v.target).DivRound(v.target, divPrecision)
@@ -115,11 +162,94 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 	return out, nil
 }
 
+// crossView values a held asset with no market and, when its policy names a
+// hedge market, the USD that market's short must add for it.
+func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated map[string]bool) (assetView, error) {
+	v := assetView{asset: a, spot: amount}
+	if fp, ok := s.Prices[a]; ok {
+		v.price = fp.Price
+	}
+	if v.price.IsPositive() {
+		v.exposure = amount.Mul(v.price)
+	}
+	with := p.HedgeWith
+	if with == "" || strings.EqualFold(with, a) {
+		return v, nil
+	}
+	v.hedgedVia = with
+	m, ok := s.Markets[with]
+	switch {
+	case !ok:
+		v.crossNote = fmt.Sprintf("hedge_with %s: no such market; not hedged", with)
+		return v, nil
+	case !v.price.IsPositive():
+		if gated[with] {
+			v.crossNote = fmt.Sprintf("no price for %s; not hedged", a)
+			return v, nil
+		}
+		// Dropping it would shrink the other market's short on a broken feed.
+		return v, fmt.Errorf("asset %s (hedged with %s): no positive feed price", a, with)
+	case !m.MarkPrice.IsPositive():
+		return v, nil // the market's own check reports it
+	}
+	if err := p.Validate(); err != nil {
+		return v, fmt.Errorf("policy for %s: %w", a, err)
+	}
+	v.beta = p.Beta
+	if est, ok := s.Betas[a]; ok {
+		e := est
+		v.est = &e
+		if p.BetaAuto {
+			v.beta = e.Beta
+		}
+	}
+	if p.BetaAuto && v.est == nil {
+		v.crossNote = fmt.Sprintf("beta = auto but no estimate for %s on %s; not hedged", a, with)
+		v.missingBeta = true
+		return v, nil
+	}
+	if v.beta.IsNegative() || v.beta.GreaterThan(decimal.NewFromInt(10)) {
+		v.crossNote = fmt.Sprintf("beta %s outside 0..10; not hedged", v.beta)
+		return v, nil
+	}
+	v.crossUSD = p.HedgeRatio.Mul(v.beta).Mul(v.exposure)
+	return v, nil
+}
+
 func (v assetView) assetPlan() AssetPlan {
-	return AssetPlan{
+	ap := AssetPlan{
 		Asset: v.asset, Exposure: v.exposure, SpotAmount: v.spot,
 		CurrentSize: v.current, TargetSize: v.target, Drift: v.drift, WithinBand: v.inBand,
 	}
+	if v.crossSize.IsPositive() {
+		cs := v.crossSize
+		ap.CrossTargetSize = &cs
+	}
+	if v.hedgedVia != "" {
+		ap.HedgedVia, ap.Warning = v.hedgedVia, CrossHedgeWarning
+		if v.crossNote == "" {
+			b := v.beta
+			ap.Beta = &b
+		}
+		if v.est != nil {
+			ap.BetaWindow = v.est.WindowText()
+			rv := v.est.ResidualVol
+			ap.ResidualVol = &rv
+		}
+	}
+	return ap
+}
+
+// noMarketNote is the plan note of an asset with no market.
+func (v assetView) noMarketNote() string {
+	switch {
+	case v.hedgedVia == "":
+		return fmt.Sprintf("no market for %s; not hedged", v.asset)
+	case v.crossNote != "":
+		return v.crossNote
+	}
+	return fmt.Sprintf("no market for %s; hedged on the %s short with beta %s (%s USD of %s)",
+		v.asset, v.hedgedVia, v.beta.StringFixed(4), v.crossUSD.StringFixed(2), v.hedgedVia)
 }
 
 // BuildPlan computes the actions that take the chain from s to the policy's
@@ -164,9 +294,11 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 		p, rule := policyFor(v.asset), rules[v.asset]
 		switch {
 		case !v.hasMarket:
-			ap.Note = fmt.Sprintf("no market for %s; not hedged", v.asset)
+			ap.Note = v.noMarketNote()
 		case rule.gate != "":
 			ap.Note = rule.gate
+		case v.blocked != "":
+			ap.Note = v.blocked
 		case v.market.Paused:
 			ap.Note = "market paused; not trading"
 		default:

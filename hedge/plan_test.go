@@ -576,3 +576,105 @@ func apply(t *testing.T, s *Snapshot, p *Plan) *Snapshot {
 	}
 	return &out
 }
+
+func crossPolicies(t *testing.T, text string) func(string) Policy {
+	t.Helper()
+	ps, err := ParsePolicies(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(a string) Policy { return ps.For(a).Policy() }
+}
+
+// TestCrossAssetPlan: LDO has no market; hedged with ETH and a beta, its
+// exposure × beta / mark adds to the ETH short's target.
+func TestCrossAssetPlan(t *testing.T) {
+	base := func() *Snapshot {
+		s := hold(hold(snap("100000", market("ETH", "2000")), "ETH", "2"), "LDO", "1000")
+		s.Prices = map[string]FeedPrice{"LDO": {Price: d("1.5")}}
+		return s
+	}
+	given := crossPolicies(t, "[LDO]\nhedge_with = eth\nbeta = 1.2\n")
+	plan, err := buildPlan(base(), given, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eth, ldo := assetPlan(t, plan, "ETH"), assetPlan(t, plan, "LDO")
+	// (2 × 2000 + 1.2 × 1000 × 1.5) / 2000 = 2.9
+	eq(t, "ETH target", eth.TargetSize, d("2.9"))
+	if eth.CrossTargetSize == nil || !eth.CrossTargetSize.Equal(d("0.9")) {
+		t.Fatalf("ETH cross target %v, want 0.9", eth.CrossTargetSize)
+	}
+	eq(t, "LDO exposure", ldo.Exposure, d("1500"))
+	if ldo.HedgedVia != "ETH" || ldo.Beta == nil || !ldo.Beta.Equal(d("1.2")) || ldo.Warning != CrossHedgeWarning ||
+		!strings.Contains(ldo.Note, "hedged on the ETH short with beta 1.2000") {
+		t.Fatalf("LDO plan %+v", ldo)
+	}
+	if kinds(plan) != "approve: deposit:ETH trade:ETH" || !plan.Actions[2].SizeDelta.Equal(d("-2.9")) {
+		t.Fatalf("actions %s %+v", kinds(plan), plan.Actions)
+	}
+
+	// beta = auto without an estimate: LDO is not hedged, ETH alone is.
+	auto := crossPolicies(t, "[LDO]\nhedge_with = ETH\nbeta = auto\n")
+	plan, err = buildPlan(base(), auto, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "ETH target without estimate", assetPlan(t, plan, "ETH").TargetSize, d("2"))
+	if n := assetPlan(t, plan, "LDO").Note; !strings.Contains(n, "no estimate") {
+		t.Fatalf("LDO note %q", n)
+	}
+	// ... and the ETH market holds rather than trade without LDO's part.
+	if n := assetPlan(t, plan, "ETH").Note; len(plan.Actions) != 0 || !strings.Contains(n, "not trading ETH") {
+		t.Fatalf("ETH without LDO's beta: note %q, actions %s", n, kinds(plan))
+	}
+	// With an estimate in the snapshot it is used, and its window and
+	// residual volatility are reported.
+	s := base()
+	s.Betas = map[string]BetaEstimate{"LDO": {Beta: d("0.8"), ResidualVol: d("0.4"), Samples: 30}}
+	plan, err = buildPlan(s, auto, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "ETH target with auto beta", assetPlan(t, plan, "ETH").TargetSize, d("2.6"))
+	if l := assetPlan(t, plan, "LDO"); l.ResidualVol == nil || !l.ResidualVol.Equal(d("0.4")) || l.BetaWindow == "" {
+		t.Fatalf("LDO plan %+v", l)
+	}
+
+	// A funding close on ETH (ratio 0) closes the cross part too.
+	closing := func(a string) Policy {
+		p := given(a)
+		if a == "ETH" {
+			p.HedgeRatio = decimal.Zero
+		}
+		return p
+	}
+	plan, err = buildPlan(short(base(), "ETH", "2.9", "2000", "3200"), closing, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "ETH target at ratio 0", assetPlan(t, plan, "ETH").TargetSize, decimal.Zero)
+
+	// A hedge market that does not exist, a missing price, and a zero LDO
+	// balance (not listed at all).
+	plan, err = buildPlan(base(), crossPolicies(t, "[LDO]\nhedge_with = SOL\nbeta = 1\n"), nil)
+	if err != nil || !strings.Contains(assetPlan(t, plan, "LDO").Note, "no such market") {
+		t.Fatalf("hedge_with SOL: %v", err)
+	}
+	noPrice := base()
+	noPrice.Prices = nil
+	if _, err := buildPlan(noPrice, given, nil); err == nil || !strings.Contains(err.Error(), "LDO") {
+		t.Fatalf("no LDO price: %v", err)
+	}
+	zero := hold(snap("100000", market("ETH", "2000")), "LDO", "0")
+	plan, err = buildPlan(zero, given, nil)
+	if err != nil || len(plan.Assets) != 1 {
+		t.Fatalf("zero LDO: %v %+v", err, plan)
+	}
+	// The single-policy planner (no hedge_with) ignores LDO as before.
+	plan, err = BuildPlan(base(), DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "ETH target, no cross policy", assetPlan(t, plan, "ETH").TargetSize, d("2"))
+}

@@ -14,6 +14,14 @@ type Policy struct {
 	MaxLeverage  decimal.Decimal // never let short notional exceed this × equity
 	MaxSlippage  decimal.Decimal // worst fill relative to mark
 	MarginBuffer decimal.Decimal // extra margin posted above the leverage cap when depositing
+
+	// Cross-asset hedge, for an asset with no market of its own: its
+	// exposure × Beta is added to HedgeWith's market target. With BetaAuto
+	// the beta comes from Snapshot.Betas instead; without an estimate the
+	// asset is not hedged. Ignored for assets that have a market.
+	HedgeWith string
+	Beta      decimal.Decimal
+	BetaAuto  bool
 }
 
 // DefaultPolicy hedges everything at up to 2× with a 5% band.
@@ -42,6 +50,8 @@ func (p Policy) Validate() error {
 		return fmt.Errorf("max slippage %s is outside 0..0.1", p.MaxSlippage)
 	case p.MarginBuffer.LessThan(zero) || p.MarginBuffer.GreaterThan(one):
 		return fmt.Errorf("margin buffer %s is outside 0..1", p.MarginBuffer)
+	case p.Beta.LessThan(zero) || p.Beta.GreaterThan(decimal.NewFromInt(10)):
+		return fmt.Errorf("beta %s is outside 0..10", p.Beta)
 	}
 	return nil
 }

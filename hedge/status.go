@@ -31,30 +31,107 @@ type AssetStatus struct {
 	Paused              bool            `json:"paused"`
 	FundingSuspended    bool            `json:"funding_suspended"`
 	Note                string          `json:"note,omitempty"`
+
+	// Carry, per year, from your side (+ received/earned, − paid): funding
+	// on the short and staking yield (the policy's staking_apr) on the part
+	// of the spot held through liquid-staking tokens.
+	StakedAmount       decimal.Decimal `json:"staked_amount"` // underlying units held via rate tokens
+	StakingAPR         decimal.Decimal `json:"staking_apr"`
+	StakingPerYearUSD  decimal.Decimal `json:"staking_per_year_usd"`
+	FundingPerYearUSD  decimal.Decimal `json:"funding_per_year_usd"`
+	NetCarryPerYearUSD decimal.Decimal `json:"net_carry_per_year_usd"`
+	NetCarryAPR        decimal.Decimal `json:"net_carry_apr"` // on spot value; 0 without spot
+
+	// Cross-asset hedge (an asset with no market, hedged on HedgedVia's
+	// short): beta, the estimate behind it, and what stays unhedged.
+	HedgedVia      string           `json:"hedged_via,omitempty"`
+	Beta           *decimal.Decimal `json:"beta,omitempty"`
+	BetaSource     string           `json:"beta_source,omitempty"` // "given", "feeds", "csv PATH"
+	BetaWindow     string           `json:"beta_window,omitempty"`
+	Correlation    *decimal.Decimal `json:"correlation,omitempty"`
+	ResidualVol    *decimal.Decimal `json:"residual_vol,omitempty"`     // annualised
+	ResidualVolUSD *decimal.Decimal `json:"residual_vol_usd,omitempty"` // × spot value: 1σ a year left open
+	Warning        string           `json:"warning,omitempty"`
+	// CrossTargetSize is the part of a market's target that hedges other assets.
+	CrossTargetSize *decimal.Decimal `json:"cross_target_size,omitempty"`
 }
 
 // Assess reports every market asset and every held asset, sorted by asset.
 func Assess(s *Snapshot, p Policy) ([]AssetStatus, error) {
-	vs, err := views(s, p)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return assess(s, func(string) Policy { return p }, func(string) decimal.Decimal { return decimal.Zero })
+}
+
+// AssessPolicies is Assess with per-asset policies: cross-asset hedges
+// (hedge_with, beta) and staking APR for net carry.
+func AssessPolicies(s *Snapshot, ps Policies) ([]AssetStatus, error) {
+	if err := ps.Validate(); err != nil {
+		return nil, err
+	}
+	return assess(s, func(a string) Policy { return ps.For(a).Policy() },
+		func(a string) decimal.Decimal { return ps.For(a).StakingAPR })
+}
+
+func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) decimal.Decimal) ([]AssetStatus, error) {
+	vs, err := viewsFor(s, policyFor, nil)
 	if err != nil {
 		return nil, err
+	}
+	staked := map[string]decimal.Decimal{}
+	for _, h := range s.Holdings {
+		if h.Rate != nil {
+			staked[h.Asset] = staked[h.Asset].Add(h.Amount)
+		}
 	}
 	out := make([]AssetStatus, 0, len(vs))
 	for _, v := range vs {
 		st := AssetStatus{Asset: v.asset, SpotAmount: v.spot}
 		if !v.hasMarket {
-			st.Note = "no market for " + v.asset + "; not hedged"
+			st.Note = v.noMarketNote()
+			st.SpotValueUSD, st.IndexPrice = v.exposure, v.price
+			if v.hedgedVia != "" {
+				st.HedgedVia, st.Warning = v.hedgedVia, CrossHedgeWarning
+				st.BetaSource = "given"
+				if v.crossNote == "" {
+					b := v.beta
+					st.Beta = &b
+					if m, ok := s.Markets[v.hedgedVia]; ok && m.MarkPrice.IsPositive() {
+						// The short this asset adds to its hedge market, in that market's units.
+						cs := policyFor(v.hedgedVia).HedgeRatio.Mul(v.crossUSD).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+						st.TargetSize = cs
+					}
+				}
+				if e := v.est; e != nil {
+					if policyFor(v.asset).BetaAuto {
+						st.BetaSource = e.Source
+					}
+					st.BetaWindow = e.WindowText()
+					c, rv := e.Correlation, e.ResidualVol
+					st.Correlation, st.ResidualVol = &c, &rv
+					ru := rv.Mul(v.exposure)
+					st.ResidualVolUSD = &ru
+				}
+			}
 			out = append(out, st)
 			continue
 		}
+		if v.crossSize.IsPositive() {
+			cs := v.crossSize
+			st.CrossTargetSize = &cs
+		}
+		st.Note = v.blocked
 		m, pos := v.market, v.pos
 		q := v.current
 		st.SpotValueUSD = v.exposure
 		st.ShortSize = q
 		st.ShortNotionalUSD = q.Mul(m.MarkPrice)
 		st.TargetSize, st.Drift, st.WithinBand = v.target, v.drift, v.inBand
-		if v.exposure.IsPositive() {
-			st.HedgeRatio = st.ShortNotionalUSD.DivRound(v.exposure, divPrecision)
+		// Achieved ratio against everything this short hedges, cross-asset
+		// holdings (β-weighted) included.
+		if covered := v.exposure.Add(v.crossUSD); covered.IsPositive() {
+			st.HedgeRatio = st.ShortNotionalUSD.DivRound(covered, divPrecision)
 		}
 		st.IndexPrice, st.MarkPrice = m.IndexPrice, m.MarkPrice
 		st.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(decimal.NewFromInt(10000)).DivRound(m.IndexPrice, divPrecision)
@@ -77,6 +154,13 @@ func Assess(s *Snapshot, p Policy) ([]AssetStatus, error) {
 			if st.LiquidationPrice.IsPositive() {
 				st.LiquidationDistance = st.LiquidationPrice.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
 			}
+		}
+		st.StakedAmount, st.StakingAPR = staked[v.asset], stakingAPR(v.asset)
+		st.StakingPerYearUSD = st.StakingAPR.Mul(st.StakedAmount).Mul(m.IndexPrice)
+		st.FundingPerYearUSD = q.Abs().Mul(m.MarkPrice).Mul(st.FundingAPR)
+		st.NetCarryPerYearUSD = st.FundingPerYearUSD.Add(st.StakingPerYearUSD)
+		if v.exposure.IsPositive() {
+			st.NetCarryAPR = st.NetCarryPerYearUSD.DivRound(v.exposure, divPrecision)
 		}
 		out = append(out, st)
 	}

@@ -136,3 +136,60 @@ func TestAssessFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestAssessCarryAndCross: 2 wstETH at 1.15 plus 1 ETH, staking APR 3% on the
+// staked 2.3 ETH next to a short's funding; LDO hedged on ETH with beta.
+func TestAssessCarryAndCross(t *testing.T) {
+	m := market("ETH", "2000")
+	m.FundingRatePerDay = d("0.0003") // longs pay shorts: 10.95%/yr to the short
+	s := hold(snap("0", m), "ETH", "1")
+	rate := d("1.15")
+	s.Holdings = append(s.Holdings, Holding{Wallet: "0xabc", Asset: "ETH", Token: "wstETH", Amount: d("2.3"), TokenAmount: d("2"), Rate: &rate})
+	s = hold(s, "LDO", "1000")
+	s.Prices = map[string]FeedPrice{"LDO": {Price: d("1.5")}}
+	s = short(s, "ETH", "4.2", "2000", "5000")
+	s.Betas = map[string]BetaEstimate{"LDO": {Beta: d("0.6"), Correlation: d("0.7"), ResidualVol: d("0.5"), Samples: 40, Source: "feeds"}}
+	ps, err := ParsePolicies(strings.NewReader("[ETH]\nstaking_apr = 0.03\n[LDO]\nhedge_with = ETH\nbeta = auto\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts, err := AssessPolicies(s, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(a string) AssetStatus {
+		for _, st := range sts {
+			if st.Asset == a {
+				return st
+			}
+		}
+		t.Fatalf("no %s", a)
+		return AssetStatus{}
+	}
+	eth, ldo := get("ETH"), get("LDO")
+	eq(t, "spot", eth.SpotAmount, d("3.3"))
+	eq(t, "staked", eth.StakedAmount, d("2.3"))
+	eq(t, "staking/yr", eth.StakingPerYearUSD, d("138"))       // 0.03 × 2.3 × 2000
+	eq(t, "funding/yr", eth.FundingPerYearUSD, d("919.8"))     // 4.2 × 2000 × 0.1095
+	eq(t, "net carry/yr", eth.NetCarryPerYearUSD, d("1057.8")) // received + earned
+	eq(t, "net carry APR", eth.NetCarryAPR, d("1057.8").DivRound(d("6600"), 18))
+	// Target: (3.3 × 2000 + 0.6 × 1500) / 2000 = 3.75, of which 0.45 for LDO.
+	eq(t, "ETH target", eth.TargetSize, d("3.75"))
+	eq(t, "ETH achieved ratio", eth.HedgeRatio, d("1.12")) // 4.2 × 2000 / (6600 + 0.6 × 1500)
+	if eth.CrossTargetSize == nil || !eth.CrossTargetSize.Equal(d("0.45")) {
+		t.Fatalf("cross target %v", eth.CrossTargetSize)
+	}
+	if ldo.HedgedVia != "ETH" || ldo.Beta == nil || !ldo.Beta.Equal(d("0.6")) || ldo.BetaSource != "feeds" ||
+		ldo.Correlation == nil || ldo.ResidualVol == nil || ldo.ResidualVolUSD == nil || !ldo.ResidualVolUSD.Equal(d("750")) ||
+		ldo.Warning == "" || !ldo.TargetSize.Equal(d("0.45")) || !ldo.SpotValueUSD.Equal(d("1500")) {
+		t.Fatalf("LDO status %+v", ldo)
+	}
+	// A long pays positive funding: carry turns negative.
+	s.Position["ETH"] = Position{Size: d("1"), EntryPrice: d("2000"), Margin: d("1000")}
+	sts, _ = AssessPolicies(s, ps)
+	for _, st := range sts {
+		if st.Asset == "ETH" && !st.FundingPerYearUSD.Equal(d("-219")) {
+			t.Fatalf("long funding/yr %s, want −219", st.FundingPerYearUSD)
+		}
+	}
+}

@@ -17,6 +17,13 @@ type Holding struct {
 	Asset  string          `json:"asset"`  // underlying asset symbol the balance counts as ("ETH", "BTC")
 	Token  string          `json:"token"`  // what is held: "native" or the token symbol ("WETH", "WBTC")
 	Amount decimal.Decimal `json:"amount"` // whole units of Asset
+	// TokenAmount is the balance in units of Token (for a liquid-staking
+	// token, wrapped units); Amount is what it is worth in Asset.
+	TokenAmount decimal.Decimal `json:"token_amount"`
+	// Rate is Asset per Token (wstETH's stEthPerToken) for a wrapped or
+	// liquid-staking token; nil for coins and plain tokens. Such holdings are
+	// the staked part that earns the policy's staking APR.
+	Rate *decimal.Decimal `json:"rate,omitempty"`
 }
 
 // Market is the venue's view of one perpetual market at the snapshot block.
@@ -40,6 +47,16 @@ type Market struct {
 	// FundingIndex is the venue's cumulative funding per unit; it must move
 	// while time passes at a non-zero rate. Zero when the venue has none.
 	FundingIndex decimal.Decimal
+	// FundingBefore is FundingIndex at the start of the rolling funding
+	// window (an earlier block); zero Time when unknown.
+	FundingBefore FundingMark
+}
+
+// FundingMark is a market's cumulative funding index at one earlier block.
+type FundingMark struct {
+	Block uint64
+	Time  time.Time
+	Index decimal.Decimal
 }
 
 // Position is the signing account's isolated position in one market.
@@ -71,6 +88,19 @@ type Snapshot struct {
 	CollateralAllowance decimal.Decimal
 	CollateralSymbol    string
 	CollateralDecimals  int32 // deposits are rounded up to this many places
+	// Prices are the feed prices of held assets that have no market of
+	// their own (cross-asset hedges), by asset symbol.
+	Prices map[string]FeedPrice
+	// Betas are estimates for assets whose policy asks for beta = auto,
+	// by asset symbol; the caller fills them from price history (feeds or a
+	// CSV). A cross-asset holding with beta = auto and no estimate is not hedged.
+	Betas map[string]BetaEstimate
+}
+
+// FeedPrice is one feed's latest answer.
+type FeedPrice struct {
+	Price     decimal.Decimal
+	UpdatedAt time.Time
 }
 
 // ActionKind names what an Action does on chain.
@@ -120,6 +150,17 @@ type AssetPlan struct {
 	// Shortfall is the collateral missing to reach the target at the
 	// leverage cap; non-zero means the plan hedges less than asked.
 	Shortfall decimal.Decimal `json:"shortfall"`
+	// Cross-asset hedge of an asset with no market: the market whose short
+	// carries it, the beta used, the estimate behind it (window, residual
+	// volatility), and a warning that such a hedge is imperfect.
+	HedgedVia   string           `json:"hedged_via,omitempty"`
+	Beta        *decimal.Decimal `json:"beta,omitempty"`
+	BetaWindow  string           `json:"beta_window,omitempty"`
+	ResidualVol *decimal.Decimal `json:"residual_vol,omitempty"` // annualised, of the hedged position's returns
+	Warning     string           `json:"warning,omitempty"`
+	// CrossTargetSize is the part of a market's TargetSize that hedges
+	// other assets (Σ ratio × beta × exposure / mark); nil when none.
+	CrossTargetSize *decimal.Decimal `json:"cross_target_size,omitempty"`
 }
 
 // Plan is the ordered list of actions that takes the chain from the snapshot

@@ -14,9 +14,9 @@ func statusCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show spot exposure, hedge, basis, funding, margin and liquidation distance per asset",
-		Flags: append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...),
+		Flags: append(append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...), riskFlags()...),
 		Action: func(c *cli.Context) error {
-			p, err := policyFrom(c)
+			pol, err := policiesFrom(c)
 			if err != nil {
 				return err
 			}
@@ -29,15 +29,24 @@ func statusCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			st, err := hedge.Assess(snap, p)
+			// Cross-asset betas: estimated from the feeds' rounds or a CSV
+			// (beta = auto), or for display next to a given beta.
+			var betaErr string
+			if err := s.venue.EstimateBetas(s.ctx, snap, pol); err != nil {
+				betaErr = err.Error()
+			}
+			st, err := hedge.AssessPolicies(snap, pol)
 			if err != nil {
 				return err
 			}
 			if s.json {
 				return printJSON(statusJSON{ChainID: snap.ChainID, Block: snap.Block, Account: snap.Account,
-					Collateral: snap.Collateral, CollateralSymbol: snap.CollateralSymbol, Holdings: snap.Holdings, Assets: st})
+					Collateral: snap.Collateral, CollateralSymbol: snap.CollateralSymbol, Holdings: snap.Holdings, Assets: st,
+					Betas: snap.Betas, BetaError: betaErr})
 			}
 			printStatus(snap, st)
+			printCarry(st)
+			printCross(st, betaErr)
 			return nil
 		},
 	}
@@ -51,6 +60,9 @@ type statusJSON struct {
 	CollateralSymbol string              `json:"collateral_symbol"`
 	Holdings         []hedge.Holding     `json:"holdings"`
 	Assets           []hedge.AssetStatus `json:"assets"`
+	// Betas are the cross-asset estimates behind the assets' beta fields.
+	Betas     map[string]hedge.BetaEstimate `json:"betas,omitempty"`
+	BetaError string                        `json:"beta_error,omitempty"`
 }
 
 func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
@@ -64,7 +76,12 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 		say("spot wallets (watch-only, never signed for):")
 		w := newTable(os.Stdout)
 		for _, h := range snap.Holdings {
-			if !h.Amount.IsZero() {
+			switch {
+			case h.Amount.IsZero():
+			case h.Rate != nil:
+				fmt.Fprintf(w, "  %s\t%s %s\t(counts as %s %s at %s %s per %s)\n", h.Wallet, amt(h.TokenAmount), tokenName(h),
+					amt(h.Amount), h.Asset, h.Rate.String(), h.Asset, tokenName(h))
+			default:
 				fmt.Fprintf(w, "  %s\t%s %s\t(counts as %s)\n", h.Wallet, amt(h.Amount), tokenName(h), h.Asset)
 			}
 		}
@@ -75,6 +92,16 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 	w := newTable(os.Stdout)
 	fmt.Fprintln(w, "ASSET\tSPOT\tVALUE USD\tSHORT\tTARGET\tRATIO\tDRIFT\tMARK\tINDEX\tBASIS\tFUNDING/H\tFUNDING APR")
 	for _, a := range st {
+		if a.MarkPrice.IsZero() {
+			// No market of its own: only spot and its own feed's price
+			// (a cross-asset hedge is detailed below).
+			index := "-"
+			if a.IndexPrice.IsPositive() {
+				index = usd(a.IndexPrice)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t-\t-\t-\t-\t-\t%s\t-\t-\t-\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD), index)
+			continue
+		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD),
 			amt(a.ShortSize), amt(a.TargetSize), pct(a.HedgeRatio), spct(a.Drift), usd(a.MarkPrice), usd(a.IndexPrice),
 			sbps(a.BasisBps), signed(a.FundingRatePerHour.Mul(hundred).StringFixed(6))+"%", spct(a.FundingAPR))
@@ -84,6 +111,14 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 	w = newTable(os.Stdout)
 	fmt.Fprintln(w, "ASSET\tMARGIN\tFUNDING ACCRUED\tUNREALIZED PNL\tEQUITY\tLEVERAGE\tLIQ PRICE\tLIQ DISTANCE\tSTATE")
 	for _, a := range st {
+		if a.MarkPrice.IsZero() {
+			state := a.Note
+			if a.HedgedVia != "" {
+				state = "no market; hedged on the " + a.HedgedVia + " short (cross-asset, below)"
+			}
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\t-\t%s\n", a.Asset, state)
+			continue
+		}
 		state := "ok"
 		switch {
 		case a.Paused:
@@ -111,4 +146,78 @@ func tokenName(h hedge.Holding) string {
 		return h.Asset
 	}
 	return h.Token
+}
+
+// printCarry shows, per market asset, funding next to staking yield: what
+// the hedged position earns (+) or pays (−) a year.
+func printCarry(st []hedge.AssetStatus) {
+	shown := false
+	for _, a := range st {
+		if !a.SpotValueUSD.IsZero() || !a.ShortSize.IsZero() {
+			shown = true
+		}
+	}
+	if !shown {
+		return
+	}
+	say("")
+	say("carry per year, from your side (+ received/earned, − paid); staking APR is the policy's staking_apr on the staked part")
+	w := newTable(os.Stdout)
+	fmt.Fprintln(w, "ASSET\tFUNDING APR\tFUNDING/YR\tSTAKED\tSTAKING APR\tSTAKING/YR\tNET CARRY/YR\tNET APR")
+	for _, a := range st {
+		if a.HedgedVia != "" || (a.SpotValueUSD.IsZero() && a.ShortSize.IsZero()) || a.MarkPrice.IsZero() {
+			continue
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", a.Asset, spct(a.FundingAPR), susd(a.FundingPerYearUSD),
+			amt(a.StakedAmount), a.Asset, spct(a.StakingAPR), susd(a.StakingPerYearUSD), susd(a.NetCarryPerYearUSD), spct(a.NetCarryAPR))
+	}
+	w.Flush()
+}
+
+// printCross shows every cross-asset hedge with its beta, estimation
+// window, correlation and residual (unhedged) volatility, and warns.
+func printCross(st []hedge.AssetStatus, betaErr string) {
+	var cross []hedge.AssetStatus
+	for _, a := range st {
+		if a.HedgedVia != "" {
+			cross = append(cross, a)
+		}
+	}
+	if len(cross) == 0 && betaErr == "" {
+		return
+	}
+	say("")
+	say("cross-asset hedges (assets with no market, hedged on another market's short):")
+	w := newTable(os.Stdout)
+	fmt.Fprintln(w, "ASSET\tVALUE USD\tHEDGED VIA\tBETA\tSOURCE\tCORRELATION\tRESIDUAL VOL/YR\tRESIDUAL 1σ/YR USD\tSHORT ADDED")
+	for _, a := range cross {
+		beta, corr, rv, rvusd := "-", "-", "-", "-"
+		if a.Beta != nil {
+			beta = a.Beta.StringFixed(4)
+		}
+		if a.Correlation != nil {
+			corr = a.Correlation.StringFixed(4)
+		}
+		if a.ResidualVol != nil {
+			rv = pct(*a.ResidualVol)
+		}
+		if a.ResidualVolUSD != nil {
+			rvusd = usd(*a.ResidualVolUSD)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s\n", a.Asset, usd(a.SpotValueUSD), a.HedgedVia, beta, a.BetaSource,
+			corr, rv, rvusd, amt(a.TargetSize), a.HedgedVia)
+	}
+	w.Flush()
+	for _, a := range cross {
+		if a.BetaWindow != "" {
+			say("  %s: beta window %s", a.Asset, a.BetaWindow)
+		}
+		if a.Note != "" {
+			say("  %s: %s", a.Asset, a.Note)
+		}
+		say("  WARNING %s: %s", a.Asset, a.Warning)
+	}
+	if betaErr != "" {
+		say("  WARNING beta estimate failed: %s", betaErr)
+	}
 }

@@ -21,7 +21,31 @@ type Token struct {
 	Address  common.Address `json:"address"`
 	Decimals int32          `json:"decimals"`
 	Asset    string         `json:"asset,omitempty"` // underlying it counts as, for spot tokens
+	// Rate, when set, is where the token's worth in Asset comes from: a
+	// wrapped or liquid-staking token (wstETH) counts as balance × rate.
+	Rate *RateSource `json:"rate,omitempty"`
+	// Feed, when set, prices Asset for a spot token whose asset has no
+	// market of its own (a cross-asset hedge needs its exposure in USD).
+	Feed         *common.Address `json:"feed,omitempty"`
+	FeedDecimals int32           `json:"feed_decimals,omitempty"`
 }
+
+// Rate sources a Token may name.
+const (
+	// RateStEthPerToken is wstETH's `stEthPerToken()`: underlying per token,
+	// 1e18-scaled, read from Contract.
+	RateStEthPerToken = "stEthPerToken"
+)
+
+// RateSource says how to read a token's conversion rate into its underlying.
+type RateSource struct {
+	Kind     string         `json:"kind"`     // RateStEthPerToken
+	Contract common.Address `json:"contract"` // the contract to call (for wstETH, the token itself)
+	Decimals int32          `json:"decimals"` // scale of the returned rate (18)
+}
+
+// HasFeed reports whether t carries its own price feed.
+func (t Token) HasFeed() bool { return t.Feed != nil }
 
 // MarketRef locates one perp market and its index feed.
 type MarketRef struct {
@@ -65,6 +89,20 @@ func (b *AddressBook) Token(symbol string) (Token, bool) {
 		}
 	}
 	return Token{}, false
+}
+
+// PriceFeed is the feed that prices asset: its market's index feed, or a
+// spot token's own feed when the asset has no market.
+func (b *AddressBook) PriceFeed(asset string) (common.Address, int32, bool) {
+	if m, ok := b.Market(asset); ok {
+		return m.Feed, m.FeedDecimals, true
+	}
+	for _, t := range b.Tokens {
+		if strings.EqualFold(t.Asset, asset) && t.HasFeed() {
+			return *t.Feed, t.FeedDecimals, true
+		}
+	}
+	return common.Address{}, 0, false
 }
 
 // BookPath is where the address book of chainID lives under dataDir.

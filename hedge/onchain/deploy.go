@@ -32,6 +32,34 @@ func DefaultMarkets() []MarketSpec {
 
 const feedDecimals = 8
 
+// StakedSpec is a wrapped liquid-staking token `hedger deploy` creates: it
+// counts as Asset through its on-chain rate (wstETH: stEthPerToken).
+type StakedSpec struct {
+	Symbol string          // "wstETH"
+	Asset  string          // underlying, which must have a market ("ETH")
+	Rate   decimal.Decimal // seed underlying per token
+}
+
+// CrossSpec is a spot token with its own price feed and no perp market, for
+// rehearsing cross-asset hedges (hedge_with + beta in the policy).
+type CrossSpec struct {
+	Symbol   string // token and asset symbol ("LDO")
+	Price    decimal.Decimal
+	Decimals int32
+}
+
+// DefaultStaked is the local wstETH: 1.15 ETH per token to start, set with
+// `hedger devnet set-rate`.
+func DefaultStaked() []StakedSpec {
+	return []StakedSpec{{Symbol: "wstETH", Asset: "ETH", Rate: decimal.RequireFromString("1.15")}}
+}
+
+// DefaultCross is the local cross-asset example: LDO, priced by its own feed,
+// with no market; a policy hedges it with the ETH perp.
+func DefaultCross() []CrossSpec {
+	return []CrossSpec{{Symbol: "LDO", Price: decimal.RequireFromString("1.5"), Decimals: 18}}
+}
+
 // InsuranceFund is the collateral minted to the venue at deploy so that
 // profitable positions can always be paid out on a rehearsal chain.
 var InsuranceFund = decimal.NewFromInt(10_000_000)
@@ -89,6 +117,32 @@ func Deploy(ctx context.Context, tx *chain.TxManager, specs []MarketSpec) (*Addr
 			return nil, err
 		}
 		book.Markets = append(book.Markets, MarketRef{Asset: s.Asset, ID: uint64(i), Feed: feed, FeedDecimals: feedDecimals})
+	}
+	for _, st := range DefaultStaked() {
+		if _, ok := book.Market(st.Asset); !ok {
+			continue // its underlying is not hedgeable here
+		}
+		tok, err := create(st.Symbol, contracts.StakedTokenMetaData.Bin,
+			lstABI.PackConstructor(st.Symbol+" (local)", st.Symbol, toWad(st.Rate)))
+		if err != nil {
+			return nil, err
+		}
+		book.Tokens = append(book.Tokens, Token{Symbol: st.Symbol, Address: tok, Decimals: 18, Asset: st.Asset,
+			Rate: &RateSource{Kind: RateStEthPerToken, Contract: tok, Decimals: 18}})
+	}
+	for _, cs := range DefaultCross() {
+		tok, err := create(cs.Symbol, contracts.TestTokenMetaData.Bin,
+			tokenABI.PackConstructor(cs.Symbol+" (local)", cs.Symbol, uint8(cs.Decimals)))
+		if err != nil {
+			return nil, err
+		}
+		feed, err := create(cs.Symbol+"/USD feed", contracts.PriceFeedMetaData.Bin,
+			feedABI.PackConstructor(feedDecimals, cs.Symbol+" / USD", toUnits(cs.Price, feedDecimals)))
+		if err != nil {
+			return nil, err
+		}
+		book.Tokens = append(book.Tokens, Token{Symbol: cs.Symbol, Address: tok, Decimals: cs.Decimals, Asset: cs.Symbol,
+			Feed: &feed, FeedDecimals: feedDecimals})
 	}
 	if err := call("seeding the insurance fund", usdc, tokenABI.PackMint(venue, toUnits(InsuranceFund, 6))); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -21,16 +22,64 @@ type Devnet struct {
 	Owner *chain.TxManager // the deployer, owner of tokens and feeds
 }
 
-// SetPrice pushes a new answer to asset's feed.
+// SetPrice pushes a new answer to asset's feed: its market's index feed, or
+// the own feed of a spot asset with no market (LDO).
 func (d *Devnet) SetPrice(ctx context.Context, asset string, price decimal.Decimal) error {
-	m, ok := d.Book.Market(asset)
+	feed, dec, ok := d.Book.PriceFeed(asset)
 	if !ok {
 		return fmt.Errorf("unknown asset %q (markets: %s)", asset, d.Book.marketList())
 	}
 	if !price.IsPositive() {
 		return fmt.Errorf("price must be positive, got %s", price)
 	}
-	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &m.Feed, Data: feedABI.PackPushAnswer(toUnits(price, m.FeedDecimals))})
+	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &feed, Data: feedABI.PackPushAnswer(toUnits(price, dec))})
+	return err
+}
+
+// PushHistory pushes prices to asset's feed as one round each, the last at
+// the head's time and the earlier ones every apart before it (the feed's
+// pushAnswerAt), so a beta estimate has a history to read without waiting.
+func (d *Devnet) PushHistory(ctx context.Context, asset string, prices []decimal.Decimal, every time.Duration) error {
+	feed, dec, ok := d.Book.PriceFeed(asset)
+	if !ok {
+		return fmt.Errorf("unknown asset %q (markets: %s)", asset, d.Book.marketList())
+	}
+	if every <= 0 {
+		return fmt.Errorf("interval must be positive, got %s", every)
+	}
+	head, err := d.Owner.Client.Head(ctx)
+	if err != nil {
+		return err
+	}
+	end := int64(head.Time)
+	n := int64(len(prices))
+	if end-(n-1)*int64(every/time.Second) <= 0 {
+		return fmt.Errorf("%d prices every %s reach before the chain's genesis", n, every)
+	}
+	for i, p := range prices {
+		if !p.IsPositive() {
+			return fmt.Errorf("price %d must be positive, got %s", i+1, p)
+		}
+		at := end - (n-1-int64(i))*int64(every/time.Second)
+		data := feedABI.PackPushAnswerAt(toUnits(p, dec), big.NewInt(at))
+		if _, err := d.Owner.Send(ctx, chain.TxRequest{To: &feed, Data: data}); err != nil {
+			return fmt.Errorf("pushing %s price %d: %w", asset, i+1, err)
+		}
+	}
+	return nil
+}
+
+// SetRate sets a liquid-staking token's underlying per token (its
+// stEthPerToken), e.g. 1.15.
+func (d *Devnet) SetRate(ctx context.Context, symbol string, rate decimal.Decimal) error {
+	t, ok := d.Book.Token(symbol)
+	if !ok || t.Rate == nil {
+		return fmt.Errorf("%q is not a liquid-staking token in the address book", symbol)
+	}
+	if !rate.IsPositive() {
+		return fmt.Errorf("rate must be positive, got %s", rate)
+	}
+	_, err := d.Owner.Send(ctx, chain.TxRequest{To: &t.Rate.Contract, Data: lstABI.PackSetRate(toUnits(rate, t.Rate.Decimals))})
 	return err
 }
 

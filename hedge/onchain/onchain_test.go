@@ -19,6 +19,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge"
 )
 
 // countingTransport counts HTTP round trips and JSON-RPC calls per request.
@@ -129,7 +130,8 @@ func TestDeploySnapshot(t *testing.T) {
 }
 
 // TestSnapshotOneRoundTrip proves the read of a cycle is one JSON-RPC batch:
-// 50 wallets x (native + 2 tokens) x 2 markets, over real HTTP.
+// 50 wallets x (native + 4 tokens: WETH, WBTC, wstETH, LDO), the wstETH
+// rate, the LDO feed, 2 markets, over real HTTP.
 func TestSnapshotOneRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	e := newTestEnv(t)
@@ -153,11 +155,13 @@ func TestSnapshotOneRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCalls := 50*3 + 2*3 + 2 // balances, (market view, feed round, position) per market, collateral + allowance
+	// balances, the wstETH rate, LDO's own feed, (market view, feed round,
+	// position) per market, collateral + allowance
+	wantCalls := 50*5 + 1 + 1 + 2*3 + 2
 	if ct.requests != 1 || ct.calls[0] != wantCalls {
 		t.Fatalf("snapshot took %d round trips carrying %v calls, want 1 carrying %d", ct.requests, ct.calls, wantCalls)
 	}
-	if len(s.Holdings) != 150 || len(s.Markets) != 2 {
+	if len(s.Holdings) != 250 || len(s.Markets) != 2 || !s.Prices["LDO"].Price.Equal(decimal.RequireFromString("1.5")) {
 		t.Fatalf("holdings %d markets %d", len(s.Holdings), len(s.Markets))
 	}
 }
@@ -223,5 +227,118 @@ func TestEstimateCoversAccrual(t *testing.T) {
 	}
 	if !accrued {
 		t.Fatal("the switch did not accrue funding: the test no longer exercises the time-dependent branch")
+	}
+}
+
+// TestStakedAndCrossInSnapshot: a wstETH balance counts as ETH through the
+// token's stEthPerToken (read in the same batch), a rate change moves it,
+// and LDO (no market) is priced by its own feed.
+func TestStakedAndCrossInSnapshot(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	wallet := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	if err := e.dev.Mint(ctx, "wstETH", wallet, decimal.NewFromInt(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dev.Mint(ctx, "LDO", wallet, decimal.NewFromInt(1000)); err != nil {
+		t.Fatal(err)
+	}
+	v := &Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{wallet}}
+	holding := func(token string) hedge.Holding {
+		t.Helper()
+		s, err := v.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range s.Holdings {
+			if h.Token == token {
+				return h
+			}
+		}
+		t.Fatalf("no %s holding in %+v", token, s.Holdings)
+		return hedge.Holding{}
+	}
+	h := holding("wstETH")
+	if h.Asset != "ETH" || !h.TokenAmount.Equal(decimal.NewFromInt(2)) || !h.Amount.Equal(decimal.RequireFromString("2.3")) ||
+		h.Rate == nil || !h.Rate.Equal(decimal.RequireFromString("1.15")) {
+		t.Fatalf("wstETH holding %+v, want 2 wstETH = 2.3 ETH at 1.15", h)
+	}
+	if err := e.dev.SetRate(ctx, "wstETH", decimal.RequireFromString("1.2")); err != nil {
+		t.Fatal(err)
+	}
+	if h := holding("wstETH"); !h.Amount.Equal(decimal.RequireFromString("2.4")) {
+		t.Fatalf("after set-rate 1.2: %s ETH, want 2.4", h.Amount)
+	}
+	if err := e.dev.SetRate(ctx, "WETH", decimal.NewFromInt(1)); err == nil {
+		t.Fatal("set-rate on a plain token succeeded")
+	}
+	if h := holding("LDO"); h.Asset != "LDO" || h.Rate != nil || !h.Amount.Equal(decimal.NewFromInt(1000)) {
+		t.Fatalf("LDO holding %+v", h)
+	}
+	if err := e.dev.SetPrice(ctx, "LDO", decimal.RequireFromString("1.8")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := v.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := s.Prices["LDO"]; !p.Price.Equal(decimal.RequireFromString("1.8")) || p.UpdatedAt.IsZero() {
+		t.Fatalf("LDO price %+v, want 1.8", p)
+	}
+	if _, ok := s.Prices["ETH"]; ok {
+		t.Fatal("a market asset is in Prices")
+	}
+}
+
+// TestFeedHistoriesRoundTrips: the rounds of two feeds come back in order
+// with their updatedAt, in three requests (head, latest rounds, all rounds),
+// and a maxRounds cap keeps only the newest.
+func TestFeedHistoriesRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	var eth, ldo []decimal.Decimal
+	for i := 0; i < 30; i++ {
+		eth = append(eth, decimal.NewFromInt(int64(3000+i)))
+		ldo = append(ldo, decimal.RequireFromString("1.5").Add(decimal.New(int64(i), -2)))
+	}
+	if err := e.dev.PushHistory(ctx, "ETH", eth, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dev.PushHistory(ctx, "LDO", ldo, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{}
+	c, err := chain.Dial(ctx, "http://"+httpAddrOf(t, e), chain.DialOptions{HTTPClient: &http.Client{Transport: ct}, ChainID: 1337})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	v := &Venue{Client: c, Book: e.book}
+	ethFeed, ethDec, _ := e.book.PriceFeed("ETH")
+	ldoFeed, ldoDec, ok := e.book.PriceFeed("LDO")
+	if !ok {
+		t.Fatal("no LDO feed in the book")
+	}
+	ct.reset()
+	hist, err := v.FeedHistories(ctx, []common.Address{ethFeed, ldoFeed}, []int32{ethDec, ldoDec}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct.requests != 3 || ct.calls[1] != 2 || ct.calls[2] != 62 {
+		t.Fatalf("%d requests carrying %v calls, want head + 2 + 62 (31 rounds each)", ct.requests, ct.calls)
+	}
+	h := hist[1]
+	if len(hist[0]) != 31 || len(h) != 31 {
+		t.Fatalf("%d and %d rounds, want 31 each", len(hist[0]), len(h))
+	}
+	// Round 1 is the deploy's answer; the pushed ones are an hour apart, the last at the head.
+	last := h[len(h)-1]
+	if !last.Price.Equal(decimal.RequireFromString("1.79")) || h[1].Time.Add(29*time.Hour) != last.Time ||
+		!hist[0][30].Price.Equal(decimal.NewFromInt(3029)) {
+		t.Fatalf("LDO rounds %v … %v", h[1], last)
+	}
+	capped, err := v.FeedHistories(ctx, []common.Address{ldoFeed}, []int32{ldoDec}, 5)
+	if err != nil || len(capped[0]) != 5 || !capped[0][4].Price.Equal(last.Price) {
+		t.Fatalf("capped: %v %v", capped, err)
 	}
 }

@@ -2,7 +2,11 @@ package onchain
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -19,6 +23,7 @@ var (
 	venueABI = contracts.NewPerpVenue()
 	tokenABI = contracts.NewTestToken()
 	feedABI  = contracts.NewPriceFeed()
+	lstABI   = contracts.NewStakedToken()
 )
 
 // ABIs are the contract ABIs whose custom errors the transaction manager decodes.
@@ -26,6 +31,7 @@ func ABIs() []*abi.ABI {
 	var out []*abi.ABI
 	for _, md := range []*struct{ p func() (*abi.ABI, error) }{
 		{contracts.PerpVenueMetaData.ParseABI}, {contracts.TestTokenMetaData.ParseABI}, {contracts.PriceFeedMetaData.ParseABI},
+		{contracts.StakedTokenMetaData.ParseABI},
 	} {
 		if a, err := md.p(); err == nil {
 			out = append(out, a)
@@ -61,8 +67,9 @@ func (v *Venue) Snapshot(ctx context.Context) (*hedge.Snapshot, error) {
 }
 
 // SnapshotAt reads all cycle state at head in ONE JSON-RPC batch: native and
-// token balances of every wallet, every market's view and feed round, the
-// account's positions, collateral balance and allowance.
+// token balances of every wallet, the rate of every liquid-staking token, the
+// feed of every spot asset with no market, every market's view and feed
+// round, the account's positions, collateral balance and allowance.
 func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot, error) {
 	b := v.Book
 	s := &hedge.Snapshot{
@@ -79,6 +86,44 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 	}
 	var batch chain.Batch
 
+	// Rates of wrapped/liquid-staking tokens (wstETH's stEthPerToken), once
+	// per token, and the feeds of spot assets with no market.
+	rates := map[string]*decimal.Decimal{} // token symbol -> underlying per token
+	for _, t := range b.Tokens {
+		if t.Rate == nil {
+			continue
+		}
+		if t.Rate.Kind != RateStEthPerToken {
+			return nil, fmt.Errorf("token %s: unknown rate source %q", t.Symbol, t.Rate.Kind)
+		}
+		r, dec := new(decimal.Decimal), t.Rate.Decimals
+		rates[t.Symbol] = r
+		batch.Call(t.Rate.Contract, lstABI.PackStEthPerToken(), func(out []byte) error {
+			x, err := lstABI.UnpackStEthPerToken(out)
+			if err == nil {
+				*r = fromUnits(x, dec)
+			}
+			return err
+		})
+	}
+	type ownFeed struct {
+		asset string
+		dec   int32
+		round contracts.LatestRoundDataOutput
+	}
+	var feeds []*ownFeed
+	for _, t := range b.Tokens {
+		if _, hasMarket := b.Market(t.Asset); hasMarket || !t.HasFeed() || slices.ContainsFunc(feeds, func(f *ownFeed) bool { return f.asset == t.Asset }) {
+			continue
+		}
+		f := &ownFeed{asset: t.Asset, dec: t.FeedDecimals}
+		feeds = append(feeds, f)
+		batch.Call(*t.Feed, feedABI.PackLatestRoundData(), func(out []byte) (err error) {
+			f.round, err = feedABI.UnpackLatestRoundData(out)
+			return err
+		})
+	}
+
 	// Spot: one native balance and one balanceOf per token per wallet.
 	natives := map[int]*big.Int{} // holding index -> wei
 	for _, w := range v.Wallets {
@@ -91,7 +136,8 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 			i := len(s.Holdings) - 1
 			batch.Call(t.Address, tokenABI.PackBalanceOf(w), func(out []byte) error {
 				bal, err := tokenABI.UnpackBalanceOf(out)
-				s.Holdings[i].Amount = fromUnits(bal, t.Decimals)
+				s.Holdings[i].TokenAmount = fromUnits(bal, t.Decimals)
+				s.Holdings[i].Amount = s.Holdings[i].TokenAmount
 				return err
 			})
 		}
@@ -140,6 +186,25 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 	}
 	for i, wei := range natives {
 		s.Holdings[i].Amount = fromUnits(wei, 18)
+		s.Holdings[i].TokenAmount = s.Holdings[i].Amount
+	}
+	for i, h := range s.Holdings {
+		if r, ok := rates[h.Token]; ok {
+			rate := *r
+			if !rate.IsPositive() {
+				return nil, fmt.Errorf("token %s: non-positive rate %s", h.Token, rate)
+			}
+			// Counted in the underlying: wstETH × stEthPerToken.
+			s.Holdings[i].Rate = &rate
+			s.Holdings[i].Amount = h.TokenAmount.Mul(rate)
+		}
+	}
+	if len(feeds) > 0 {
+		s.Prices = map[string]hedge.FeedPrice{}
+		for _, f := range feeds {
+			s.Prices[f.asset] = hedge.FeedPrice{Price: fromUnits(f.round.Answer, f.dec),
+				UpdatedAt: time.Unix(f.round.UpdatedAt.Int64(), 0).UTC()}
+		}
 	}
 	s.Collateral = fromUnits(&coll, b.Collateral.Decimals)
 	s.CollateralAllowance = fromUnits(&allow, b.Collateral.Decimals)
@@ -171,4 +236,157 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 		}
 	}
 	return s, nil
+}
+
+// MaxHistoryRounds caps how many rounds FeedHistories reads per feed.
+const MaxHistoryRounds = 2000
+
+// FeedHistories reads up to maxRounds of the latest rounds of each feed at
+// the head (answers with their updatedAt, oldest first) in two round trips:
+// every feed's latest round, then all their getRoundData calls in one batch
+// (split only past chain.MaxBatch). Round ids step down within the latest
+// phase, as Chainlink numbers them (phase << 64 | round).
+func (v *Venue) FeedHistories(ctx context.Context, feeds []common.Address, decimals []int32, maxRounds int) ([][]hedge.PricePoint, error) {
+	if maxRounds <= 0 || maxRounds > MaxHistoryRounds {
+		maxRounds = MaxHistoryRounds
+	}
+	head, err := v.Client.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	latest := make([]contracts.LatestRoundDataOutput, len(feeds))
+	var first chain.Batch
+	for i, f := range feeds {
+		first.Call(f, feedABI.PackLatestRoundData(), func(out []byte) (err error) {
+			latest[i], err = feedABI.UnpackLatestRoundData(out)
+			return err
+		})
+	}
+	if err := v.Client.Read(ctx, &first, head.Number); err != nil {
+		return nil, err
+	}
+	mask := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1))
+	rounds := make([][]contracts.GetRoundDataOutput, len(feeds))
+	var batch chain.Batch
+	for i, f := range feeds {
+		id := latest[i].RoundId
+		phase := new(big.Int).AndNot(id, mask)
+		lo := new(big.Int).And(id, mask).Uint64()
+		n := min(uint64(maxRounds), lo)
+		rounds[i] = make([]contracts.GetRoundDataOutput, n)
+		for k := uint64(0); k < n; k++ {
+			rid := new(big.Int).Or(phase, new(big.Int).SetUint64(lo-n+1+k))
+			batch.Call(f, feedABI.PackGetRoundData(rid), func(out []byte) (err error) {
+				rounds[i][k], err = feedABI.UnpackGetRoundData(out)
+				return err
+			})
+		}
+	}
+	if err := v.Client.Read(ctx, &batch, head.Number); err != nil {
+		return nil, err
+	}
+	out := make([][]hedge.PricePoint, len(feeds))
+	for i, rs := range rounds {
+		for _, r := range rs {
+			if r.UpdatedAt == nil || r.UpdatedAt.Sign() == 0 || r.Answer.Sign() <= 0 {
+				continue // never written, or not a price
+			}
+			out[i] = append(out[i], hedge.PricePoint{Time: time.Unix(r.UpdatedAt.Int64(), 0).UTC(),
+				Price: fromUnits(r.Answer, decimals[i])})
+		}
+	}
+	return out, nil
+}
+
+// BetaAlignTolerance merges feed updates this close together into one
+// observation (two feeds pushed in consecutive blocks).
+const BetaAlignTolerance = 5 * time.Minute
+
+// EstimateBetas fills s.Betas for every held asset with no market whose
+// policy hedges it with another market: from the beta_csv price files when
+// set, else from both feeds' round history over beta_window. An auto beta
+// that cannot be estimated is an error (the asset would go unhedged); for a
+// given beta the estimate is only for display, and failures are skipped.
+func (v *Venue) EstimateBetas(ctx context.Context, s *hedge.Snapshot, ps hedge.Policies) error {
+	held := map[string]bool{}
+	for _, h := range s.Holdings {
+		if h.Amount.IsPositive() {
+			held[h.Asset] = true
+		}
+	}
+	var errs []error
+	for a := range held {
+		p := ps.For(a)
+		if _, ok := s.Markets[a]; ok || p.HedgeWith == "" {
+			continue
+		}
+		est, err := v.estimateBeta(ctx, a, p)
+		if err != nil {
+			if p.BetaAuto {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if s.Betas == nil {
+			s.Betas = map[string]hedge.BetaEstimate{}
+		}
+		s.Betas[a] = est
+	}
+	return errors.Join(errs...)
+}
+
+func (v *Venue) estimateBeta(ctx context.Context, asset string, p hedge.AssetPolicy) (hedge.BetaEstimate, error) {
+	if p.BetaCSV != "" {
+		spec := hedge.ParseBetaCSV(p.BetaCSV)
+		x, m, err := readBetaCSV(spec, asset, p.HedgeWith)
+		if err != nil {
+			return hedge.BetaEstimate{}, fmt.Errorf("beta of %s: %w", asset, err)
+		}
+		est, err := hedge.EstimateBeta(asset, p.HedgeWith, x, m, p.BetaWindow, BetaAlignTolerance)
+		est.Source = "csv " + p.BetaCSV
+		return est, err
+	}
+	fx, dx, ok := v.Book.PriceFeed(asset)
+	if !ok {
+		return hedge.BetaEstimate{}, fmt.Errorf("beta of %s: no feed for %s in the address book", asset, asset)
+	}
+	fm, dm, ok := v.Book.PriceFeed(p.HedgeWith)
+	if !ok {
+		return hedge.BetaEstimate{}, fmt.Errorf("beta of %s: no feed for %s in the address book", asset, p.HedgeWith)
+	}
+	hist, err := v.FeedHistories(ctx, []common.Address{fx, fm}, []int32{dx, dm}, MaxHistoryRounds)
+	if err != nil {
+		return hedge.BetaEstimate{}, fmt.Errorf("beta of %s: reading feed rounds: %w", asset, err)
+	}
+	est, err := hedge.EstimateBeta(asset, p.HedgeWith, hist[0], hist[1], p.BetaWindow, BetaAlignTolerance)
+	est.Source = "feeds"
+	return est, err
+}
+
+func readBetaCSV(spec hedge.BetaCSVSpec, asset, with string) (x, m []hedge.PricePoint, err error) {
+	read := func(path, column string) ([]hedge.PricePoint, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		pts, err := hedge.ReadPriceCSV(f, column)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return pts, nil
+	}
+	if spec.HedgeFile == "" {
+		// One wide file with a column per asset.
+		if x, err = read(spec.AssetFile, asset); err != nil {
+			return nil, nil, err
+		}
+		m, err = read(spec.AssetFile, with)
+		return x, m, err
+	}
+	if x, err = read(spec.AssetFile, ""); err != nil {
+		return nil, nil, err
+	}
+	m, err = read(spec.HedgeFile, "")
+	return x, m, err
 }

@@ -1,0 +1,241 @@
+package hedge
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// orthogonal returns u minus its projection on [1, m]: a residual with zero
+// mean and zero covariance with m, so an OLS fit of β·m + ε recovers β exactly.
+func orthogonal(u, m []decimal.Decimal) []decimal.Decimal {
+	n := decimal.NewFromInt(int64(len(u)))
+	var su, sm decimal.Decimal
+	for i := range u {
+		su, sm = su.Add(u[i]), sm.Add(m[i])
+	}
+	mu, mm := su.DivRound(n, 40), sm.DivRound(n, 40)
+	var sum, smm decimal.Decimal
+	for i := range u {
+		dm := m[i].Sub(mm)
+		sum, smm = sum.Add(u[i].Sub(mu).Mul(dm)), smm.Add(dm.Mul(dm))
+	}
+	k := sum.DivRound(smm, 40)
+	out := make([]decimal.Decimal, len(u))
+	for i := range u {
+		out[i] = u[i].Sub(mu).Sub(k.Mul(m[i].Sub(mm)))
+	}
+	return out
+}
+
+// lcg is a tiny deterministic generator of returns in [-0.05, 0.05).
+func lcg(seed uint64, n int) []decimal.Decimal {
+	out := make([]decimal.Decimal, n)
+	for i := range out {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		out[i] = decimal.NewFromInt(int64(seed>>40)%10000 - 5000).Shift(-5)
+	}
+	return out
+}
+
+func TestOLSBetaExact(t *testing.T) {
+	const n = 500
+	m := lcg(1, n)
+	eps := orthogonal(lcg(2, n), m)
+	beta, alpha := d("1.3"), d("0.0004")
+	x := make([]decimal.Decimal, n)
+	var ssr decimal.Decimal
+	for i := range x {
+		x[i] = alpha.Add(beta.Mul(m[i])).Add(eps[i])
+		ssr = ssr.Add(eps[i].Mul(eps[i]))
+	}
+	e, err := OLSBeta(x, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := e.Beta.Sub(beta).Abs(); diff.GreaterThan(d("1e-15")) {
+		t.Fatalf("beta %s, want %s (diff %s)", e.Beta, beta, diff)
+	}
+	wantRes := SqrtDecimal(ssr.DivRound(decimal.NewFromInt(n-2), 30))
+	if diff := e.ResidualVol.Sub(wantRes).Abs(); diff.GreaterThan(d("1e-15")) {
+		t.Fatalf("residual sd %s, want %s", e.ResidualVol, wantRes)
+	}
+	// ρ = β·σm/σx.
+	wantCorr := beta.Mul(e.HedgeVol).DivRound(e.AssetVol, 30)
+	if diff := e.Correlation.Sub(wantCorr).Abs(); diff.GreaterThan(d("1e-12")) {
+		t.Fatalf("correlation %s, want %s", e.Correlation, wantCorr)
+	}
+	if !e.Correlation.IsPositive() || e.Correlation.GreaterThan(one) || e.Samples != n {
+		t.Fatalf("correlation %s samples %d", e.Correlation, e.Samples)
+	}
+	if _, err := OLSBeta(x, make([]decimal.Decimal, n)); err == nil {
+		t.Fatal("a constant hedge series gave a beta")
+	}
+}
+
+// TestEstimateBetaFromPrices: x = m² / 1000 has log returns exactly twice
+// m's, so β = 2, ρ = 1 and no residual; hourly prices annualise by 8766.
+func TestEstimateBetaFromPrices(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var x, m []PricePoint
+	p := d("3000")
+	for i, r := range lcg(7, 200) {
+		p = p.Mul(one.Add(r)).Round(8)
+		at := t0.Add(time.Duration(i) * time.Hour)
+		m = append(m, PricePoint{Time: at, Price: p})
+		// The asset's feed is pushed a block (2 s) later: still one observation.
+		x = append(x, PricePoint{Time: at.Add(2 * time.Second), Price: p.Mul(p).DivRound(d("1000"), 30)})
+	}
+	e, err := EstimateBeta("LDO", "ETH", x, m, 0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := e.Beta.Sub(d("2")).Abs(); diff.GreaterThan(d("1e-12")) {
+		t.Fatalf("beta %s, want 2", e.Beta)
+	}
+	if diff := e.Correlation.Sub(one).Abs(); diff.GreaterThan(d("1e-9")) || e.ResidualVol.GreaterThan(d("1e-6")) {
+		t.Fatalf("correlation %s residual vol %s, want 1 and 0", e.Correlation, e.ResidualVol)
+	}
+	if e.Samples != 199 || e.Interval != time.Hour {
+		t.Fatalf("samples %d interval %s", e.Samples, e.Interval)
+	}
+	// Annualised asset vol is 2× the hedge's.
+	if diff := e.AssetVol.Sub(e.HedgeVol.Mul(d("2"))).Abs(); diff.GreaterThan(d("1e-9")) {
+		t.Fatalf("asset vol %s, hedge vol %s", e.AssetVol, e.HedgeVol)
+	}
+	// A 24h window keeps 25 observations, 24 returns.
+	w, err := EstimateBeta("LDO", "ETH", x, m, 24*time.Hour, time.Minute)
+	if err != nil || w.Samples != 24 || !strings.HasPrefix(w.WindowText(), "24h0m0s") {
+		t.Fatalf("24h window: %+v %v (%s)", w, err, w.WindowText())
+	}
+	// Too little history is an error, not a guess.
+	if _, err := EstimateBeta("LDO", "ETH", x[:5], m[:5], 0, time.Minute); err == nil {
+		t.Fatal("5 prices gave a beta")
+	}
+}
+
+func TestSqrtDecimal(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"4", "2"}, {"0.0001", "0.01"}, {"2", "1.414213562373095048801688"}, {"0", "0"}, {"-1", "0"},
+		{"123456789", "11111.111060555555440541666143"},
+	} {
+		if got := SqrtDecimal(d(c.in)); !got.Equal(d(c.want)) {
+			t.Errorf("sqrt(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestReadPriceCSV(t *testing.T) {
+	in := "date,spot_close_usdt_binance,spot_close_usd_coinbase,funding_rate_day\n" +
+		"2020-01-01,130.77,130.19,0.00001229\n2020-01-02,127.19,,0.0003\n2020-01-03,,,0\n"
+	pts, err := ReadPriceCSV(strings.NewReader(in), "")
+	if err != nil || len(pts) != 2 || !pts[1].Price.Equal(d("127.19")) || pts[1].Time.Day() != 2 {
+		t.Fatalf("%+v %v", pts, err)
+	}
+	wide := "timestamp,LDO,ETH\n1767225600,1.5,3000\n1767229200,1.6,3100\n"
+	pts, err = ReadPriceCSV(strings.NewReader(wide), "eth")
+	if err != nil || len(pts) != 2 || !pts[1].Price.Equal(d("3100")) || pts[0].Time.Unix() != 1767225600 {
+		t.Fatalf("wide: %+v %v", pts, err)
+	}
+	for _, bad := range []string{"price\n1\n", "date,price\nyesterday,1\n", "date,price\n2020-01-01,abc\n"} {
+		if _, err := ReadPriceCSV(strings.NewReader(bad), ""); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+	if s := ParseBetaCSV(" a.csv , b.csv "); s.AssetFile != "a.csv" || s.HedgeFile != "b.csv" {
+		t.Fatalf("%+v", s)
+	}
+}
+
+// floatBeta is an independent float64 reference for the real-data check only.
+func floatBeta(x, m []PricePoint, last int) (beta, corr float64, n int) {
+	byDay := map[string]float64{}
+	for _, p := range m {
+		byDay[p.Time.Format("2006-01-02")] = p.Price.InexactFloat64()
+	}
+	var rx, rm []float64
+	var px, pm float64
+	var days []string
+	for _, p := range x {
+		if _, ok := byDay[p.Time.Format("2006-01-02")]; ok {
+			days = append(days, p.Time.Format("2006-01-02"))
+		}
+	}
+	xs := map[string]float64{}
+	for _, p := range x {
+		xs[p.Time.Format("2006-01-02")] = p.Price.InexactFloat64()
+	}
+	if last > 0 && len(days) > last+1 {
+		days = days[len(days)-last-1:]
+	}
+	for i, day := range days {
+		if i > 0 {
+			rx, rm = append(rx, math.Log(xs[day]/px)), append(rm, math.Log(byDay[day]/pm))
+		}
+		px, pm = xs[day], byDay[day]
+	}
+	n = len(rx)
+	var mx, mm float64
+	for i := range rx {
+		mx, mm = mx+rx[i]/float64(n), mm+rm[i]/float64(n)
+	}
+	var sxm, smm, sxx float64
+	for i := range rx {
+		sxm += (rx[i] - mx) * (rm[i] - mm)
+		smm += (rm[i] - mm) * (rm[i] - mm)
+		sxx += (rx[i] - mx) * (rx[i] - mx)
+	}
+	return sxm / smm, sxm / math.Sqrt(sxx*smm), n
+}
+
+// TestBetaRealData estimates SOL on ETH and ETH on BTC from the project's
+// Binance daily closes and checks the decimal estimate against an
+// independent float64 computation and a plausible range.
+func TestBetaRealData(t *testing.T) {
+	load := func(name string) []PricePoint {
+		f, err := os.Open(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		pts, err := ReadPriceCSV(f, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pts
+	}
+	eth, btc, sol := load("eth_daily_close.csv"), load("btc_daily_close.csv"), load("sol_daily_close.csv")
+	for _, c := range []struct {
+		name   string
+		x, m   []PricePoint
+		window time.Duration
+		last   int
+		lo, hi string
+	}{
+		{"SOL/ETH all", sol, eth, 0, 0, "0.8", "1.2"},
+		{"SOL/ETH 365d", sol, eth, 365 * 24 * time.Hour, 365, "0.8", "1.1"},
+		{"ETH/BTC all", eth, btc, 0, 0, "1.0", "1.3"},
+	} {
+		e, err := EstimateBeta("X", "M", c.x, c.m, c.window, time.Minute)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		fb, fc, n := floatBeta(c.x, c.m, c.last)
+		if e.Samples != n {
+			t.Fatalf("%s: %d returns, reference %d", c.name, e.Samples, n)
+		}
+		if got := e.Beta.InexactFloat64(); math.Abs(got-fb) > 1e-9 || math.Abs(e.Correlation.InexactFloat64()-fc) > 1e-9 {
+			t.Fatalf("%s: beta %s corr %s, reference %.12f %.12f", c.name, e.Beta, e.Correlation, fb, fc)
+		}
+		if e.Beta.LessThan(d(c.lo)) || e.Beta.GreaterThan(d(c.hi)) || e.Interval != 24*time.Hour {
+			t.Fatalf("%s: beta %s outside %s..%s (interval %s)", c.name, e.Beta, c.lo, c.hi, e.Interval)
+		}
+		t.Logf("%s: beta %s (reference %.6f) corr %s residual vol %s/yr over %s",
+			c.name, e.Beta.StringFixed(6), fb, e.Correlation.StringFixed(4), e.ResidualVol.StringFixed(4), e.WindowText())
+	}
+}
