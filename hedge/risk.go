@@ -34,7 +34,9 @@ package hedge
 //	beta                       hedge_with units per unit of exposure, a number,
 //	                           or "auto" to estimate it from price history
 //	beta_window                Go duration of history used for an "auto" beta
-//	beta_csv                   price CSV to estimate beta from instead of the feeds
+//	beta_csv                   price CSV(s) to estimate beta from instead of the
+//	                           feeds: ASSET_FILE, HEDGE_FILE or one wide file
+//	                           (see ReadPriceCSV in beta.go)
 //	staking_apr                staking yield of a liquid-staking holding, shown
 //	                           next to funding as net carry
 //
@@ -116,8 +118,21 @@ func DefaultAssetPolicy() AssetPolicy {
 // Policy is the planner's part of p.
 func (p AssetPolicy) Policy() Policy {
 	return Policy{HedgeRatio: p.HedgeRatio, Band: p.Band, MaxLeverage: p.MaxLeverage,
-		MaxSlippage: p.MaxSlippage, MarginBuffer: p.MarginBuffer}
+		MaxSlippage: p.MaxSlippage, MarginBuffer: p.MarginBuffer,
+		HedgeWith: p.HedgeWith, Beta: p.Beta, BetaAuto: p.BetaAuto}
 }
+
+// Set sets one policy key (the policy file's names, e.g. "funding_action")
+// from its text form, as a policy file line would.
+func (p *AssetPolicy) Set(key, value string) error {
+	return setKey(p, strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(value))
+}
+
+// PolicyKeys are the keys Set and the policy file accept.
+var PolicyKeys = []string{"hedge_ratio", "band", "max_leverage", "max_slippage", "margin_buffer",
+	"funding_budget_apr", "funding_action", "reduced_ratio", "resume_apr", "max_basis_discount_bps",
+	"liq_floor", "max_oracle_age", "max_mark_index_deviation_bps", "min_trade_size", "cooldown",
+	"funding_window", "hedge_with", "beta", "beta_window", "beta_csv", "staking_apr"}
 
 // Validate refuses settings that would make the risk rules incoherent.
 func (p AssetPolicy) Validate() error {
@@ -349,7 +364,7 @@ func setKey(p *AssetPolicy, key, v string) error {
 // Alert is something the user should hear about, whether or not the plan acts.
 type Alert struct {
 	Asset   string `json:"asset"`
-	Kind    string `json:"kind"` // oracle, price, deviation, paused, funding-suspended, funding-index, funding, basis, liquidation
+	Kind    string `json:"kind"` // oracle, price, deviation, paused, funding-suspended, funding-index, funding, funding-resume, basis, liquidation
 	Message string `json:"message"`
 }
 
@@ -395,6 +410,16 @@ type AssetRisk struct {
 	// notional; AccruedFunding is what the window has realised so far.
 	FundingPerYearUSD decimal.Decimal `json:"funding_per_year_usd"`
 	AccruedFunding    decimal.Decimal `json:"accrued_funding"`
+	// The rolling window (Market.FundingBefore to now): what one unit of
+	// short received over it, annualised (+ received, − paid), and the USD
+	// the current short would have received. WindowSeconds is 0 when the
+	// window is unknown or off, and then the window figures are zero.
+	WindowFundingAPR decimal.Decimal `json:"window_funding_apr"`
+	WindowFundingUSD decimal.Decimal `json:"window_funding_usd"`
+	WindowSeconds    int64           `json:"window_seconds"`
+	// CostAPR is the funding cost the budget is checked against: the larger
+	// of the current rate's and the window's cost (positive = paid).
+	CostAPR           decimal.Decimal `json:"cost_apr"`
 	BasisBps          decimal.Decimal `json:"basis_bps"`
 	ReducedForFunding bool            `json:"reduced_for_funding"`
 	Gate              string          `json:"gate,omitempty"`        // no action at all, and why
@@ -424,8 +449,9 @@ func (d RiskDecision) Alerts() []Alert {
 }
 
 var (
-	bps       = decimal.NewFromInt(10000)
-	daysPerYr = decimal.NewFromInt(365)
+	bps        = decimal.NewFromInt(10000)
+	daysPerYr  = decimal.NewFromInt(365)
+	secondsPer = decimal.NewFromInt(365 * 24 * 3600) // a year
 )
 
 // EvaluateRisk judges feed health, funding, basis, liquidation distance and
@@ -441,6 +467,20 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+	}
+	// Held assets with no market that are hedged on another market's short:
+	// their feeds price part of that short, so their health gates it too.
+	cross := map[string][]string{} // hedge market -> cross assets
+	for x, amt := range spot {
+		if _, ok := s.Markets[x]; ok || !amt.IsPositive() {
+			continue
+		}
+		if via := pol.For(x).HedgeWith; via != "" {
+			cross[via] = append(cross[via], x)
+		}
+	}
+	for _, xs := range cross {
+		slices.Sort(xs)
 	}
 	assets := make([]string, 0, len(s.Markets))
 	for a := range s.Markets {
@@ -478,6 +518,18 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 					s.Time.Sub(m.OracleUpdatedAt).Round(time.Second), p.MaxOracleAge)
 			}
 		}
+		for _, x := range cross[a] {
+			fp, px := s.Prices[x], pol.For(x)
+			switch {
+			case !fp.Price.IsPositive():
+				gate("price", "%s (hedged here) has no positive feed price", x)
+			case px.MaxOracleAge > 0 && (fp.UpdatedAt.IsZero() || s.Time.IsZero()):
+				gate("oracle", "%s (hedged here): oracle update time unknown", x)
+			case px.MaxOracleAge > 0 && s.Time.Sub(fp.UpdatedAt) > px.MaxOracleAge:
+				gate("oracle", "%s (hedged here): oracle stale: updated %s ago, limit %s",
+					x, s.Time.Sub(fp.UpdatedAt).Round(time.Second), px.MaxOracleAge)
+			}
+		}
 		if priceOK {
 			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
 			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
@@ -500,16 +552,36 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		if q.IsPositive() && priceOK {
 			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
 		}
-		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, r.FundingAPR, q, spot[a], m, priceOK)
-		cost := r.FundingAPR.Neg()
+		// The worse of the current rate and the rolling window decides, so a
+		// rate that just turned does not undo a window of payments at once.
+		worst := r.FundingAPR
+		fb := m.FundingBefore
+		if p.FundingWindow > 0 && priceOK && !fb.Time.IsZero() && !s.Time.IsZero() && s.Time.After(fb.Time) {
+			secs := int64(s.Time.Sub(fb.Time) / time.Second)
+			if secs > 0 {
+				perUnit := m.FundingIndex.Sub(fb.Index) // what one unit of short received
+				r.WindowSeconds = secs
+				r.WindowFundingUSD = perUnit.Mul(decimal.Max(q, decimal.Zero))
+				r.WindowFundingAPR = perUnit.Mul(secondsPer).DivRound(m.MarkPrice.Mul(decimal.NewFromInt(secs)), divPrecision)
+				worst = decimal.Min(worst, r.WindowFundingAPR)
+			}
+		}
+		r.CostAPR = worst.Neg()
+		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEquivalent(s, pol, a, spot, cross[a]), m, priceOK)
+		cost := r.CostAPR
 		switch {
 		case cost.GreaterThan(p.FundingBudgetAPR):
-			alert("funding", "funding costs the short %s a year (%s USD/yr on the position, %s accrued), budget %s; action: %s",
-				percent(cost), r.FundingPerYearUSD.Neg().StringFixed(2), pos.AccruedFunding.StringFixed(2),
-				percent(p.FundingBudgetAPR), p.FundingAction)
+			// USD figures from the user's side: + received, − paid.
+			what := fmt.Sprintf("funding costs the short %s a year (%s USD/yr on the position, accrued %s USD)",
+				percent(r.FundingAPR.Neg()), signedUSD(r.FundingPerYearUSD), signedUSD(pos.AccruedFunding))
+			if r.WindowSeconds > 0 {
+				what += fmt.Sprintf("; over the last %s it cost %s a year (%s USD on this short)",
+					time.Duration(r.WindowSeconds)*time.Second, percent(r.WindowFundingAPR.Neg()), signedUSD(r.WindowFundingUSD))
+			}
+			alert("funding", "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
 		case st.ReducedForFunding && !r.ReducedForFunding:
-			alert("funding", "funding APR %s is above −%s; hedge ratio back to %s",
-				percent(r.FundingAPR), percent(p.ResumeAPR), p.HedgeRatio)
+			alert("funding-resume", "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
+				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(p.ResumeAPR), p.HedgeRatio)
 		}
 
 		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
@@ -544,6 +616,14 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	return out, nil
 }
 
+// signedUSD is an amount with its sign always shown (a real minus sign).
+func signedUSD(x decimal.Decimal) string {
+	if x.IsNegative() {
+		return "−" + x.Neg().StringFixed(2)
+	}
+	return "+" + x.StringFixed(2)
+}
+
 // fundingRegime applies the budget with hysteresis: enter the reduced state
 // when the cost passes the budget, leave it only once the short's APR is above
 // −ResumeAPR. Between the two the state holds, so a rate hovering there does
@@ -572,6 +652,29 @@ func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decima
 		return true, decimal.Zero
 	}
 	return true, decimal.Min(p.ReducedRatio, p.HedgeRatio)
+}
+
+// spotEquivalent is the amount of a that its short hedges at full ratio:
+// the spot held plus, for each cross asset x hedged on a, ratio·β·E_x in
+// units of a. An unknown beta or price counts as zero (the planner then holds).
+func spotEquivalent(s *Snapshot, pol Policies, a string, spot map[string]decimal.Decimal, xs []string) decimal.Decimal {
+	out := spot[a]
+	idx := s.Markets[a].IndexPrice
+	if !idx.IsPositive() {
+		return out
+	}
+	for _, x := range xs {
+		px := pol.For(x)
+		beta := px.Beta
+		if px.BetaAuto {
+			beta = s.Betas[x].Beta
+		}
+		usd := spot[x].Mul(s.Prices[x].Price)
+		if beta.IsPositive() && usd.IsPositive() {
+			out = out.Add(px.HedgeRatio.Mul(beta).Mul(usd).DivRound(idx, divPrecision))
+		}
+	}
+	return out
 }
 
 // fundingStuck says why the funding index looks frozen, or "". A venue that
@@ -620,7 +723,31 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err != nil {
 		return nil, nil, err
 	}
+	tagIntents(plan, dec)
 	return plan, dec.Alerts(), nil
+}
+
+// tagIntents records why the risk layer acted: a short cut (or closed)
+// while reduced for funding is IntentFundingReduce, and margin added to hold
+// the liquidation floor is IntentTopUp even when a trade follows it.
+func tagIntents(plan *Plan, dec RiskDecision) {
+	reduced, open := map[string]bool{}, map[string]bool{}
+	for _, r := range dec.Assets {
+		reduced[r.Asset] = r.ReducedForFunding
+	}
+	for _, ap := range plan.Assets {
+		open[ap.Asset] = ap.CurrentSize.IsPositive()
+	}
+	for i, a := range plan.Actions {
+		switch {
+		case a.Kind == ActTrade && reduced[a.Asset] && a.SizeDelta.IsPositive() && a.Intent == IntentRebalance:
+			// A buy on a short is a reduction.
+			plan.Actions[i].Intent = IntentFundingReduce
+		case a.Kind == ActDeposit && open[a.Asset] && strings.Contains(a.Reason, "(liquidation within"):
+			// Only on an open short: margin for a new one is part of the hedge.
+			plan.Actions[i].Intent = IntentTopUp
+		}
+	}
 }
 
 // BuildRiskPlan is EvaluateRisk then ApplyRisk. Callers that persist the

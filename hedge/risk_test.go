@@ -506,3 +506,217 @@ func TestRiskErrors(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// withWindow sets the funding index now and at the window's start (a day
+// earlier): per-unit receipt idxNow − idxThen, shorts' side.
+func withWindow(s *Snapshot, idxThen, idxNow string, ago time.Duration) *Snapshot {
+	return edit(s, "ETH", func(m *Market) {
+		m.FundingIndex = d(idxNow)
+		m.FundingBefore = FundingMark{Block: 1, Time: s.Time.Add(-ago), Index: d(idxThen)}
+	})
+}
+
+// TestFundingWindow: the budget also sees what the rolling window cost, so a
+// rate that just turned positive does not undo a day of payments, and a
+// window that recovered lets the hedge resume.
+func TestFundingWindow(t *testing.T) {
+	pol := pols(func(p *AssetPolicy) { p.FundingAction = FundingReduce }) // budget 20%, resume 5%
+	// Mark 2000: a day at −30% APR paid 2000 × 0.30 / 365 = 1.643835… per unit.
+	paid := d("2000").Mul(d("0.30")).DivRound(d("365"), 18)
+	cases := []struct {
+		name, apr    string
+		idxThen      string
+		ago          time.Duration
+		window       time.Duration
+		reduced      bool
+		kinds        string
+		windowAPR    string // rounded to 4 places
+		windowUSD    string // on the 10 short, rounded to 2
+		wantDeltaBuy string // "" = no trade
+	}{
+		{"rate fine, window costly: reduce", "0.10", "100", 24 * time.Hour, 24 * time.Hour, true, "funding", "-0.3", "-16.44", "5"},
+		{"rate and window fine", "0.10", "100", 24 * time.Hour, 24 * time.Hour, false, "", "-0.3", "-16.44", ""},
+		{"window off", "0.10", "100", 24 * time.Hour, 0, false, "", "0", "0", ""},
+		// Clamped at the deploy block 6h ago: annualised over 6h, 4× the rate.
+		{"short history", "0.10", "100", 6 * time.Hour, 24 * time.Hour, true, "funding", "-1.2", "-16.44", "5"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := pol
+			p.Default.FundingWindow = c.window
+			now := d("100").Sub(paid)
+			if c.name == "rate and window fine" {
+				now = d("100").Add(paid) // the window received instead
+				c.windowAPR, c.windowUSD = "0.3", "16.44"
+			}
+			s := withWindow(hedged(c.apr), c.idxThen, now.String(), c.ago)
+			dec, err := EvaluateRisk(s, nil, p, RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := riskOf(t, dec, "ETH")
+			eq(t, "window APR", r.WindowFundingAPR.Round(4), d(c.windowAPR))
+			if c.window > 0 {
+				eq(t, "window USD", r.WindowFundingUSD.Round(2), d(c.windowUSD))
+			}
+			if r.ReducedForFunding != c.reduced {
+				t.Errorf("reduced %v, want %v (cost %s)", r.ReducedForFunding, c.reduced, r.CostAPR)
+			}
+			plan, alerts, err := ApplyRisk(s, p, dec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := alertKinds(alerts); got != c.kinds {
+				t.Errorf("alerts %q, want %q", got, c.kinds)
+			}
+			if c.kinds == "funding" && !strings.Contains(alerts[0].Message, "over the last") {
+				t.Errorf("alert does not name the window: %q", alerts[0].Message)
+			}
+			if c.wantDeltaBuy == "" {
+				if len(plan.Actions) != 0 {
+					t.Fatalf("want no action:\n%s", dump(plan))
+				}
+				return
+			}
+			if kinds(plan) != "trade:ETH" {
+				t.Fatalf("actions %q\n%s", kinds(plan), dump(plan))
+			}
+			eq(t, "delta", plan.Actions[0].SizeDelta, d(c.wantDeltaBuy))
+			if plan.Actions[0].Intent != IntentFundingReduce {
+				t.Errorf("intent %q, want %q", plan.Actions[0].Intent, IntentFundingReduce)
+			}
+		})
+	}
+
+	// Hysteresis over the window: reduced while the rate is good but the
+	// window still shows the cost; resumed once the window recovered.
+	t.Run("resume waits for the window", func(t *testing.T) {
+		s := withWindow(hedged("0.30"), "100", d("100").Sub(paid).String(), 24*time.Hour)
+		s.Collateral = d("100000")
+		s = short(s, "ETH", "5", "2000", "10000")
+		st := RiskState{Assets: map[string]AssetRiskState{"ETH": {ReducedForFunding: true}}}
+		dec, err := EvaluateRisk(s, nil, pol, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !riskOf(t, dec, "ETH").ReducedForFunding {
+			t.Fatalf("resumed while the window still cost 30%%")
+		}
+		s = withWindow(s, "100", d("100").Add(paid).String(), 24*time.Hour)
+		dec, err = EvaluateRisk(s, nil, pol, dec.Next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if riskOf(t, dec, "ETH").ReducedForFunding || alertKinds(dec.Alerts()) != "funding-resume" {
+			t.Fatalf("not resumed (alerts %q)", alertKinds(dec.Alerts()))
+		}
+		plan, _, err := ApplyRisk(s, pol, dec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(plan.Actions) - 1
+		if !strings.HasSuffix(kinds(plan), "trade:ETH") || !plan.Actions[n].SizeDelta.Equal(d("-5")) || plan.Actions[n].Intent != IntentRebalance {
+			t.Fatalf("resume plan:\n%s", dump(plan))
+		}
+	})
+}
+
+// TestTopUpIntent: margin added for the liquidation floor is a top-up even
+// when a trade follows it.
+func TestTopUpIntent(t *testing.T) {
+	pol := pols(func(p *AssetPolicy) { p.MaxLeverage = d("5") })
+	s := short(hold(rsnap("500", market("ETH", "2000")), "ETH", "10"), "ETH", "10", "2000", "4000")
+	p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds(p) != "deposit:ETH trade:ETH" {
+		t.Fatalf("actions %q\n%s", kinds(p), dump(p))
+	}
+	if p.Actions[0].Intent != IntentTopUp {
+		t.Errorf("deposit intent %q, want %q", p.Actions[0].Intent, IntentTopUp)
+	}
+}
+
+func TestAssetPolicySet(t *testing.T) {
+	p := DefaultAssetPolicy()
+	for _, kv := range [][2]string{{"funding_action", "Reduce"}, {"funding_window", "12h"}, {"liq_floor", "0.3"}} {
+		if err := p.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.FundingAction != FundingReduce || p.FundingWindow != 12*time.Hour || !p.LiqFloor.Equal(d("0.3")) {
+		t.Errorf("Set: %+v", p)
+	}
+	if err := p.Set("bnad", "1"); err == nil || err.Error() != "unknown key" {
+		t.Errorf("unknown key: %v", err)
+	}
+	for _, k := range PolicyKeys {
+		q := DefaultAssetPolicy()
+		if err := q.Set(k, "x y"); err != nil && err.Error() == "unknown key" {
+			t.Errorf("PolicyKeys lists %q but Set does not know it", k)
+		}
+	}
+}
+
+// crossHeld adds 20000 LDO at price, updated at updated, hedged on ETH with beta 1.2.
+func crossHeld(s *Snapshot, price string, updated time.Time) (*Snapshot, Policies) {
+	s.Holdings = append(s.Holdings, Holding{Wallet: "w", Asset: "LDO", Token: "LDO", Amount: d("20000")})
+	s.Prices = map[string]FeedPrice{"LDO": {Price: d(price), UpdatedAt: updated}}
+	pol := pols(nil)
+	ldo := pol.Default
+	ldo.HedgeWith, ldo.Beta = "ETH", d("1.2")
+	pol.Assets = map[string]AssetPolicy{"LDO": ldo}
+	return s, pol
+}
+
+func TestCrossAssetFeedGatesHedgeMarket(t *testing.T) {
+	for _, tc := range []struct {
+		name, price string
+		age         time.Duration
+		kind        string
+	}{
+		{"fresh", "1.5", time.Minute, ""},
+		{"stale", "1.5", 2 * time.Hour, "oracle"},
+		{"no price", "0", time.Minute, "price"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, pol := crossHeld(hedged("0.05"), tc.price, t0.Add(-tc.age))
+			dec, err := EvaluateRisk(s, nil, pol, RiskState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := riskOf(t, dec, "ETH")
+			if got := alertKinds(r.Alerts); got != tc.kind {
+				t.Fatalf("alerts %q, want %q (%v)", got, tc.kind, r.Alerts)
+			}
+			if (r.Gate != "") != (tc.kind != "") || (r.Gate != "" && !strings.Contains(r.Gate, "LDO")) {
+				t.Fatalf("gate %q for %s", r.Gate, tc.name)
+			}
+		})
+	}
+}
+
+// After a restart (no state), a short reduced for funding is recognised
+// against the full target including the cross asset's part, not spot alone.
+func TestFundingRestartCountsCrossPart(t *testing.T) {
+	// 10 ETH spot + 20000 LDO × 1.5 × 1.2 = 36000 USD = 18 ETH at 2000: the
+	// full short is 28. At ratio 0.5 it is 14, which is above 10 ETH of spot
+	// alone: without the cross part, the reduction is not recognised.
+	s := short(hold(rsnap("0", market("ETH", "2000")), "ETH", "10"), "ETH", "14", "2000", "20000")
+	s = edit(s, "ETH", func(m *Market) { m.FundingRatePerDay = aprPerDay("-0.10") }) // costly, within budget, not resumed
+	s, pol := crossHeld(s, "1.5", t0.Add(-time.Minute))
+	d0 := pol.Default
+	d0.FundingAction = FundingReduce
+	pol.Default = d0
+	ldo := pol.Assets["LDO"]
+	ldo.FundingAction = FundingReduce
+	pol.Assets["LDO"] = ldo
+	dec, err := EvaluateRisk(s, nil, pol, RiskState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := riskOf(t, dec, "ETH"); !r.ReducedForFunding || !r.HedgeRatio.Equal(d("0.5")) {
+		t.Fatalf("reduced %v ratio %s, want the reduced state recovered at 0.5", r.ReducedForFunding, r.HedgeRatio)
+	}
+}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,10 +50,12 @@ func devnetCommand() *cli.Command {
 					&cli.StringFlag{Name: "usdc", Usage: "USDC to mint"},
 					&cli.StringFlag{Name: "weth", Usage: "WETH to mint"},
 					&cli.StringFlag{Name: "wbtc", Usage: "WBTC to mint"},
+					&cli.StringFlag{Name: "wsteth", Usage: "wstETH (local liquid-staking token, counts as ETH × its rate) to mint"},
+					&cli.StringFlag{Name: "ldo", Usage: "LDO (local token with a feed and no market, for cross-asset hedges) to mint"},
 					&cli.BoolFlag{Name: "from-node", Usage: "send --eth from the node's unlocked dev account (geth --dev); needs no key and no deployment"}),
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return errors.New("usage: hedger devnet fund ADDRESS [--eth N] [--usdc N] [--weth N] [--wbtc N]")
+						return errors.New("usage: hedger devnet fund ADDRESS [--eth N] [--usdc N] [--weth N] [--wbtc N] [--wsteth N] [--ldo N]")
 					}
 					to, err := parseAddress("address", c.Args().Get(0))
 					if err != nil {
@@ -59,7 +63,7 @@ func devnetCommand() *cli.Command {
 					}
 					amounts := map[string]decimal.Decimal{}
 					any := false
-					for _, k := range []string{"eth", "usdc", "weth", "wbtc"} {
+					for _, k := range fundKeys {
 						if !c.IsSet(k) {
 							continue
 						}
@@ -78,15 +82,18 @@ func devnetCommand() *cli.Command {
 						if err := d.SendNative(s.ctx, to, amounts["eth"]); err != nil {
 							return err
 						}
-						for _, sym := range []string{"usdc", "weth", "wbtc"} {
-							if err := d.Mint(s.ctx, strings.ToUpper(sym), to, amounts[sym]); err != nil {
+						for _, k := range fundKeys[1:] {
+							if amounts[k].IsZero() {
+								continue // also when an older address book lacks the token
+							}
+							if err := d.Mint(s.ctx, fundSymbol(k), to, amounts[k]); err != nil {
 								return err
 							}
 						}
 						var parts []string
-						for _, k := range []string{"eth", "usdc", "weth", "wbtc"} {
+						for _, k := range fundKeys {
 							if amounts[k].IsPositive() {
-								parts = append(parts, amounts[k].String()+" "+strings.ToUpper(k))
+								parts = append(parts, amounts[k].String()+" "+fundSymbol(k))
 							}
 						}
 						say("funded %s with %s", to.Hex(), strings.Join(parts, ", "))
@@ -117,8 +124,65 @@ func devnetCommand() *cli.Command {
 				},
 			},
 			{
+				Name: "set-rate", ArgsUsage: "TOKEN RATE",
+				Usage: "set a liquid-staking token's underlying per token (wstETH's stEthPerToken), e.g. 1.15",
+				Flags: devnetFlags(),
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 2 {
+						return errors.New("usage: hedger devnet set-rate TOKEN RATE")
+					}
+					sym := c.Args().Get(0)
+					rate, err := parseDecimal("rate", c.Args().Get(1))
+					if err != nil {
+						return err
+					}
+					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+						if err := d.SetRate(s.ctx, sym, rate); err != nil {
+							return err
+						}
+						say("%s rate set to %s underlying per token", sym, rate)
+						return nil
+					})
+				},
+			},
+			{
+				Name: "push-history", ArgsUsage: "ASSET PRICE...",
+				Usage: "push a price history to an asset's feed, one round per price, the last now and the others --every apart before it (to rehearse beta = auto)",
+				Flags: append(devnetFlags(), &cli.StringFlag{Name: "every", Usage: "time between rounds (e.g. 1h, 1d)", Value: "1h"}),
+				Action: func(c *cli.Context) error {
+					if c.NArg() < 2 {
+						return errors.New("usage: hedger devnet push-history ASSET PRICE... [--every 1h]")
+					}
+					asset := strings.ToUpper(c.Args().Get(0))
+					every, err := parseDuration(c.String("every"))
+					if err != nil {
+						return err
+					}
+					var prices []decimal.Decimal
+					for _, raw := range c.Args().Slice()[1:] {
+						for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+							p, err := parseDecimal("price", f)
+							if err != nil {
+								return err
+							}
+							prices = append(prices, p)
+						}
+					}
+					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+						if err := d.PushHistory(s.ctx, asset, prices, every); err != nil {
+							return err
+						}
+						say("pushed %d %s rounds, %s apart, the last at the head", len(prices), asset, every)
+						return nil
+					})
+				},
+			},
+			{
 				Name: "advance", ArgsUsage: "DURATION", Usage: "move the chain clock forward and mine (e.g. 8h, 3d, 1d12h)",
-				Flags: connFlags(),
+				Description: "With the deployer's key (the feeds' owner) every feed then re-publishes its latest answer,\n" +
+					"as a live oracle's heartbeat would, so the risk policy's max oracle age does not gate trading.\n" +
+					"Without a key the feeds keep their old updatedAt: that rehearses a stale oracle.",
+				Flags: devnetFlags(),
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return errors.New("usage: hedger devnet advance DURATION")
@@ -127,7 +191,7 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return withDevnet(c, false, func(_ *onchain.Devnet, s *session) error {
+					return withDevnet(c, false, func(dev *onchain.Devnet, s *session) error {
 						if err := s.client.AdvanceTime(s.ctx, d); err != nil {
 							return err
 						}
@@ -136,6 +200,15 @@ func devnetCommand() *cli.Command {
 							return err
 						}
 						say("advanced %s: block %d at %s", d, h.Number, time.Unix(int64(h.Time), 0).UTC().Format(time.RFC3339))
+						if dev == nil {
+							say("feeds not refreshed (no key): they are now at least %s old; pass the deployer's key to keep them live", d)
+							return nil
+						}
+						n, err := heartbeat(s.ctx, dev, s)
+						if err != nil {
+							return fmt.Errorf("advanced %s, but refreshing the feeds failed: %w", d, err)
+						}
+						say("refreshed %d feed(s) at their latest answers", n)
 						return nil
 					})
 				},
@@ -146,7 +219,7 @@ func devnetCommand() *cli.Command {
 
 // fundFromNode sends native coin from the node's own unlocked account.
 func fundFromNode(c *cli.Context, to common.Address, amounts map[string]decimal.Decimal) error {
-	if amounts["usdc"].IsPositive() || amounts["weth"].IsPositive() || amounts["wbtc"].IsPositive() {
+	if slices.ContainsFunc(fundKeys[1:], func(k string) bool { return amounts[k].IsPositive() }) {
 		return errors.New("--from-node sends native coin only; mint tokens with --private-key of the deployer")
 	}
 	eth, ok := amounts["eth"]
@@ -167,6 +240,39 @@ func fundFromNode(c *cli.Context, to common.Address, amounts map[string]decimal.
 	}
 	say("sent %s ETH to %s from the node's dev account (tx %s)", eth, to.Hex(), h.Hex())
 	return nil
+}
+
+// fundKeys are `devnet fund`'s amount flags; all but eth are minted tokens.
+var fundKeys = []string{"eth", "usdc", "weth", "wbtc", "wsteth", "ldo"}
+
+// fundSymbol is the token symbol of a fund flag ("wsteth" -> "wstETH").
+func fundSymbol(k string) string {
+	if k == "wsteth" {
+		return "wstETH"
+	}
+	return strings.ToUpper(k)
+}
+
+// heartbeat re-publishes every feed's latest answer at the current block
+// time, as a live oracle does on its heartbeat, and returns how many.
+func heartbeat(ctx context.Context, dev *onchain.Devnet, s *session) (int, error) {
+	v := &onchain.Venue{Client: s.client, Book: s.book}
+	snap, err := v.Snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range s.book.Markets {
+		px := snap.Markets[m.Asset].IndexPrice
+		if !px.IsPositive() {
+			continue // a broken feed stays broken
+		}
+		if err := dev.SetPrice(ctx, m.Asset, px); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func devnetFlags() []cli.Flag { return append(connFlags(), signerFlags()...) }

@@ -29,3 +29,6 @@ func signed(s string) string {
 func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 2, 0, 2, ' ', 0) }
 
 func say(format string, args ...any) { fmt.Fprintf(os.Stdout, format+"\n", args...) }
+
+// warn is a note for the user on stderr that does not stop the command.
+func warn(format string, args ...any) { fmt.Fprintf(os.Stderr, "warning: "+format+"\n", args...) }

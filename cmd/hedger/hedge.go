@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 )
 
@@ -11,9 +13,9 @@ func hedgeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "hedge",
 		Usage: "apply the plan: bring every short to its target (asks for confirmation unless --yes)",
-		Flags: append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), policyFlags()...),
+		Flags: append(append(append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), policyFlags()...), riskFlags()...), txFlags()...),
 		Action: func(c *cli.Context) error {
-			p, err := policyFrom(c)
+			pol, err := policiesFrom(c)
 			if err != nil {
 				return err
 			}
@@ -22,19 +24,26 @@ func hedgeCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			plan, gas, err := s.plan(p, nil)
+			run, err := s.riskPlan(pol)
 			if err != nil {
 				return err
 			}
 			if !s.json {
-				printPlan(plan, gas)
+				run.print()
 			}
-			txs, err := s.apply(plan, gas, c.Bool("yes"), c.Bool("allow-partial"))
+			txs, err := s.apply(run.plan, run.gas, c.Bool("yes"), c.Bool("allow-partial"))
 			if s.json && err == nil {
-				return printJSON(planJSON(plan, gas, txs))
+				if err := printJSON(run.json(txs)); err != nil {
+					return err
+				}
 			}
-			if err == nil && len(txs) > 0 {
+			if err == nil && len(txs) > 0 && !s.json {
 				say("done: %d transaction(s) mined", len(txs))
+			}
+			// A gate (stale oracle, paused market, …) that kept an asset from
+			// the trade it needs is a refusal, as in `watch`: exit non-zero.
+			if g := run.gated(); err == nil && g != "" {
+				return fmt.Errorf("not hedged: %s", g)
 			}
 			return err
 		},

@@ -22,6 +22,11 @@ type watchMetrics struct {
 
 	exposure, shortSize, drift, fundingAPR, basisBps, liqDistance, margin, leverage *prometheus.GaugeVec
 
+	// Risk layer.
+	windowFundingUSD, windowFundingAPR, fundingCostAPR, hedgeRatio, reduced *prometheus.GaugeVec
+	alertsActive                                                            *prometheus.GaugeVec // {asset, kind}
+	alertsTotal                                                             *prometheus.CounterVec
+
 	lastAction prometheus.Gauge
 	actions    *prometheus.CounterVec
 	errors     prometheus.Counter
@@ -45,6 +50,20 @@ func newWatchMetrics() *watchMetrics {
 		liqDistance: gv("liquidation_distance", "(liquidation price - mark) / mark; 0 with no position"),
 		margin:      gv("margin", "isolated margin in USD"),
 		leverage:    gv("leverage", "short notional / equity; 0 with no position"),
+
+		windowFundingUSD: gv("funding_window_usd", "funding the current short received over the rolling window, USD: + received, - paid"),
+		windowFundingAPR: gv("funding_window_apr", "funding over the rolling window, annualised, from the short's side: + received, - paid"),
+		fundingCostAPR:   gv("funding_cost_apr", "funding cost the budget is checked against: the worse of the current rate and the window (+ = paid)"),
+		hedgeRatio:       gv("effective_hedge_ratio", "hedge ratio in force this cycle (lower while reduced for funding)"),
+		reduced:          gv("reduced_for_funding", "1 while the hedge is reduced (or closed) because funding costs too much"),
+	}
+	m.alertsActive = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "hedger_alerts_active",
+		Help: "1 while a risk alert of this kind is raised for the asset"}, []string{"asset", "kind"})
+	m.alertsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hedger_alerts_total",
+		Help: "risk alerts raised, by kind (a lasting condition counts once)"}, []string{"kind"})
+	reg.MustRegister(m.alertsActive, m.alertsTotal)
+	for _, k := range alertKinds {
+		m.alertsTotal.WithLabelValues(k) // export zeros from the start
 	}
 	m.lastAction = prometheus.NewGauge(prometheus.GaugeOpts{Name: "hedger_last_action_timestamp_seconds",
 		Help: "unix time of the last mined action"})
@@ -61,6 +80,10 @@ func newWatchMetrics() *watchMetrics {
 	return m
 }
 
+// alertKinds are the kinds hedge.EvaluateRisk raises.
+var alertKinds = []string{"oracle", "price", "deviation", "paused", "funding-suspended", "funding-index",
+	"funding", "funding-resume", "basis", "liquidation"}
+
 func f64(d decimal.Decimal) float64 { return d.InexactFloat64() }
 
 // observe sets the per-asset gauges from one cycle's assessment.
@@ -76,6 +99,30 @@ func (m *watchMetrics) observe(block uint64, st []hedge.AssetStatus) {
 		m.margin.WithLabelValues(a.Asset).Set(f64(a.Margin))
 		m.leverage.WithLabelValues(a.Asset).Set(f64(a.Leverage))
 	}
+}
+
+// observeRisk sets the risk gauges from one cycle's decision.
+func (m *watchMetrics) observeRisk(dec hedge.RiskDecision) {
+	for _, r := range dec.Assets {
+		m.windowFundingUSD.WithLabelValues(r.Asset).Set(f64(r.WindowFundingUSD))
+		m.windowFundingAPR.WithLabelValues(r.Asset).Set(f64(r.WindowFundingAPR))
+		m.fundingCostAPR.WithLabelValues(r.Asset).Set(f64(r.CostAPR))
+		m.hedgeRatio.WithLabelValues(r.Asset).Set(f64(r.HedgeRatio))
+		v := 0.0
+		if r.ReducedForFunding {
+			v = 1
+		}
+		m.reduced.WithLabelValues(r.Asset).Set(v)
+	}
+}
+
+func (m *watchMetrics) alertRaised(a hedge.Alert) {
+	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(1)
+	m.alertsTotal.WithLabelValues(a.Kind).Inc()
+}
+
+func (m *watchMetrics) alertCleared(a hedge.Alert) {
+	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(0)
 }
 
 func (m *watchMetrics) action(kind hedge.ActionKind) {

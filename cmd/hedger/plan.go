@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,9 +16,9 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "show the transactions `hedge` would send, with estimated gas; sends nothing",
-		Flags: append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...),
+		Flags: append(append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...), riskFlags()...),
 		Action: func(c *cli.Context) error {
-			p, err := policyFrom(c)
+			pol, err := policiesFrom(c)
 			if err != nil {
 				return err
 			}
@@ -25,14 +27,14 @@ func planCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			plan, gas, err := s.plan(p, nil)
+			run, err := s.riskPlan(pol)
 			if err != nil {
 				return err
 			}
 			if s.json {
-				return printJSON(planJSON(plan, gas, nil))
+				return printJSON(run.json(nil))
 			}
-			printPlan(plan, gas)
+			run.print()
 			return nil
 		},
 	}
@@ -62,6 +64,134 @@ func (s *session) plan(p hedge.Policy, closeAssets []string) (*hedge.Plan, []onc
 		return nil, nil, err
 	}
 	return plan, gas, nil
+}
+
+// riskRun is one pass of the risk layer: the snapshot, the verdict per
+// asset, the plan it allows and its gas.
+type riskRun struct {
+	snap      *hedge.Snapshot
+	dec       hedge.RiskDecision
+	plan      *hedge.Plan
+	alerts    []hedge.Alert
+	gas       []onchain.GasEstimate
+	windowErr error // the rolling funding window could not be read
+}
+
+// riskPlan reads the chain (one batch, plus the funding window's start) and
+// plans through the risk layer, as one `watch` cycle does with no history.
+func (s *session) riskPlan(pol hedge.Policies) (*riskRun, error) {
+	snap, err := s.venue.Snapshot(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	hist := &onchain.FundingHistory{Venue: s.venue}
+	run := &riskRun{snap: snap}
+	run.windowErr = hist.Fill(s.ctx, snap, func(a string) time.Duration { return pol.For(a).FundingWindow })
+	// A cross-asset holding with beta = auto and no estimate holds its hedge
+	// market (the planner's rule), so a failed estimate is a warning, not an error.
+	if err := s.venue.EstimateBetas(s.ctx, snap, pol); err != nil {
+		warn("beta estimate: %s", oneLine(err))
+	}
+	run.dec, run.plan, run.alerts, err = evaluateRisk(snap, nil, pol, hedge.RiskState{})
+	if err != nil {
+		return nil, err
+	}
+	if len(run.plan.Actions) > 0 && s.venue.Account == ([20]byte{}) {
+		return nil, fmt.Errorf("the plan needs a margin account: pass --private-key or --from")
+	}
+	if run.gas, err = s.venue.EstimatePlan(s.ctx, run.plan.Actions); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// evaluateRisk is EvaluateRisk then ApplyRisk: the decision (with the state
+// for the next cycle), the plan, and the alerts.
+func evaluateRisk(snap, prev *hedge.Snapshot, pol hedge.Policies, st hedge.RiskState) (hedge.RiskDecision, *hedge.Plan, []hedge.Alert, error) {
+	dec, err := hedge.EvaluateRisk(snap, prev, pol, st)
+	if err != nil {
+		return dec, nil, nil, err
+	}
+	plan, alerts, err := hedge.ApplyRisk(snap, pol, dec)
+	return dec, plan, alerts, err
+}
+
+// gated says which assets a risk gate kept from a trade they needed.
+func (r *riskRun) gated() string {
+	var out []string
+	for _, a := range r.dec.Assets {
+		if a.Gate == "" {
+			continue
+		}
+		for _, ap := range r.plan.Assets {
+			if ap.Asset == a.Asset && !ap.WithinBand {
+				out = append(out, a.Asset+": "+a.Gate)
+			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+type riskPlanOut struct {
+	planOut
+	Risk   []hedge.AssetRisk `json:"risk"`
+	Alerts []hedge.Alert     `json:"alerts"`
+	// FundingWindowError says why the rolling funding window is unknown.
+	FundingWindowError string `json:"funding_window_error,omitempty"`
+}
+
+func (r *riskRun) json(txs []string) riskPlanOut {
+	out := riskPlanOut{planOut: planJSON(r.plan, r.gas, txs), Risk: r.dec.Assets, Alerts: r.alerts}
+	if out.Risk == nil {
+		out.Risk = []hedge.AssetRisk{}
+	}
+	if out.Alerts == nil {
+		out.Alerts = []hedge.Alert{}
+	}
+	if r.windowErr != nil {
+		out.FundingWindowError = oneLine(r.windowErr)
+	}
+	return out
+}
+
+// print shows the risk verdicts, the alerts, then the plan.
+func (r *riskRun) print() {
+	w := newTable(os.Stdout)
+	fmt.Fprintln(w, "ASSET\tBASIS\tFUNDING APR\tWINDOW APR\tHEDGE RATIO\tLIQ DISTANCE\tRISK")
+	for _, a := range r.dec.Assets {
+		win := "n/a"
+		if a.WindowSeconds > 0 {
+			win = fmt.Sprintf("%s (%s)", spct(a.WindowFundingAPR), time.Duration(a.WindowSeconds)*time.Second)
+		}
+		liq := "n/a"
+		if !a.LiquidationDistance.IsZero() {
+			liq = pct(a.LiquidationDistance)
+		}
+		state := "ok"
+		switch {
+		case a.Gate != "":
+			state = "gated"
+		case a.ReducedForFunding:
+			state = "reduced for funding"
+		case a.NoIncrease != "":
+			state = "no increase"
+		case a.Hold != "":
+			state = "cooldown"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Asset, sbps(a.BasisBps), spct(a.FundingAPR), win, a.HedgeRatio, liq, state)
+	}
+	w.Flush()
+	if r.windowErr != nil {
+		say("note: funding window unknown (%s); only the current rate is checked", oneLine(r.windowErr))
+	}
+	if len(r.alerts) > 0 {
+		say("\nalerts:")
+		for _, a := range r.alerts {
+			say("  [%s] %s", a.Kind, a.Message)
+		}
+	}
+	say("")
+	printPlan(r.plan, r.gas)
 }
 
 type actionJSON struct {

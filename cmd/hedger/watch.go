@@ -41,16 +41,18 @@ var (
 )
 
 func watchCommand() *cli.Command {
-	flags := append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...)
-	flags = append(append(flags, policyFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
+	flags := append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), txFlags()...)
+	flags = append(append(append(flags, policyFlags()...), riskFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
 	return &cli.Command{
 		Name:  "watch",
 		Usage: "follow new blocks and keep every short at its target (never prompts; --dry-run sends nothing)",
-		Description: "One cycle per new head: read the chain at that block in one batch, plan, apply, log.\n" +
-			"Every decision comes from chain state, so a restart or a parallel `hedge` never doubles a short.",
+		Description: "One cycle per new head: read the chain at that block in one batch, check the risk policy, plan, apply, log.\n" +
+			"Every trade size comes from chain state, so a restart or a parallel `hedge` never doubles a short; the\n" +
+			"cooldown and the funding hysteresis are kept between cycles, and a restart recovers the reduced-for-funding\n" +
+			"state from the position and the funding over the window.",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
-			p, err := policyFrom(c)
+			pol, err := policiesFrom(c)
 			if err != nil {
 				return err
 			}
@@ -73,7 +75,7 @@ func watchCommand() *cli.Command {
 			stop, cancel := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer cancel()
 			return runWatch(stop, s, watchConfig{
-				policy: p, dryRun: dry, allowPartial: c.Bool("allow-partial"),
+				policies: &pol, dryRun: dry, allowPartial: c.Bool("allow-partial"),
 				poll: c.Duration("poll-interval"), metricsAddr: c.String("metrics-addr"),
 				webhook: c.String("alert-webhook"), maxCycles: c.Int("max-cycles"),
 				grace: c.Duration("shutdown-grace"), log: log,
@@ -103,6 +105,9 @@ func canSubscribe(url string) bool {
 }
 
 type watchConfig struct {
+	// policies is the per-asset risk policy; when nil, policy (the plain
+	// planner's settings) on top of the built-in risk defaults.
+	policies     *hedge.Policies
 	policy       hedge.Policy
 	dryRun       bool
 	allowPartial bool
@@ -114,11 +119,43 @@ type watchConfig struct {
 	log          *slog.Logger
 	subscribe    bool
 	metrics      *watchMetrics // optional; made by runWatch when nil
+	onAlert      func(alert)   // optional; sees every webhook alert (tests)
 }
 
-// watcher is the state of one `hedger watch` run. It keeps nothing that
-// decides a trade: every plan is rebuilt from a fresh snapshot.
+// riskPolicies is cfg's per-asset policy.
+func (cfg watchConfig) riskPolicies() hedge.Policies {
+	if cfg.policies != nil {
+		return *cfg.policies
+	}
+	pol := hedge.DefaultPolicies()
+	if p := cfg.policy; !p.HedgeRatio.IsZero() || !p.Band.IsZero() {
+		d := &pol.Default
+		d.HedgeRatio, d.Band, d.MaxLeverage, d.MaxSlippage, d.MarginBuffer = p.HedgeRatio, p.Band, p.MaxLeverage, p.MaxSlippage, p.MarginBuffer
+	}
+	return pol
+}
+
+// watcher is the state of one `hedger watch` run. Trade sizes always come
+// from a fresh snapshot; what it carries between cycles is the risk state
+// (cooldown clock, funding hysteresis), the previous snapshot (to see a
+// frozen funding index) and the alerts raised, so each is sent once.
 type watcher struct {
+	pol    hedge.Policies
+	risk   hedge.RiskState
+	prev   *hedge.Snapshot
+	hist   *onchain.FundingHistory
+	active map[string]hedge.Alert // by asset/kind: alerts raised and not yet cleared
+	gates  map[string]string      // by asset: gated last cycle
+	// windowErr is the last funding-window read error logged.
+	windowErr string
+	// betas are the last beta = auto estimates, refreshed every betaRefresh
+	// of chain time: each estimate reads up to 2000 rounds per feed.
+	betas   map[string]hedge.BetaEstimate
+	betasAt time.Time
+	betaErr string
+
+	cancelWork context.CancelFunc // abandons in-flight work after the grace period
+
 	s       *session
 	cfg     watchConfig
 	log     *slog.Logger
@@ -145,46 +182,12 @@ func (w *watcher) novel(msg string) bool {
 // replaced by a context that outlives stop by cfg.grace, so an in-flight
 // transaction is waited for.
 func runWatch(stop context.Context, s *session, cfg watchConfig) error {
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	w, cleanup, err := startWatcher(stop, s, cfg)
+	if err != nil {
+		return err
 	}
-	if cfg.poll <= 0 {
-		cfg.poll = 4 * time.Second
-	}
-	if cfg.grace <= 0 {
-		cfg.grace = 2 * time.Minute
-	}
-	if cfg.metrics == nil {
-		cfg.metrics = newWatchMetrics()
-	}
-	work, cancelWork := context.WithCancel(context.WithoutCancel(stop))
-	defer cancelWork()
-	s.ctx = work
-	s.json = true // apply's progress lines go to the log instead of stdout
-	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
-		// Gas estimates need a sender; a watch-only signer never signs.
-		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
-	}
-	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop,
-		alerts: newAlerter(cfg.webhook, cfg.log)}
-	defer w.alerts.close(5 * time.Second)
-	if cfg.metricsAddr != "" {
-		stopMetrics, err := serveMetrics(cfg.metricsAddr, w.m, w.log)
-		if err != nil {
-			return fmt.Errorf("--metrics-addr: %w", err)
-		}
-		defer stopMetrics()
-	}
-	mode := "poll"
-	if cfg.subscribe {
-		mode = "subscribe"
-	}
-	acct := ""
-	if s.venue.Account != (common.Address{}) {
-		acct = s.venue.Account.Hex()
-	}
-	w.log.Info("watch started", "chain_id", s.client.ChainID.Uint64(), "account", acct, "wallets", len(s.venue.Wallets),
-		"dry_run", cfg.dryRun, "heads", mode, "poll_interval", cfg.poll.String())
+	defer cleanup()
+	cfg, cancelWork := w.cfg, w.cancelWork
 
 	heads := make(chan *types.Header, 1)
 	followCtx, stopFollow := context.WithCancel(stop)
@@ -226,6 +229,68 @@ func runWatch(stop context.Context, s *session, cfg watchConfig) error {
 			}
 		}
 	}
+}
+
+// startWatcher prepares a watcher: defaults, the work context, metrics
+// server and alerts. Tests drive its cycles directly; cleanup stops it all.
+func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, func(), error) {
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.poll <= 0 {
+		cfg.poll = 4 * time.Second
+	}
+	if cfg.grace <= 0 {
+		cfg.grace = 2 * time.Minute
+	}
+	if cfg.metrics == nil {
+		cfg.metrics = newWatchMetrics()
+	}
+	pol := cfg.riskPolicies()
+	if err := pol.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("risk policy: %w", err)
+	}
+	work, cancelWork := context.WithCancel(context.WithoutCancel(stop))
+	s.ctx = work
+	s.json = true // apply's progress lines go to the log instead of stdout
+	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
+		// Gas estimates need a sender; a watch-only signer never signs.
+		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
+	}
+	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop, pol: pol, cancelWork: cancelWork,
+		hist: &onchain.FundingHistory{Venue: s.venue}, active: map[string]hedge.Alert{},
+		alerts: newAlerter(cfg.webhook, cfg.log)}
+	w.alerts.hook = cfg.onAlert
+	stopMetrics := func() {}
+	if cfg.metricsAddr != "" {
+		sm, err := serveMetrics(cfg.metricsAddr, w.m, w.log)
+		if err != nil {
+			w.alerts.close(time.Second)
+			cancelWork()
+			return nil, nil, fmt.Errorf("--metrics-addr: %w", err)
+		}
+		stopMetrics = sm
+	}
+	mode := "poll"
+	if cfg.subscribe {
+		mode = "subscribe"
+	}
+	acct := ""
+	if s.venue.Account != (common.Address{}) {
+		acct = s.venue.Account.Hex()
+	}
+	w.log.Info("watch started", "chain_id", s.client.ChainID.Uint64(), "account", acct, "wallets", len(s.venue.Wallets),
+		"dry_run", cfg.dryRun, "heads", mode, "poll_interval", cfg.poll.String())
+	d := pol.Default
+	w.log.Info("risk policy", "hedge_ratio", d.HedgeRatio.String(), "band", d.Band.String(), "max_leverage", d.MaxLeverage.String(),
+		"funding_budget_apr", d.FundingBudgetAPR.String(), "funding_action", d.FundingAction, "funding_window", d.FundingWindow.String(),
+		"liq_floor", d.LiqFloor.String(), "max_oracle_age", d.MaxOracleAge.String(), "cooldown", d.Cooldown.String(),
+		"asset_overrides", len(pol.Assets))
+	return w, func() {
+		w.alerts.close(5 * time.Second)
+		stopMetrics()
+		cancelWork()
+	}, nil
 }
 
 // offer puts h in the one-slot queue, replacing a head not yet taken, so a
@@ -330,17 +395,33 @@ func (w *watcher) cycle(head *types.Header) {
 		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
 		return
 	}
-	if st, err := hedge.Assess(snap, w.cfg.policy); err == nil {
+	hctx, hcancel := context.WithTimeout(w.s.ctx, 30*time.Second)
+	err = w.hist.Fill(hctx, snap, func(a string) time.Duration { return w.pol.For(a).FundingWindow })
+	hcancel()
+	if err != nil {
+		// Only the current rate is checked then; say so once.
+		if msg := oneLine(err); msg != w.windowErr {
+			w.windowErr = msg
+			w.log.Warn("funding window unknown; checking the current rate only", "block", block, "err", msg)
+		}
+	} else {
+		w.windowErr = ""
+	}
+	w.fillBetas(snap)
+	if st, err := assessAll(snap, w.pol); err == nil {
 		w.m.observe(block, st)
 	} else {
 		w.m.block.Set(float64(block))
 	}
-	plan, err := hedge.BuildPlan(snap, w.cfg.policy)
+	dec, plan, alerts, err := evaluateRisk(snap, w.prev, w.pol, w.risk)
 	if err != nil {
 		w.fail("plan", fmt.Errorf("block %d: %w", block, err))
 		return
 	}
-	w.logAssets(block, plan)
+	w.prev, w.risk = snap, dec.Next
+	w.m.observeRisk(dec)
+	w.raise(block, alerts)
+	w.logAssets(block, plan, dec)
 	if len(plan.Actions) == 0 {
 		for _, a := range plan.Assets {
 			if a.Shortfall.IsPositive() && !w.cfg.allowPartial {
@@ -348,7 +429,16 @@ func (w *watcher) cycle(head *types.Header) {
 				return
 			}
 		}
-		w.log.Info("cycle: nothing to do", "block", block)
+		held := false
+		for _, a := range plan.Assets {
+			if !a.WithinBand && a.Note != "" {
+				held = true
+				w.log.Info("cycle: not trading", "block", block, "asset", a.Asset, "reason", a.Note)
+			}
+		}
+		if !held {
+			w.log.Info("cycle: nothing to do", "block", block)
+		}
 		w.novel("")
 		return
 	}
@@ -365,12 +455,12 @@ func (w *watcher) cycle(head *types.Header) {
 	}
 	if w.cfg.dryRun {
 		for i, a := range plan.Actions {
-			args := []any{"block", block, "step", i + 1, "of", len(plan.Actions), "kind", string(a.Kind), "asset", a.Asset, "action", describe(a)}
+			args := []any{"block", block, "step", i + 1, "of", len(plan.Actions), "kind", string(a.Kind), "intent", a.Intent, "asset", a.Asset, "action", describe(a)}
 			if i < len(gas) && gas[i].Err != "" {
 				args = append(args, "gas_error", gas[i].Err)
 			}
 			w.log.Info("dry-run: would send", args...)
-			w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: describe(a)})
+			w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(a.Kind), Intent: a.Intent, Asset: a.Asset, Description: describe(a)})
 		}
 		return
 	}
@@ -384,6 +474,11 @@ func (w *watcher) cycle(head *types.Header) {
 		return
 	}
 	sent := 0
+	var done []hedge.Action
+	defer func() {
+		// The cooldown runs from the actions that were mined.
+		w.risk = w.risk.Recorded(&hedge.Plan{Actions: done}, snap.Time)
+	}()
 	for i, a := range plan.Actions {
 		if w.stop.Err() != nil {
 			w.log.Info("stopping: remaining actions left to the next run", "sent", sent, "left", len(plan.Actions)-i)
@@ -398,9 +493,10 @@ func (w *watcher) cycle(head *types.Header) {
 		txs, err := w.s.apply(one, g, true, w.cfg.allowPartial)
 		for _, h := range txs {
 			sent++
+			done = append(done, a)
 			w.m.action(a.Kind)
-			w.log.Info("mined", "block", block, "kind", string(a.Kind), "asset", a.Asset, "tx", h, "action", describe(a))
-			w.alerts.send(alert{Event: "action", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: describe(a), Tx: h})
+			w.log.Info("mined", "block", block, "kind", string(a.Kind), "intent", a.Intent, "asset", a.Asset, "tx", h, "action", describe(a))
+			w.alerts.send(alert{Event: "action", Block: block, Kind: string(a.Kind), Intent: a.Intent, Asset: a.Asset, Description: describe(a), Tx: h})
 		}
 		if err != nil {
 			if i == 0 && isRefusal(err) {
@@ -414,6 +510,36 @@ func (w *watcher) cycle(head *types.Header) {
 	if sent > 0 {
 		w.novel("")
 		w.markOwnHead()
+	}
+}
+
+// betaRefresh is how much chain time a beta estimate is reused for.
+const betaRefresh = time.Hour
+
+// fillBetas puts the cached beta estimates into snap, re-estimating once
+// they are betaRefresh old. A failure is logged once; the planner then holds
+// a market whose cross-asset beta is unknown rather than shrink its short.
+func (w *watcher) fillBetas(snap *hedge.Snapshot) {
+	if w.betas == nil || snap.Time.Sub(w.betasAt) >= betaRefresh || snap.Time.Before(w.betasAt) {
+		fresh := &hedge.Snapshot{Holdings: snap.Holdings, Markets: snap.Markets}
+		ctx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
+		err := w.s.venue.EstimateBetas(ctx, fresh, w.pol)
+		cancel()
+		if err != nil {
+			if msg := oneLine(err); msg != w.betaErr {
+				w.betaErr = msg
+				w.log.Warn("beta estimate failed; markets hedging a beta = auto asset hold", "block", snap.Block, "err", msg)
+			}
+		} else {
+			w.betaErr = ""
+		}
+		w.betas, w.betasAt = fresh.Betas, snap.Time
+		if w.betas == nil {
+			w.betas = map[string]hedge.BetaEstimate{}
+		}
+	}
+	if len(w.betas) > 0 {
+		snap.Betas = w.betas
 	}
 }
 
@@ -460,7 +586,53 @@ func (w *watcher) refuse(block uint64, err error) {
 	}
 }
 
-func (w *watcher) logAssets(block uint64, plan *hedge.Plan) {
+// raise logs, counts and posts each alert when it appears, and notes when
+// it clears: a condition that lasts many blocks is one alert, not one per
+// block.
+func (w *watcher) raise(block uint64, alerts []hedge.Alert) {
+	now := map[string]hedge.Alert{}
+	for _, a := range alerts {
+		k := a.Asset + "/" + a.Kind
+		now[k] = a
+		if _, ok := w.active[k]; ok {
+			continue
+		}
+		w.m.alertRaised(a)
+		w.log.Warn("risk alert", "block", block, "asset", a.Asset, "kind", a.Kind, "message", a.Message)
+		w.alerts.send(alert{Event: "risk_alert", Block: block, Kind: a.Kind, Asset: a.Asset, Description: a.Message})
+	}
+	for k, a := range w.active {
+		if _, ok := now[k]; ok {
+			continue
+		}
+		w.m.alertCleared(a)
+		w.log.Info("risk alert cleared", "block", block, "asset", a.Asset, "kind", a.Kind)
+		w.alerts.send(alert{Event: "risk_alert_cleared", Block: block, Kind: a.Kind, Asset: a.Asset, Description: a.Message})
+	}
+	w.active = now
+}
+
+func (w *watcher) logAssets(block uint64, plan *hedge.Plan, dec hedge.RiskDecision) {
+	// A gate is a warning when it starts, then a debug line per block while
+	// it lasts.
+	gates := map[string]string{}
+	for _, r := range dec.Assets {
+		if r.Gate == "" {
+			continue
+		}
+		gates[r.Asset] = r.Gate
+		lvl := slog.LevelWarn
+		if _, was := w.gates[r.Asset]; was {
+			lvl = slog.LevelDebug // its reason changing comes with a new risk alert
+		}
+		w.log.Log(context.Background(), lvl, "risk gate: not trading", "block", block, "asset", r.Asset, "reason", r.Gate)
+	}
+	for a := range w.gates {
+		if _, ok := gates[a]; !ok {
+			w.log.Info("risk gate lifted", "block", block, "asset", a)
+		}
+	}
+	w.gates = gates
 	for _, a := range plan.Assets {
 		args := []any{"block", block, "asset", a.Asset, "spot", amt(a.SpotAmount), "exposure_usd", usd(a.Exposure),
 			"short", amt(a.CurrentSize), "target", amt(a.TargetSize), "drift", spct(a.Drift), "within_band", a.WithinBand}
@@ -498,10 +670,11 @@ var _ chain.Signer = watchOnlySigner{}
 // ----------------------------------------------------------------- alerts
 
 type alert struct {
-	Event       string    `json:"event"` // action, dry_run_action, refusal, error
+	Event       string    `json:"event"` // action, dry_run_action, refusal, error, risk_alert, risk_alert_cleared
 	Time        time.Time `json:"time"`
 	Block       uint64    `json:"block,omitempty"`
 	Kind        string    `json:"kind,omitempty"`
+	Intent      string    `json:"intent,omitempty"`
 	Asset       string    `json:"asset,omitempty"`
 	Description string    `json:"description,omitempty"`
 	Tx          string    `json:"tx,omitempty"`
@@ -512,6 +685,7 @@ type alert struct {
 // alerter POSTs alerts as JSON from one goroutine, so a slow webhook never
 // holds up a cycle. Failures are logged, never fatal.
 type alerter struct {
+	hook func(alert) // optional: sees every alert, synchronously
 	url  string
 	log  *slog.Logger
 	q    chan alert
@@ -535,10 +709,13 @@ func newAlerter(url string, log *slog.Logger) *alerter {
 }
 
 func (a *alerter) send(al alert) {
+	al.Time = time.Now().UTC()
+	if a.hook != nil {
+		a.hook(al)
+	}
 	if a.q == nil {
 		return
 	}
-	al.Time = time.Now().UTC()
 	select {
 	case a.q <- al:
 	default:
@@ -570,4 +747,26 @@ func (a *alerter) close(d time.Duration) {
 	case <-time.After(d):
 		a.log.Warn("alert webhook: gave up flushing queued alerts")
 	}
+}
+
+// assessAll is the status of every asset under its own policy.
+func assessAll(snap *hedge.Snapshot, pol hedge.Policies) ([]hedge.AssetStatus, error) {
+	base, err := hedge.Assess(snap, pol.Default.Policy())
+	if err != nil || len(pol.Assets) == 0 {
+		return base, err
+	}
+	for i, a := range base {
+		if p, ok := pol.Assets[a.Asset]; ok {
+			st, err := hedge.Assess(snap, p.Policy())
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range st {
+				if x.Asset == a.Asset {
+					base[i] = x
+				}
+			}
+		}
+	}
+	return base, nil
 }

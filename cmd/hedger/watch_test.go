@@ -191,11 +191,15 @@ func TestWatchDryRunSendsNothing(t *testing.T) {
 }
 
 // TestWatchHedgesRebalancesAndExports runs the daemon in-process: it opens
-// the hedge, follows a price move and a bigger wallet, exports gauges that
-// move with the chain, and posts actions to the webhook.
+// the ETH and BTC hedges, follows price moves and a bigger wallet (after the
+// cooldown), exports gauges that move with the chain, and posts actions to
+// the webhook.
 func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 	e := newWatchEnv(t)
 	ctx := context.Background()
+	if err := e.dev.Mint(ctx, "WBTC", e.wallet, decimal.RequireFromString("0.5")); err != nil {
+		t.Fatal(err)
+	}
 
 	var hookMu sync.Mutex
 	var hooks []alert
@@ -232,12 +236,34 @@ func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 
 	waitFor(t, "the ETH short to reach 10", 20*time.Second, func() bool { return e.short(t, "ETH").Equal(decimal.NewFromInt(10)) })
 	waitFor(t, "short_size gauge = 10", 10*time.Second, func() bool { return metricIs(t, addr, `hedger_short_size{asset="ETH"}`, "10") })
-	if !metricIs(t, addr, `hedger_exposure_usd{asset="ETH"}`, "30000") {
-		t.Errorf("exposure_usd = %s, want 30000", scrape(t, addr, `hedger_exposure_usd{asset="ETH"}`))
+	waitFor(t, "BTC short_size gauge = 0.5", 10*time.Second, func() bool { return metricIs(t, addr, `hedger_short_size{asset="BTC"}`, "0.5") })
+	if !e.short(t, "BTC").Equal(decimal.RequireFromString("0.5")) {
+		t.Errorf("BTC short on chain %s, want 0.5", e.short(t, "BTC"))
+	}
+	for _, a := range []string{"ETH", "BTC"} {
+		if !metricIs(t, addr, `hedger_exposure_usd{asset="`+a+`"}`, "30000") {
+			t.Errorf("%s exposure_usd = %s, want 30000", a, scrape(t, addr, `hedger_exposure_usd{asset="`+a+`"}`))
+		}
+		if !metricIs(t, addr, `hedger_effective_hedge_ratio{asset="`+a+`"}`, "1") {
+			t.Errorf("%s effective_hedge_ratio = %s, want 1", a, scrape(t, addr, `hedger_effective_hedge_ratio{asset="`+a+`"}`))
+		}
+		if !metricIs(t, addr, `hedger_reduced_for_funding{asset="`+a+`"}`, "0") {
+			t.Errorf("%s reduced_for_funding = %s, want 0", a, scrape(t, addr, `hedger_reduced_for_funding{asset="`+a+`"}`))
+		}
+		for _, g := range []string{"leverage", "margin", "funding_apr", "basis_bps", "liquidation_distance", "drift",
+			"funding_window_usd", "funding_window_apr", "funding_cost_apr"} {
+			if s := `hedger_` + g + `{asset="` + a + `"}`; scrape(t, addr, s) == "" {
+				t.Errorf("/metrics lacks %s", s)
+			}
+		}
+	}
+	// The shorts' own open interest (−10 ETH, −0.5 BTC) makes funding
+	// negative for them: the window gauge shows what they paid.
+	if v, err := decimal.NewFromString(scrape(t, addr, `hedger_funding_apr{asset="ETH"}`)); err != nil || !v.IsNegative() {
+		t.Errorf("ETH funding_apr %q with only shorts open, want < 0", scrape(t, addr, `hedger_funding_apr{asset="ETH"}`))
 	}
 	for _, s := range []string{`hedger_actions_total{kind="trade"}`, "hedger_cycles_total", "hedger_block_number",
-		"hedger_last_action_timestamp_seconds", "hedger_errors_total", `hedger_leverage{asset="ETH"}`, `hedger_margin{asset="ETH"}`,
-		`hedger_funding_apr{asset="ETH"}`, `hedger_basis_bps{asset="ETH"}`, `hedger_liquidation_distance{asset="ETH"}`, `hedger_drift{asset="ETH"}`} {
+		"hedger_last_action_timestamp_seconds", "hedger_errors_total", `hedger_alerts_total{kind="oracle"}`, `hedger_alerts_total{kind="funding"}`} {
 		if scrape(t, addr, s) == "" {
 			t.Errorf("/metrics lacks %s", s)
 		}
@@ -253,6 +279,24 @@ func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 	}
 	waitFor(t, "exposure_usd = 33000 after set-price", 10*time.Second, func() bool {
 		return metricIs(t, addr, `hedger_exposure_usd{asset="ETH"}`, "33000")
+	})
+	e.quiesce(t, addr)
+	if err := e.dev.SetPrice(ctx, "BTC", decimal.NewFromInt(54000)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "BTC exposure_usd = 27000 after set-price", 10*time.Second, func() bool {
+		return metricIs(t, addr, `hedger_exposure_usd{asset="BTC"}`, "27000")
+	})
+	// Past the 10-minute cooldown of the opening trades (the feeds, 11
+	// minutes old then, are well within the 1h max oracle age).
+	e.quiesce(t, addr)
+	if err := e.emb.AdvanceTime(ctx, 11*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	e.quiesce(t, addr)
+	waitFor(t, "the funding window gauge to show the ETH short paid", 10*time.Second, func() bool {
+		v, err := decimal.NewFromString(scrape(t, addr, `hedger_funding_window_usd{asset="ETH"}`))
+		return err == nil && v.IsNegative()
 	})
 
 	// The embedded chain mines on every send from either side; a test send
