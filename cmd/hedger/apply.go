@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/term"
 
+	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/onchain"
 )
@@ -15,7 +18,18 @@ import (
 // apply sends a plan's actions in order after checks and confirmation, and
 // returns the transaction hashes. It stops at the first failure: every later
 // action depends on the earlier ones, and the next run replans from chain state.
+//
+// The notional caps run first: a plan passing the daily cap is refused
+// whole, and a trade above the per-transaction cap is split, in which case
+// plan.Actions becomes the split list (one hash per action, in order) and
+// each chunk carries its original trade's gas estimate.
 func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowPartial bool) ([]string, error) {
+	// First: every other check reads the plan's state, which may be stale.
+	if len(plan.Actions) > 0 {
+		if err := s.checkFresh(plan); err != nil {
+			return nil, err
+		}
+	}
 	// Checked before the empty-plan return: a margin account that cannot carry
 	// any short plans no action, and that must not read as "nothing to do".
 	for _, a := range plan.Assets {
@@ -32,6 +46,14 @@ func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowP
 			return nil, fmt.Errorf("step %d (%s) %s; nothing sent", i+1, describe(plan.Actions[i]), g.Err)
 		}
 	}
+	if err := s.capPlan(plan, gas); err != nil {
+		return nil, err
+	}
+	if s.tx.approveMax && s.venue != nil {
+		for i, a := range plan.Actions {
+			plan.Actions[i] = s.venue.ApproveMax(a)
+		}
+	}
 	if !yes {
 		if err := confirm(len(plan.Actions)); err != nil {
 			return nil, err
@@ -40,7 +62,11 @@ func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowP
 	var txs []string
 	for i, a := range plan.Actions {
 		if !s.json {
-			say("sending %d/%d: %s", i+1, len(plan.Actions), describe(a))
+			d := describe(a)
+			if s.venue.IsMaxApproval(a) {
+				d = "approve the venue to pull any amount of " + s.book.Collateral.Symbol + " (--approve-max)"
+			}
+			say("sending %d/%d: %s", i+1, len(plan.Actions), d)
 		}
 		h, err := s.venue.Execute(s.ctx, a)
 		if err != nil {
@@ -52,6 +78,102 @@ func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowP
 		}
 	}
 	return txs, nil
+}
+
+// checkFresh refuses a plan read at a block older than the account's last
+// mined transaction (from the journal): a lagging node, or a load balancer
+// in front of one, would show a state without that transaction, and the plan
+// would repeat its trade. Checked once per plan (watch applies a plan one
+// action at a time, and its own earlier actions are newer than its snapshot).
+func (s *session) checkFresh(plan *hedge.Plan) error {
+	if s.journal == nil || (s.checkedPlan && s.checkedBlock == plan.Block) {
+		return nil
+	}
+	recs, err := s.journal.Records()
+	if err != nil {
+		return err
+	}
+	var last uint64
+	var hash string
+	for _, r := range recs {
+		if o := r.Outcome; o != nil && (o.Outcome == chain.OutcomeMined || o.Outcome == chain.OutcomeReverted) && o.Block > last {
+			last, hash = o.Block, o.MinedHash
+		}
+	}
+	if last > plan.Block {
+		return fmt.Errorf("the node's state (block %d) is older than this account's last transaction %s (mined in block %d): a plan from it could repeat a trade; nothing sent (the node is lagging: retry)",
+			plan.Block, hash, last)
+	}
+	s.checkedPlan, s.checkedBlock = true, plan.Block
+	return nil
+}
+
+// capPlan applies the notional caps to plan in place (see apply).
+func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) error {
+	caps := s.tx.caps
+	if !caps.MaxTradeNotional.IsPositive() && !caps.MaxDailyNotional.IsPositive() {
+		return nil
+	}
+	if caps.MaxDailyNotional.IsPositive() {
+		used, err := s.usedToday(time.Now())
+		if err != nil {
+			return err
+		}
+		caps.UsedToday = used
+		// The whole plan is checked at once: refused before anything is sent.
+		if _, err := caps.Apply(plan.Actions); err != nil {
+			return fmt.Errorf("%w (--max-daily-notional)", err)
+		}
+	}
+	per := hedge.Caps{MaxTradeNotional: caps.MaxTradeNotional}
+	var acts []hedge.Action
+	var est []onchain.GasEstimate
+	for i, a := range plan.Actions {
+		parts, err := per.Apply([]hedge.Action{a})
+		if err != nil {
+			return fmt.Errorf("%w (--max-trade-notional)", err)
+		}
+		if len(parts) > 1 && !s.json {
+			say("split: trade of %s %s (%s USD notional) into %d transactions of at most %s USD each (--max-trade-notional)",
+				signed(a.SizeDelta.String()), a.Asset, usd(hedge.TradeNotional(a)), len(parts), caps.MaxTradeNotional.String())
+		}
+		for range parts {
+			if i < len(gas) {
+				est = append(est, gas[i])
+			}
+		}
+		acts = append(acts, parts...)
+	}
+	plan.Actions = acts
+	// The caller's gas slice keeps its length; its entries follow the new list.
+	copy(gas, est)
+	return nil
+}
+
+// usedToday is the trade notional the journal records as mined in the 24
+// hours before now: what the daily cap has already spent.
+func (s *session) usedToday(now time.Time) (decimal.Decimal, error) {
+	if s.journal == nil {
+		return decimal.Zero, nil
+	}
+	recs, err := s.journal.Records()
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return minedTradeNotional(recs, now.Add(-24*time.Hour)), nil
+}
+
+func minedTradeNotional(recs []chain.JournalRecord, since time.Time) decimal.Decimal {
+	sum := decimal.Zero
+	for _, r := range recs {
+		if r.Outcome == nil || r.Outcome.Outcome != chain.OutcomeMined || r.Intent.Kind != string(hedge.ActTrade) || r.Outcome.Time.Before(since) {
+			continue
+		}
+		if n, err := decimal.NewFromString(r.Intent.Notional); err == nil {
+			sum = sum.Add(n.Abs())
+		}
+	}
+	return sum
 }
 
 // confirm asks on the terminal; without one there is nobody to ask.

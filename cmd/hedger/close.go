@@ -10,7 +10,7 @@ func closeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "close",
 		Usage: "close the hedges and withdraw their margin (asks for confirmation unless --yes)",
-		Flags: append(append(connFlags(), signerFlags()...), yesFlag, slipFlag,
+		Flags: append(append(append(connFlags(), signerFlags()...), txFlags()...), yesFlag, slipFlag,
 			&cli.StringSliceFlag{Name: "asset", Usage: "close only this market (repeatable); default all"}),
 		Action: func(c *cli.Context) error {
 			p, err := policyFrom(c)

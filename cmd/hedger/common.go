@@ -105,6 +105,13 @@ type session struct {
 	signer  chain.Signer // nil when read-only
 	release func()       // closes a hardware wallet
 	json    bool
+	// journal is the signing account's journal, open and locked for the
+	// life of a command that sends; nil otherwise.
+	journal *chain.Journal
+	tx      txOptions
+	// checkedPlan/checkedBlock: the plan block apply last found fresh.
+	checkedPlan  bool
+	checkedBlock uint64
 }
 
 type openOpts struct {
@@ -116,6 +123,10 @@ type openOpts struct {
 // and loads the address book: bad input fails before anything is sent.
 func open(c *cli.Context, o openOpts) (*session, error) {
 	ctx := c.Context
+	txo, err := txOptionsFrom(c)
+	if err != nil {
+		return nil, err
+	}
 	var wallets []common.Address
 	if c.IsSet("wallet") || len(c.StringSlice("wallet")) > 0 {
 		w, err := walletsFrom(c)
@@ -145,7 +156,7 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ctx: ctx, client: client, json: c.Bool("json"), release: func() {}}
+	s := &session{ctx: ctx, client: client, json: c.Bool("json"), release: func() {}, tx: txo}
 	if prep != nil {
 		sg, release, err := prep.finish(c, client, from)
 		if err != nil {
@@ -154,31 +165,79 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		s.signer, s.release, from = sg, release, sg.Address()
 	}
-	if !o.needBook {
-		return s, nil
+	// A command that sends holds the account's journal (locked: a second
+	// hedger on the account is refused) until it exits. Read-only commands
+	// leave it alone, so `status` works beside a running `watch`.
+	if o.needSigner && s.signer != nil {
+		path := txo.journalPath
+		if path == "" {
+			path = chain.JournalPath(c.String("data-dir"), client.ChainID.Uint64(), from)
+		}
+		j, err := chain.OpenJournal(path, client.ChainID.Uint64(), from)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.journal = j
 	}
-	book, err := onchain.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
-	if err == nil {
-		err = book.Verify(ctx, client)
+	if o.needBook {
+		book, err := onchain.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
+		if err == nil {
+			err = book.Verify(ctx, client)
+		}
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.book = book
+		s.venue = &onchain.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
+		if s.signer != nil {
+			s.venue.Tx = s.txManager(s.signer)
+			s.venue.Tx.DecodeFill = s.venue.DecodeFill
+			// The venue and its collateral are the only contracts a plan
+			// sends to; anything else is refused before signing.
+			s.venue.Tx.Recipients = map[common.Address]bool{book.Venue: true, book.Collateral.Address: true}
+		}
 	}
-	if err != nil {
-		client.Close()
-		return nil, err
-	}
-	s.book = book
-	s.venue = &onchain.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
-	if s.signer != nil {
-		s.venue.Tx = s.txManager(s.signer)
+	// Unfinished entries of an earlier run are settled against the chain
+	// before anything is planned, so no plan starts from a false picture.
+	if s.journal != nil {
+		m := s.txManager(s.signer)
+		if s.venue != nil {
+			m = s.venue.Tx
+		}
+		sum, err := m.Reconcile(ctx)
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("reconciling the journal %s: %w", s.journal.Path(), err)
+		}
+		if sum.Total() > 0 {
+			fmt.Fprintln(os.Stderr, sum.String())
+		}
 	}
 	return s, nil
 }
 
+// txManager is the transaction manager of signer sg with the command's
+// transaction flags; the session's signer also gets the journal.
 func (s *session) txManager(sg chain.Signer) *chain.TxManager {
-	return &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
+	m := &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
+	s.tx.apply(m)
+	if s.journal != nil && s.signer != nil && sg.Address() == s.signer.Address() {
+		m.Journal = s.journal
+	}
+	m.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "note: "+format+"\n", args...) }
+	return m
 }
 
 func (s *session) close() {
-	s.release()
+	if s.release != nil {
+		s.release()
+	}
+	if s.journal != nil {
+		s.journal.Close()
+		s.journal = nil
+	}
 	s.client.Close()
 }
 

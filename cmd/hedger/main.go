@@ -33,7 +33,7 @@ func newApp() *cli.App {
 			"Funding is shown from your side: + received, − paid (positive funding means longs pay shorts).",
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
-			deployCommand(), devnetCommand(), demoCommand(), watchCommand(),
+			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
 		},
 		HideHelpCommand: true,
 		// Errors are printed once, by main, as one line.

@@ -10,6 +10,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/common/math"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
@@ -48,7 +51,8 @@ func (v *Venue) request(a hedge.Action) (chain.TxRequest, error) {
 	return chain.TxRequest{To: &b.Venue, Data: data}, nil
 }
 
-// Execute sends one action and waits for it to be mined.
+// Execute sends one action and waits for it to be mined. The action's
+// description goes to the transaction manager's journal with it.
 func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
 	if v.Tx == nil {
 		return "", fmt.Errorf("no signer: this command is read-only")
@@ -57,11 +61,61 @@ func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	req.Action = ActionMeta(a)
 	rcpt, err := v.Tx.Send(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(a.Kind)+" "+a.Asset), err)
 	}
 	return rcpt.TxHash.Hex(), nil
+}
+
+// ActionMeta describes an action for the journal: kind, intent, market,
+// signed size, acceptable price and notional (trades: |size| × acceptable
+// price; other actions: the collateral amount).
+func ActionMeta(a hedge.Action) chain.ActionMeta {
+	m := chain.ActionMeta{Kind: string(a.Kind), Intent: a.Intent, Market: a.Asset, Description: a.Reason}
+	if a.Kind == hedge.ActTrade {
+		m.Size, m.Price, m.Notional = a.SizeDelta.String(), a.AcceptablePrice.String(), hedge.TradeNotional(a).String()
+	} else if !a.Amount.IsZero() {
+		m.Notional = a.Amount.String()
+	}
+	return m
+}
+
+// ApproveMax turns an approve action into an approval of the largest
+// amount the token accepts (max uint256), for users who ask for it with
+// --approve-max instead of approving exactly what each plan needs.
+func (v *Venue) ApproveMax(a hedge.Action) hedge.Action {
+	if a.Kind == hedge.ActApprove {
+		a.Amount = decimal.NewFromBigInt(math.MaxBig256, -v.Book.Collateral.Decimals)
+		a.Reason = "allow the venue to pull any amount of " + v.Book.Collateral.Symbol + " (--approve-max)"
+	}
+	return a
+}
+
+// IsMaxApproval reports whether an approve action is ApproveMax's.
+func (v *Venue) IsMaxApproval(a hedge.Action) bool {
+	return a.Kind == hedge.ActApprove && toUnitsUp(a.Amount, v.Book.Collateral.Decimals).Cmp(math.MaxBig256) == 0
+}
+
+// DecodeFill reads the fill price and venue fee of the account's trade from
+// a receipt's PositionModified event, for the journal. Both are "" when the
+// receipt holds no trade of the account on this venue.
+func (v *Venue) DecodeFill(rcpt *types.Receipt) (fillPrice, fee string) {
+	if rcpt == nil || v.Book == nil {
+		return "", ""
+	}
+	for _, l := range rcpt.Logs {
+		if l.Address != v.Book.Venue {
+			continue
+		}
+		ev, err := venueABI.UnpackPositionModifiedEvent(l)
+		if err != nil || ev.Account != v.Account {
+			continue
+		}
+		return fromWad(ev.FillPrice).String(), fromWad(ev.Fee).String()
+	}
+	return "", ""
 }
 
 // GasEstimate is the gas of one planned action.
