@@ -22,8 +22,12 @@ import (
 // The notional caps run first: a plan passing the daily cap is refused
 // whole, and a trade above the per-transaction cap is split, in which case
 // plan.Actions becomes the split list (one hash per action, in order) and
-// each chunk carries its original trade's gas estimate.
-func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowPartial bool) ([]string, error) {
+// *gasp the matching estimates: each chunk carries its trade's estimate.
+func (s *session) apply(plan *hedge.Plan, gasp *[]onchain.GasEstimate, yes, allowPartial bool) ([]string, error) {
+	var gas []onchain.GasEstimate
+	if gasp != nil {
+		gas = *gasp
+	}
 	// First: every other check reads the plan's state, which may be stale.
 	if len(plan.Actions) > 0 {
 		if err := s.checkFresh(plan); err != nil {
@@ -46,8 +50,12 @@ func (s *session) apply(plan *hedge.Plan, gas []onchain.GasEstimate, yes, allowP
 			return nil, fmt.Errorf("step %d (%s) %s; nothing sent", i+1, describe(plan.Actions[i]), g.Err)
 		}
 	}
-	if err := s.capPlan(plan, gas); err != nil {
+	gas, err := s.capPlan(plan, gas)
+	if err != nil {
 		return nil, err
+	}
+	if gasp != nil {
+		*gasp = gas
 	}
 	if s.tx.approveMax && s.venue != nil {
 		for i, a := range plan.Actions {
@@ -108,21 +116,22 @@ func (s *session) checkFresh(plan *hedge.Plan) error {
 	return nil
 }
 
-// capPlan applies the notional caps to plan in place (see apply).
-func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) error {
+// capPlan applies the notional caps to plan in place (see apply) and
+// returns the gas estimates matching the new action list.
+func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) ([]onchain.GasEstimate, error) {
 	caps := s.tx.caps
 	if !caps.MaxTradeNotional.IsPositive() && !caps.MaxDailyNotional.IsPositive() {
-		return nil
+		return gas, nil
 	}
 	if caps.MaxDailyNotional.IsPositive() {
 		used, err := s.usedToday(time.Now())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		caps.UsedToday = used
 		// The whole plan is checked at once: refused before anything is sent.
 		if _, err := caps.Apply(plan.Actions); err != nil {
-			return fmt.Errorf("%w (--max-daily-notional)", err)
+			return nil, fmt.Errorf("%w (--max-daily-notional)", err)
 		}
 	}
 	per := hedge.Caps{MaxTradeNotional: caps.MaxTradeNotional}
@@ -131,7 +140,7 @@ func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) error {
 	for i, a := range plan.Actions {
 		parts, err := per.Apply([]hedge.Action{a})
 		if err != nil {
-			return fmt.Errorf("%w (--max-trade-notional)", err)
+			return nil, fmt.Errorf("%w (--max-trade-notional)", err)
 		}
 		if len(parts) > 1 && !s.json {
 			say("split: trade of %s %s (%s USD notional) into %d transactions of at most %s USD each (--max-trade-notional)",
@@ -145,9 +154,10 @@ func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) error {
 		acts = append(acts, parts...)
 	}
 	plan.Actions = acts
-	// The caller's gas slice keeps its length; its entries follow the new list.
-	copy(gas, est)
-	return nil
+	if len(est) != len(acts) {
+		return nil, nil // no estimates were given (none to follow the new list)
+	}
+	return est, nil
 }
 
 // usedToday is the trade notional the journal records as mined in the 24

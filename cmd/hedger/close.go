@@ -33,7 +33,7 @@ func closeCommand() *cli.Command {
 			if !s.json {
 				printPlan(plan, gas)
 			}
-			txs, err := s.apply(plan, gas, c.Bool("yes"), false)
+			txs, err := s.apply(plan, &gas, c.Bool("yes"), false)
 			if s.json && err == nil {
 				return printJSON(planJSON(plan, gas, txs))
 			}

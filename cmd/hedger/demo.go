@@ -227,7 +227,7 @@ func (d *demo) cycle(n int, name string, closing bool) error {
 	if err != nil {
 		return err
 	}
-	txs, err := d.s.apply(plan, gas, true, true)
+	txs, err := d.s.apply(plan, &gas, true, true)
 	if err != nil {
 		return err
 	}

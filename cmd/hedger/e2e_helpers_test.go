@@ -567,6 +567,7 @@ type e2eAction struct {
 	AcceptablePrice e2eDec `json:"acceptable_price"`
 	Reason          string `json:"reason"`
 	Tx              string `json:"tx"`
+	Gas             uint64 `json:"gas"`
 }
 
 type e2ePlan struct {

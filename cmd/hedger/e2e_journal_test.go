@@ -290,6 +290,9 @@ func TestE2EJournalFeesAndCaps(t *testing.T) {
 	r.ch.checkReceipts(plan.Actions)
 	trades := map[string]int{}
 	for _, a := range plan.Actions {
+		if a.Gas == 0 {
+			t.Errorf("action %+v has no gas estimate in --json after the split", a)
+		}
 		if a.Kind != "trade" {
 			continue
 		}

@@ -31,7 +31,7 @@ func hedgeCommand() *cli.Command {
 			if !s.json {
 				run.print()
 			}
-			txs, err := s.apply(run.plan, run.gas, c.Bool("yes"), c.Bool("allow-partial"))
+			txs, err := s.apply(run.plan, &run.gas, c.Bool("yes"), c.Bool("allow-partial"))
 			if s.json && err == nil {
 				if err := printJSON(run.json(txs)); err != nil {
 					return err

@@ -490,7 +490,7 @@ func (w *watcher) cycle(head *types.Header) {
 			g = gas[i : i+1]
 		}
 		w.log.Info("sending", "block", block, "step", i+1, "of", len(plan.Actions), "kind", string(a.Kind), "asset", a.Asset, "action", describe(a))
-		txs, err := w.s.apply(one, g, true, w.cfg.allowPartial)
+		txs, err := w.s.apply(one, &g, true, w.cfg.allowPartial)
 		for _, h := range txs {
 			sent++
 			done = append(done, a)
