@@ -154,8 +154,18 @@ func TestE2EJournalHedge(t *testing.T) {
 	}
 	csvOut := r.cli.ok("journal", "--from", r.signer.Addr.Hex(), "--csv").stdout
 	lines := strings.Split(strings.TrimSpace(csvOut), "\n")
-	if len(lines) != len(plan.Actions)+1 || lines[0] != "time,intent,market,size,fill_price,fee,gas_fee_eth,tx_hash,outcome" {
+	if len(lines) != len(plan.Actions)+1 || lines[0] != "time,chain_id,block,intent,kind,market,size,amount,fill_price,fee,gas_fee_eth,tx_hash,outcome" {
 		t.Errorf("csv:\n%s", csvOut)
+	}
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		a := plan.Actions[i]
+		if len(f) != 13 || f[1] != "31337" || f[2] == "" || f[4] != a.Kind || f[11] != a.Tx || f[12] != "mined" || f[7] == "" {
+			t.Errorf("csv row %d %q for action %+v", i, l, a)
+		}
+		if a.Kind == "deposit" && !e2eD(f[7]).Equal(a.Amount.Decimal) {
+			t.Errorf("csv row %d: deposit amount %s, want %s", i, f[7], a.Amount.Decimal)
+		}
 	}
 	table := r.cli.ok("journal", "--from", r.signer.Addr.Hex()).stdout
 	if !strings.Contains(table, "FILL PRICE") || !strings.Contains(table, plan.Actions[0].Tx) {

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func journalCommand() *cli.Command {
 			"or the file given with --journal. Sends nothing and needs no node.",
 		Flags: []cli.Flag{dataDirFlag, jsonFlag, fromFlag, journalFlag,
 			&cli.Uint64Flag{Name: "chain-id", Usage: "chain of the journal to read", EnvVars: []string{"HEDGER_CHAIN_ID"}},
-			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, intent, market, size, fill price, fee, gas fee, tx hash, outcome"}},
+			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, chain, block, intent, kind, market, size, amount, fill price, fee, gas fee, tx hash, outcome"}},
 		Action: func(c *cli.Context) error {
 			if c.Bool("json") && c.Bool("csv") {
 				return errors.New("choose one of --json and --csv")
@@ -153,9 +154,16 @@ func journalRows(recs []chain.JournalRecord) []journalRow {
 
 func writeJournalCSV(rows []journalRow) error {
 	w := csv.NewWriter(os.Stdout)
-	w.Write([]string{"time", "intent", "market", "size", "fill_price", "fee", "gas_fee_eth", "tx_hash", "outcome"})
+	// amount is the collateral moved by a deposit or withdrawal (for a
+	// withdraw-all, the estimate at planning time) and the notional of a trade.
+	w.Write([]string{"time", "chain_id", "block", "intent", "kind", "market", "size", "amount", "fill_price", "fee", "gas_fee_eth", "tx_hash", "outcome"})
 	for _, r := range rows {
-		w.Write([]string{r.Time.UTC().Format(time.RFC3339), r.Intent, r.Market, r.Size, r.FillPrice, r.Fee, r.GasFee, r.Tx, r.Outcome})
+		block := ""
+		if r.Block > 0 {
+			block = strconv.FormatUint(r.Block, 10)
+		}
+		w.Write([]string{r.Time.UTC().Format(time.RFC3339), strconv.FormatUint(r.ChainID, 10), block, r.Intent, r.Kind, r.Market,
+			r.Size, r.Notional, r.FillPrice, r.Fee, r.GasFee, r.Tx, r.Outcome})
 	}
 	w.Flush()
 	return w.Error()
