@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -162,13 +163,24 @@ func (s *session) capPlan(plan *hedge.Plan, gas []onchain.GasEstimate) ([]onchai
 
 // usedToday is the trade notional the journal records as mined in the 24
 // hours before now: what the daily cap has already spent.
+// A command that only previews (plan) reads the file without the lock.
 func (s *session) usedToday(now time.Time) (decimal.Decimal, error) {
-	if s.journal == nil {
-		return decimal.Zero, nil
-	}
-	recs, err := s.journal.Records()
-	if err != nil {
-		return decimal.Zero, err
+	var recs []chain.JournalRecord
+	switch {
+	case s.journal != nil:
+		var err error
+		if recs, err = s.journal.Records(); err != nil {
+			return decimal.Zero, err
+		}
+	case s.journalPath != "":
+		entries, _, err := chain.ReadJournal(s.journalPath)
+		if errors.Is(err, os.ErrNotExist) {
+			return decimal.Zero, nil // nothing sent from this account yet
+		}
+		if err != nil {
+			return decimal.Zero, err
+		}
+		recs = chain.GroupJournal(entries)
 	}
 	return minedTradeNotional(recs, now.Add(-24*time.Hour)), nil
 }

@@ -108,7 +108,10 @@ type session struct {
 	// journal is the signing account's journal, open and locked for the
 	// life of a command that sends; nil otherwise.
 	journal *chain.Journal
-	tx      txOptions
+	// journalPath is the account's journal file, also for commands that
+	// only read it (plan's daily-cap preview); "" without an account.
+	journalPath string
+	tx          txOptions
 	// checkedPlan/checkedBlock: the plan block apply last found fresh.
 	checkedPlan  bool
 	checkedBlock uint64
@@ -168,11 +171,12 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	// A command that sends holds the account's journal (locked: a second
 	// hedger on the account is refused) until it exits. Read-only commands
 	// leave it alone, so `status` works beside a running `watch`.
+	path := txo.journalPath
+	if path == "" && from != (common.Address{}) {
+		path = chain.JournalPath(c.String("data-dir"), client.ChainID.Uint64(), from)
+	}
+	s.journalPath = path
 	if o.needSigner && s.signer != nil {
-		path := txo.journalPath
-		if path == "" {
-			path = chain.JournalPath(c.String("data-dir"), client.ChainID.Uint64(), from)
-		}
 		j, err := chain.OpenJournal(path, client.ChainID.Uint64(), from)
 		if err != nil {
 			s.close()

@@ -295,6 +295,19 @@ func TestE2EJournalFeesAndCaps(t *testing.T) {
 		r.cli.fails(r.hedgeArgs(bad...)...)
 	}
 
+	// plan previews the split exactly as hedge will send it, and sends nothing.
+	var preview e2ePlan
+	r.cli.okJSON(&preview, "plan", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key, "--json", "--max-trade-notional", "10000")
+	previewTrades := 0
+	for _, a := range preview.Actions {
+		if a.Kind == "trade" {
+			previewTrades++
+		}
+	}
+	if previewTrades != 6 || r.ch.nonce(r.signer.Addr) != nonce0 {
+		t.Errorf("plan --max-trade-notional 10000 previews %d trades (want 6), nonce moved %d", previewTrades, r.ch.nonce(r.signer.Addr)-nonce0)
+	}
+
 	var plan e2ePlan
 	r.cli.okJSON(&plan, r.hedgeArgs("--json", "--max-trade-notional", "10000", "--approve-max", "--max-fee-gwei", "100")...)
 	r.ch.checkReceipts(plan.Actions)
@@ -339,6 +352,11 @@ func TestE2EJournalFeesAndCaps(t *testing.T) {
 	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
 	r.cli.ok("devnet", "fund", r.spot.Hex(), "--rpc-url", r.n.URL, "--private-key", deployer.Key, "--eth", "5")
 	nonce1 := r.ch.nonce(r.signer.Addr)
+	// plan reads the journal without locking it and refuses as hedge will.
+	res = r.cli.fails("plan", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key, "--max-daily-notional", "50000")
+	if !strings.Contains(res.stderr, "max daily notional 50000") {
+		t.Errorf("plan with the daily cap:\n%s", res)
+	}
 	res = r.cli.fails(r.hedgeArgs("--max-daily-notional", "50000")...)
 	if !strings.Contains(res.stderr, "max daily notional 50000") || !strings.Contains(res.stderr, "nothing sent") {
 		t.Errorf("daily cap:\n%s", res)

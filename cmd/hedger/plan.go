@@ -16,7 +16,7 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "show the transactions `hedge` would send, with estimated gas; sends nothing",
-		Flags: append(append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...), riskFlags()...),
+		Flags: append(append(append(append(connFlags(), walletFlag, maxTradeFlag, maxDailyFlag, journalFlag), signerFlags()...), policyFlags()...), riskFlags()...),
 		Action: func(c *cli.Context) error {
 			pol, err := policiesFrom(c)
 			if err != nil {
@@ -29,6 +29,14 @@ func planCommand() *cli.Command {
 			defer s.close()
 			run, err := s.riskPlan(pol)
 			if err != nil {
+				return err
+			}
+			// The caps as `hedge` applies them: trades split, or the plan
+			// refused by the daily cap (nothing is sent here either way).
+			if run.gas, err = s.capPlan(run.plan, run.gas); err != nil {
+				if !s.json {
+					run.print() // what the daily cap refuses
+				}
 				return err
 			}
 			if s.json {
