@@ -153,6 +153,9 @@ type watcher struct {
 	betas   map[string]hedge.BetaEstimate
 	betasAt time.Time
 	betaErr string
+	// reconcile asks the next cycle to settle the journal before sending:
+	// set when a send failed and may have left a live entry.
+	reconcile bool
 
 	cancelWork context.CancelFunc // abandons in-flight work after the grace period
 
@@ -464,6 +467,21 @@ func (w *watcher) cycle(head *types.Header) {
 		}
 		return
 	}
+	// A send that failed in an earlier cycle (e.g. not mined within the
+	// receipt timeout) is still live in the journal and would block every
+	// later send: settle it against the chain first, as a restart would.
+	if w.reconcile && w.s.venue.Tx != nil {
+		sum, err := w.s.venue.Tx.Reconcile(w.s.ctx)
+		if err != nil {
+			w.fail("reconcile", fmt.Errorf("block %d: %w", block, err))
+			return
+		}
+		w.reconcile = false
+		if sum.Total() > 0 {
+			w.log.Info("journal reconciled", "block", block, "summary", sum.String())
+			return // the snapshot may predate what was just settled: replan on the next head
+		}
+	}
 	// Transactions of ours (or a parallel `hedge`) still pending would make
 	// this snapshot stale: wait for them to be mined.
 	if pending, err := w.pendingTxs(block); err != nil {
@@ -503,6 +521,7 @@ func (w *watcher) cycle(head *types.Header) {
 				w.refuse(block, err)
 			} else {
 				w.fail("apply", fmt.Errorf("block %d: %w", block, err))
+				w.reconcile = w.s.journal != nil
 			}
 			break
 		}
