@@ -397,6 +397,9 @@ func TestE2EBadInput(t *testing.T) {
 		{"wrong chain ID", nil, hedgeArgs(signer.Key, "--wallet", W, "--chain-id", "1")},
 		{"wrong chain ID from env", []string{"HEDGER_CHAIN_ID=1"}, hedgeArgs(signer.Key, "--wallet", W)},
 		{"signer without collateral", nil, hedgeArgs(broke.Key, "--wallet", W)},
+		{"unknown flag", nil, hedgeArgs(signer.Key, "--wallet", W, "--bogus")},
+		{"flag of another command", nil, with("close", "--yes", "--private-key", signer.Key, "--wallet", W)},
+		{"unknown devnet flag", nil, with("devnet", "set-price", "ETH", "1", "--private-key", deployer.Key, "--bogus")},
 	}
 	watched := []e2eAccount{deployer, signer, broke}
 	for _, tc := range cases {
@@ -410,6 +413,9 @@ func TestE2EBadInput(t *testing.T) {
 			}
 			r := c.failsEnv(tc.env, tc.args...)
 			t.Logf("stderr: %s", strings.TrimSpace(r.stderr))
+			if strings.Contains(r.stdout, "USAGE") || strings.Contains(r.stdout, "Incorrect Usage") {
+				t.Errorf("bad input printed help on stdout:\n%s", e2eTail([]byte(r.stdout), 300))
+			}
 			for i, a := range watched {
 				if got := chain.nonce(a.Addr); got != nonces[i] {
 					t.Errorf("%s sent %d transaction(s)", a.Addr.Hex(), got-nonces[i])

@@ -26,7 +26,7 @@ func main() {
 }
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "hedger",
 		Usage: "hedge spot crypto in self-custodied wallets with a short on a decentralized perpetual exchange",
 		Description: "Reads your wallets' balances on chain, keeps a matching short on the venue, and signs with your own key.\n" +
@@ -38,10 +38,23 @@ func newApp() *cli.App {
 		HideHelpCommand: true,
 		// Errors are printed once, by main, as one line.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return fmt.Errorf("usage: %w (see --help)", err)
-		},
+		OnUsageError: usageError,
 	}
+	// Commands do not inherit OnUsageError: without it, a bad flag prints
+	// the whole help text to stdout besides the error.
+	var quiet func([]*cli.Command)
+	quiet = func(cs []*cli.Command) {
+		for _, c := range cs {
+			c.OnUsageError = usageError
+			quiet(c.Subcommands)
+		}
+	}
+	quiet(app.Commands)
+	return app
+}
+
+func usageError(_ *cli.Context, err error, _ bool) error {
+	return fmt.Errorf("usage: %w (see --help)", err)
 }
 
 // oneLine keeps an error to one line on stderr: joined errors and node
