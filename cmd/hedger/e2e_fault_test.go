@@ -46,8 +46,8 @@ var (
 // faultTotals adds up what every fault test ran, for the summary line.
 var faultTotals struct {
 	sync.Mutex
-	runs, attempts, hedgeRuns, watchCycles, blocks int
-	stats                                          faultrpc.Stats
+	runs, attempts, hedgeRuns, watchCycles, closeRuns, blocks int
+	stats                                                     faultrpc.Stats
 }
 
 // faultRig is one anvil with the venue deployed, a watch-only spot wallet,
@@ -74,9 +74,9 @@ type faultRig struct {
 	// a chain that mines on a timer.
 	mineBetween bool
 
-	runs, attempts, hedgeRuns, watchCycles int
-	spotETH, spotBTC                       decimal.Decimal // what the test funded
-	price                                  map[string]decimal.Decimal
+	runs, attempts, hedgeRuns, watchCycles, closeRuns int
+	spotETH, spotBTC                                  decimal.Decimal // what the test funded
+	price                                             map[string]decimal.Decimal
 }
 
 type faultMarket struct {
@@ -240,6 +240,40 @@ func (r *faultRig) until(what string, run func() (e2eResult, bool)) {
 		}
 	}
 	r.t.Fatalf("%s: %s did not succeed in %d attempts; last run:\n%s", r.name, what, faultMaxAttempts, last)
+}
+
+// closeAll runs `close --yes` through the proxy until it exits 0 with every
+// position closed and its margin withdrawn, rerunning after failures as a
+// user would. A rerun after a close whose answer was lost must not open a
+// long (checkHistory fails on any long position at any block).
+func (r *faultRig) closeAll() {
+	r.t.Helper()
+	r.runs++
+	var last e2eResult
+	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
+		r.attempts++
+		r.proxy.Seed(r.seed + int64(r.runs)*1000 + int64(attempt))
+		stop := r.mineInBackground(200 * time.Millisecond)
+		last = r.cli.run("close", "--rpc-url", r.proxy.URL(), "--private-key", r.signer.Key, "--yes")
+		stop()
+		r.closeRuns++
+		head := r.chain.block()
+		b := r.readBlocks(head, head)[0]
+		var open []string
+		for _, m := range r.markets {
+			if a := b.assets[m.asset]; !a.short.IsZero() || a.equity.IsPositive() {
+				open = append(open, fmt.Sprintf("%s size %s equity %s", m.asset, a.short.Neg(), a.equity.StringFixed(2)))
+			}
+		}
+		if last.code == 0 && len(open) == 0 {
+			if attempt > 1 {
+				r.t.Logf("%s: close succeeded on attempt %d", r.name, attempt)
+			}
+			return
+		}
+		r.t.Logf("%s: close attempt %d (exit %d) left %s", r.name, attempt, last.code, strings.Join(open, "; "))
+	}
+	r.t.Fatalf("%s: close did not succeed in %d attempts; last run:\n%s", r.name, faultMaxAttempts, last)
 }
 
 // mineInBackground mines a block on anvil every d until stopped: on a real
@@ -628,7 +662,7 @@ func (r *faultRig) checkJournal() bool {
 
 func (r *faultRig) report() {
 	st := r.proxy.Stats()
-	r.t.Logf("%s: %d runs (%d attempts: %d hedge runs, %d watch cycles); %s", r.name, r.runs, r.attempts, r.hedgeRuns, r.watchCycles, st)
+	r.t.Logf("%s: %d runs (%d attempts: %d hedge runs, %d watch cycles, %d close runs); %s", r.name, r.runs, r.attempts, r.hedgeRuns, r.watchCycles, r.closeRuns, st)
 	if s := st.MethodString(); s != "" {
 		r.t.Logf("%s: faults by method: %s", r.name, s)
 	}
@@ -638,6 +672,7 @@ func (r *faultRig) report() {
 	faultTotals.attempts += r.attempts
 	faultTotals.hedgeRuns += r.hedgeRuns
 	faultTotals.watchCycles += r.watchCycles
+	faultTotals.closeRuns += r.closeRuns
 	faultTotals.stats = faultTotals.stats.Add(st)
 }
 
@@ -650,7 +685,7 @@ func (r *faultRig) report() {
 func TestE2EFaults(t *testing.T) {
 	t.Parallel()
 	faultTotals.Lock()
-	faultTotals.runs, faultTotals.attempts, faultTotals.hedgeRuns, faultTotals.watchCycles, faultTotals.blocks = 0, 0, 0, 0, 0
+	faultTotals.runs, faultTotals.attempts, faultTotals.hedgeRuns, faultTotals.watchCycles, faultTotals.closeRuns, faultTotals.blocks = 0, 0, 0, 0, 0, 0
 	faultTotals.stats = faultrpc.Stats{}
 	faultTotals.Unlock()
 	t.Run("group", func(t *testing.T) {
@@ -751,6 +786,11 @@ func testFaultKinds(t *testing.T) {
 			if got := r.chain.nonce(r.signer.Addr); got != nonce {
 				t.Errorf("a clean hedge after the faulty runs sent %d transaction(s):\n%s", got-nonce, res)
 			}
+			// Close everything under the same faults: a rerun after a lost
+			// answer must never turn the short into a long.
+			r.proxy.Pause(false)
+			r.closeAll()
+			r.proxy.Pause(true)
 			r.checkHistory()
 			if n := r.proxy.Injected(fc.kind); n == 0 {
 				t.Errorf("no %s fault was injected", fc.kind)
@@ -833,6 +873,9 @@ func testFaultRandomMix(t *testing.T) {
 			r.watch(2 + rng.Intn(4))
 		}
 	}
+	// Close everything under one more random network.
+	r.proxy.SetRules(randomRules(rng)...)
+	r.closeAll()
 	r.proxy.Pause(true)
 	r.checkHistory()
 }
@@ -865,9 +908,9 @@ func faultSummary(t *testing.T) {
 	faultTotals.Lock()
 	defer faultTotals.Unlock()
 	st := faultTotals.stats
-	t.Logf("fault injection summary: %d runs in %d attempts, %d cycles (%d hedge runs + %d watch cycles), %d blocks scanned; %s",
-		faultTotals.runs, faultTotals.attempts, faultTotals.hedgeRuns+faultTotals.watchCycles, faultTotals.hedgeRuns,
-		faultTotals.watchCycles, faultTotals.blocks, st)
+	t.Logf("fault injection summary: %d runs in %d attempts, %d cycles (%d hedge runs + %d watch cycles + %d close runs), %d blocks scanned; %s",
+		faultTotals.runs, faultTotals.attempts, faultTotals.hedgeRuns+faultTotals.watchCycles+faultTotals.closeRuns, faultTotals.hedgeRuns,
+		faultTotals.watchCycles, faultTotals.closeRuns, faultTotals.blocks, st)
 	if s := st.MethodString(); s != "" {
 		t.Logf("fault injection by method: %s", s)
 	}
