@@ -38,7 +38,7 @@ func newApp() *cli.App {
 		HideHelpCommand: true,
 		// Errors are printed once, by main, as one line.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: usageError,
+		OnUsageError:   usageError,
 	}
 	// Commands do not inherit OnUsageError: without it, a bad flag prints
 	// the whole help text to stdout besides the error.
