@@ -110,9 +110,21 @@ func (c Caps) split(a Action) ([]Action, error) {
 		ch.Reason = fmt.Sprintf("%s (part %d/%d: max trade notional %s)", a.Reason, i+1, n, c.MaxTradeNotional.String())
 		out = append(out, ch)
 	}
-	// Sizes off the grid (finer than SizeDecimals) cannot be split exactly.
+	// Sizes off the grid (finer than SizeDecimals) cannot be split exactly:
+	// the remainder joins the last chunk, or is a chunk of its own when the
+	// last one is already at the cap.
 	if rest := size.Sub(units.Shift(-SizeDecimals)); !rest.IsZero() {
-		out[len(out)-1].SizeDelta = out[len(out)-1].SizeDelta.Add(rest.Mul(sign))
+		last := &out[len(out)-1]
+		if last.SizeDelta.Abs().Add(rest).GreaterThan(maxSize) {
+			ch := a
+			ch.SizeDelta = rest.Mul(sign)
+			out = append(out, ch)
+			for i := range out {
+				out[i].Reason = fmt.Sprintf("%s (part %d/%d: max trade notional %s)", a.Reason, i+1, len(out), c.MaxTradeNotional.String())
+			}
+		} else {
+			last.SizeDelta = last.SizeDelta.Add(rest.Mul(sign))
+		}
 	}
 	return out, nil
 }

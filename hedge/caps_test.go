@@ -83,3 +83,23 @@ func TestCapsTooSmall(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A size finer than the grid never pushes a chunk over the cap: the
+// remainder becomes a chunk of its own when the last one is full.
+func TestCapsOffGridRemainder(t *testing.T) {
+	a := Action{Kind: ActTrade, Asset: "ETH", SizeDelta: d("-1.0000000001"), AcceptablePrice: d("2000"), Reason: "r"}
+	parts, err := Caps{MaxTradeNotional: d("1000")}.Apply([]Action{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := decimal.Zero
+	for _, p := range parts {
+		if n := TradeNotional(p); n.GreaterThan(d("1000")) {
+			t.Errorf("chunk %s has notional %s above the cap", p.SizeDelta, n)
+		}
+		sum = sum.Add(p.SizeDelta)
+	}
+	if !sum.Equal(a.SizeDelta) || len(parts) != 3 {
+		t.Errorf("%d chunks summing to %s, want 3 summing to %s", len(parts), sum, a.SizeDelta)
+	}
+}

@@ -109,7 +109,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 			crossUSD[v.hedgedVia] = crossUSD[v.hedgedVia].Add(v.crossUSD)
 		}
 		if v.missingBeta && blocked[v.hedgedVia] == "" {
-			blocked[v.hedgedVia] = fmt.Sprintf("%s (hedged here, beta = auto) has no beta estimate; not trading %s until it has one",
+			blocked[v.hedgedVia] = fmt.Sprintf("%s (hedged here, beta = auto) has no usable beta estimate; not trading %s until it has one",
 				a, v.hedgedVia)
 		}
 		cross[a] = v
@@ -210,6 +210,10 @@ func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated ma
 	}
 	if v.beta.IsNegative() || v.beta.GreaterThan(decimal.NewFromInt(10)) {
 		v.crossNote = fmt.Sprintf("beta %s outside 0..10; not hedged", v.beta)
+		// An estimate out of range is as unusable as a missing one: hold the
+		// hedge market rather than buy back this asset's part of its short
+		// (and flap when the next estimate is back in range).
+		v.missingBeta = p.BetaAuto
 		return v, nil
 	}
 	v.crossUSD = p.HedgeRatio.Mul(v.beta).Mul(v.exposure)

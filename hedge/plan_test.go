@@ -641,6 +641,17 @@ func TestCrossAssetPlan(t *testing.T) {
 		t.Fatalf("LDO plan %+v", l)
 	}
 
+	// An estimate out of 0..10 is unusable like a missing one: ETH holds.
+	wild := base()
+	wild.Betas = map[string]BetaEstimate{"LDO": {Beta: d("12"), Samples: 30}}
+	plan, err = buildPlan(wild, auto, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := assetPlan(t, plan, "ETH").Note; len(plan.Actions) != 0 || !strings.Contains(n, "not trading ETH") {
+		t.Fatalf("ETH with LDO's beta 12: note %q, actions %s", n, kinds(plan))
+	}
+
 	// A funding close on ETH (ratio 0) closes the cross part too.
 	closing := func(a string) Policy {
 		p := given(a)

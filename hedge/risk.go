@@ -145,11 +145,13 @@ func (p AssetPolicy) Validate() error {
 		return fmt.Errorf("funding budget %s is negative (give the cost as a positive APR)", p.FundingBudgetAPR)
 	case p.FundingAction != FundingAlert && p.FundingAction != FundingReduce && p.FundingAction != FundingClose:
 		return fmt.Errorf("funding action %q is not alert, reduce or close", p.FundingAction)
-	case p.ReducedRatio.LessThan(zero) || p.ReducedRatio.GreaterThan(p.HedgeRatio):
-		return fmt.Errorf("reduced ratio %s is outside 0..hedge ratio %s", p.ReducedRatio, p.HedgeRatio)
-	case p.ResumeAPR.LessThan(zero) || p.ResumeAPR.GreaterThan(p.FundingBudgetAPR):
-		// Resuming at a cost above the budget would flap straight back.
-		return fmt.Errorf("resume APR %s is outside 0..funding budget %s", p.ResumeAPR, p.FundingBudgetAPR)
+	// A reduced ratio above the hedge ratio, or a resume level above the
+	// budget, is clamped where it is used (see fundingRegime), so a lower
+	// --hedge-ratio or budget alone is never refused.
+	case p.ReducedRatio.LessThan(zero) || p.ReducedRatio.GreaterThan(one):
+		return fmt.Errorf("reduced ratio %s is outside 0..1", p.ReducedRatio)
+	case p.ResumeAPR.LessThan(zero):
+		return fmt.Errorf("resume APR %s is negative (give it as a positive APR)", p.ResumeAPR)
 	case p.MaxBasisDiscountBps.LessThan(zero):
 		return fmt.Errorf("max basis discount %s bps is negative", p.MaxBasisDiscountBps)
 	case p.LiqFloor.LessThan(zero) || p.LiqFloor.GreaterThan(decimal.NewFromInt(10)):
@@ -242,6 +244,8 @@ func ParsePolicies(r io.Reader) (Policies, error) {
 			}
 			if strings.EqualFold(name, def) {
 				name = def
+			} else {
+				name = strings.ToUpper(name) // asset symbols, as flags' ASSET=V and hedge_with
 			}
 			if at, dup := headers[name]; dup && (name != def || at > 0) {
 				return Policies{}, fmt.Errorf("line %d: section [%s] already started on line %d", n, name, at)
@@ -570,7 +574,7 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEquivalent(s, pol, a, spot, cross[a]), m, priceOK)
 		cost := r.CostAPR
 		switch {
-		case cost.GreaterThan(p.FundingBudgetAPR):
+		case p.FundingBudgetAPR.IsPositive() && cost.GreaterThan(p.FundingBudgetAPR):
 			// USD figures from the user's side: + received, − paid.
 			what := fmt.Sprintf("funding costs the short %s a year (%s USD/yr on the position, accrued %s USD)",
 				percent(r.FundingAPR.Neg()), signedUSD(r.FundingPerYearUSD), signedUSD(pos.AccruedFunding))
@@ -581,7 +585,7 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			alert("funding", "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
 		case st.ReducedForFunding && !r.ReducedForFunding:
 			alert("funding-resume", "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
-				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(p.ResumeAPR), p.HedgeRatio)
+				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(resumeAPR(p)), p.HedgeRatio)
 		}
 
 		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
@@ -629,20 +633,21 @@ func signedUSD(x decimal.Decimal) string {
 // −ResumeAPR. Between the two the state holds, so a rate hovering there does
 // not flap the hedge.
 func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decimal, m Market, priceOK bool) (bool, decimal.Decimal) {
-	if p.FundingAction == FundingAlert {
-		return false, p.HedgeRatio
+	if p.FundingAction == FundingAlert || !p.FundingBudgetAPR.IsPositive() {
+		return false, p.HedgeRatio // alert only, or the budget is off
 	}
+	resume := resumeAPR(p)
 	reduced := st.ReducedForFunding
 	// After a restart the flag is gone, but a short well below the normal
 	// target while funding is still costly means we had reduced it.
-	if !reduced && priceOK && apr.LessThanOrEqual(p.ResumeAPR.Neg()) {
+	if !reduced && priceOK && apr.LessThanOrEqual(resume.Neg()) {
 		normal := p.HedgeRatio.Mul(spot).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
 		reduced = normal.IsPositive() && q.LessThan(normal.Mul(one.Sub(p.Band)))
 	}
 	switch {
 	case apr.Neg().GreaterThan(p.FundingBudgetAPR):
 		reduced = true
-	case apr.GreaterThan(p.ResumeAPR.Neg()):
+	case apr.GreaterThan(resume.Neg()):
 		reduced = false
 	}
 	if !reduced {
@@ -652,6 +657,16 @@ func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decima
 		return true, decimal.Zero
 	}
 	return true, decimal.Min(p.ReducedRatio, p.HedgeRatio)
+}
+
+// resumeAPR is the cost below which a funding reduction ends. A resume
+// level above the budget would flap straight back, so it is then half the
+// budget: a lower budget alone keeps some hysteresis.
+func resumeAPR(p AssetPolicy) decimal.Decimal {
+	if p.ResumeAPR.GreaterThan(p.FundingBudgetAPR) {
+		return p.FundingBudgetAPR.Div(decimal.NewFromInt(2))
+	}
+	return p.ResumeAPR
 }
 
 // spotEquivalent is the amount of a that its short hedges at full ratio:

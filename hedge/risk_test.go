@@ -484,8 +484,8 @@ liq_floor = 0.5
 		{"[ETH]\n[BTC]\n[ETH]", "line 3: section [ETH] already started on line 1"},
 		{"band = 0.1\nband = 0.2", "line 2: band already set on line 1"},
 		{"[ETH]\nhedge_ratio = 1.5", "line 1: [ETH]: hedge ratio 1.5 is outside 0..1"},
-		{"[default]\nresume_apr = 0.5", "line 1: [default]: resume APR 0.5 is outside 0..funding budget 0.2"},
-		{"[SOL]\nreduced_ratio = 0.8\nhedge_ratio = 0.5", "line 1: [SOL]: reduced ratio 0.8 is outside 0..hedge ratio 0.5"},
+		{"[default]\nresume_apr = -0.5", "line 1: [default]: resume APR -0.5 is negative (give it as a positive APR)"},
+		{"[SOL]\nreduced_ratio = 1.8\nhedge_ratio = 0.5", "line 1: [SOL]: reduced ratio 1.8 is outside 0..1"},
 		{"funding_budget_apr = -0.2", "line 0: [default]: funding budget -0.2 is negative (give the cost as a positive APR)"},
 	}
 	for _, c := range bad {
@@ -718,5 +718,64 @@ func TestFundingRestartCountsCrossPart(t *testing.T) {
 	}
 	if r := riskOf(t, dec, "ETH"); !r.ReducedForFunding || !r.HedgeRatio.Equal(d("0.5")) {
 		t.Fatalf("reduced %v ratio %s, want the reduced state recovered at 0.5", r.ReducedForFunding, r.HedgeRatio)
+	}
+}
+
+// A budget of 0 turns the funding check off, as every other threshold; a
+// hedge ratio below the default reduced ratio, or a budget below the default
+// resume level, is accepted and clamped where used, not refused.
+func TestFundingBudgetZeroAndClamps(t *testing.T) {
+	off := pols(func(p *AssetPolicy) { p.FundingBudgetAPR, p.ResumeAPR, p.FundingAction = decimal.Zero, decimal.Zero, FundingClose })
+	dec, err := EvaluateRisk(hedged("-0.90"), nil, off, RiskState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := riskOf(t, dec, "ETH"); r.ReducedForFunding || !r.HedgeRatio.Equal(d("1")) || alertKinds(r.Alerts) != "" {
+		t.Fatalf("budget 0: reduced %v ratio %s alerts %q; want the check off", r.ReducedForFunding, r.HedgeRatio, alertKinds(r.Alerts))
+	}
+
+	low := pols(func(p *AssetPolicy) { p.HedgeRatio, p.FundingAction = d("0.3"), FundingReduce })
+	if err := low.Validate(); err != nil {
+		t.Fatalf("hedge ratio 0.3 with the default reduced ratio: %v", err)
+	}
+	dec, err = EvaluateRisk(hedged("-0.30"), nil, low, RiskState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := riskOf(t, dec, "ETH"); !r.ReducedForFunding || !r.HedgeRatio.Equal(d("0.3")) {
+		t.Fatalf("reduced %v ratio %s, want reduced at min(0.5, 0.3)", r.ReducedForFunding, r.HedgeRatio)
+	}
+
+	// Budget 3% under the default 5% resume level: resume at 1.5%.
+	tight := pols(func(p *AssetPolicy) { p.FundingBudgetAPR, p.FundingAction = d("0.03"), FundingReduce })
+	if err := tight.Validate(); err != nil {
+		t.Fatalf("budget below the default resume level: %v", err)
+	}
+	st := RiskState{Assets: map[string]AssetRiskState{"ETH": {ReducedForFunding: true}}}
+	for _, c := range []struct {
+		apr     string
+		reduced bool
+	}{{"-0.02", true}, {"-0.01", false}} {
+		dec, err = EvaluateRisk(hedged(c.apr), nil, tight, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := riskOf(t, dec, "ETH"); r.ReducedForFunding != c.reduced {
+			t.Errorf("funding %s while reduced: reduced %v, want %v (resume at 1.5%%)", c.apr, r.ReducedForFunding, c.reduced)
+		}
+	}
+}
+
+// Section names are asset symbols in any case: [eth] configures ETH.
+func TestPolicySectionCase(t *testing.T) {
+	ps, err := ParsePolicies(strings.NewReader("[eth]\nmax_leverage = 1\n[Default]\nband = 0.1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ps.For("ETH").MaxLeverage; !got.Equal(d("1")) {
+		t.Errorf("[eth] max_leverage: ETH gets %s", got)
+	}
+	if _, err := ParsePolicies(strings.NewReader("[ETH]\nband = 0.1\n[eth]\nband = 0.2\n")); err == nil || !strings.Contains(err.Error(), "already started") {
+		t.Errorf("[ETH] and [eth] both accepted: %v", err)
 	}
 }
