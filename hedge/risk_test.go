@@ -725,7 +725,9 @@ func TestFundingRestartCountsCrossPart(t *testing.T) {
 // hedge ratio below the default reduced ratio, or a budget below the default
 // resume level, is accepted and clamped where used, not refused.
 func TestFundingBudgetZeroAndClamps(t *testing.T) {
-	off := pols(func(p *AssetPolicy) { p.FundingBudgetAPR, p.ResumeAPR, p.FundingAction = decimal.Zero, decimal.Zero, FundingClose })
+	off := pols(func(p *AssetPolicy) {
+		p.FundingBudgetAPR, p.ResumeAPR, p.FundingAction = decimal.Zero, decimal.Zero, FundingClose
+	})
 	dec, err := EvaluateRisk(hedged("-0.90"), nil, off, RiskState{})
 	if err != nil {
 		t.Fatal(err)
