@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -58,7 +59,22 @@ func usageError(_ *cli.Context, err error, _ bool) error {
 }
 
 // oneLine keeps an error to one line on stderr: joined errors and node
-// messages can carry newlines.
+// messages can carry newlines. URLs lose their credentials, path and query:
+// RPC providers put API keys there (https://host/v3/KEY), and Go's HTTP
+// errors quote the whole URL.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return redactURLs(strings.Join(strings.Fields(err.Error()), " "))
+}
+
+var urlRe = regexp.MustCompile(`(?i)\b(https?|wss?)://(?:[^/\s"'@]*@)?([^/\s"'?#]+)([^\s"']*)`)
+
+// redactURLs keeps each URL's scheme and host only.
+func redactURLs(s string) string {
+	return urlRe.ReplaceAllStringFunc(s, func(u string) string {
+		m := urlRe.FindStringSubmatch(u)
+		if strings.Contains(u, "@") || (m[3] != "" && m[3] != "/") {
+			return m[1] + "://" + m[2] + "/…"
+		}
+		return u
+	})
 }

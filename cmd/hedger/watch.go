@@ -340,7 +340,7 @@ func (w *watcher) follow(ctx context.Context, out chan *types.Header) {
 		ch := make(chan *types.Header, 16)
 		sub, err := w.s.client.Eth.SubscribeNewHead(ctx, ch)
 		if err != nil {
-			w.log.Warn("cannot subscribe to new heads; polling instead", "err", err)
+			w.log.Warn("cannot subscribe to new heads; polling instead", "err", oneLine(err))
 		} else {
 			func() {
 				defer sub.Unsubscribe()
@@ -349,7 +349,7 @@ func (w *watcher) follow(ctx context.Context, out chan *types.Header) {
 					case <-ctx.Done():
 						return
 					case err := <-sub.Err():
-						w.log.Warn("head subscription ended; polling instead", "err", err)
+						w.log.Warn("head subscription ended; polling instead", "err", oneLine(err))
 						return
 					case h := <-ch:
 						seen(h)
