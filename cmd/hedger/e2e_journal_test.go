@@ -310,6 +310,9 @@ func TestE2EJournalFeesAndCaps(t *testing.T) {
 
 	var plan e2ePlan
 	r.cli.okJSON(&plan, r.hedgeArgs("--json", "--max-trade-notional", "10000", "--approve-max", "--max-fee-gwei", "100")...)
+	if len(plan.Actions) == 0 || plan.Actions[0].Kind != "approve" || !strings.Contains(plan.Actions[0].Reason, "any amount") {
+		t.Errorf("the plan shown does not say the approval is unlimited: %+v", plan.Actions)
+	}
 	r.ch.checkReceipts(plan.Actions)
 	trades := map[string]int{}
 	for _, a := range plan.Actions {

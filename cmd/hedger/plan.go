@@ -107,6 +107,12 @@ func (s *session) riskPlan(pol hedge.Policies) (*riskRun, error) {
 	if len(run.plan.Actions) > 0 && s.venue.Account == ([20]byte{}) {
 		return nil, fmt.Errorf("the plan needs a margin account: pass --private-key or --from")
 	}
+	if s.tx.approveMax {
+		// Shown and estimated as it will be signed: unlimited.
+		for i, a := range run.plan.Actions {
+			run.plan.Actions[i] = s.venue.ApproveMax(a)
+		}
+	}
 	if run.gas, err = s.venue.EstimatePlan(s.ctx, run.plan.Actions); err != nil {
 		return nil, err
 	}
@@ -275,6 +281,9 @@ func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
 func describe(a hedge.Action) string {
 	switch a.Kind {
 	case hedge.ActApprove:
+		if strings.HasSuffix(a.Reason, "(--approve-max)") {
+			return a.Reason
+		}
 		return fmt.Sprintf("approve the venue to pull %s collateral", usd(a.Amount))
 	case hedge.ActDeposit:
 		return fmt.Sprintf("deposit %s margin into %s", usd(a.Amount), a.Asset)
