@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -419,15 +421,25 @@ func TestWatchSIGKILLRestartOnAnvil(t *testing.T) {
 		s, _ := ch.position(venue, signer.Addr, ethID)
 		return e2eNear(s, target, "0.001")
 	})
-	// More blocks: the restarted daemon must stay put.
+	// More blocks: the restarted daemon must stay put. Wait until its log
+	// shows a cycle at the last of them, so the check below follows a cycle
+	// that saw them (not a sleep that may end before one ran).
+	noncePre := ch.nonce(signer.Addr)
 	for i := 0; i < 3; i++ {
 		if err := ch.rc.CallContext(e2eCtx(t), nil, "evm_mine"); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(150 * time.Millisecond)
 	}
-	noncePre := ch.nonce(signer.Addr)
-	time.Sleep(300 * time.Millisecond)
+	head := ch.block()
+	atHead := regexp.MustCompile(`"block":(\d+)`)
+	waitFor(t, fmt.Sprintf("a watch cycle at block %d", head), 30*time.Second, func() bool {
+		for _, l := range strings.Split(logOf(log2), "\n") {
+			if m := atHead.FindStringSubmatch(l); m != nil && strings.Contains(l, "nothing to do") && m[1] == strconv.FormatUint(head, 10) {
+				return true
+			}
+		}
+		return false
+	})
 	if s, _ := ch.position(venue, signer.Addr, ethID); !e2eNear(s, target, "0.001") {
 		t.Errorf("ETH size %s after restart and more blocks, want %s (no doubled short)", s, target)
 	}
