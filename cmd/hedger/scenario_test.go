@@ -603,12 +603,19 @@ func TestPolicyPrecedence(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.what, c.got, c.want)
 		}
 	}
+	// A hedge ratio below the default reduced ratio is valid (the reduced
+	// ratio is clamped to it where used).
+	os.Unsetenv("HEDGER_POLICY_FILE")
+	if _, err := parse(nil, "--hedge-ratio", "0.3"); err != nil {
+		t.Errorf("--hedge-ratio 0.3 refused: %v", err)
+	}
 	for _, bad := range [][]string{
 		{"--funding-action", "maybe"},
 		{"--liq-floor", "ETH=lots"},
 		{"--cooldown", "=5m"},
 		{"--policy-file", dir + "/missing"},
-		{"--reduced-ratio", "0.9", "--hedge-ratio", "0.5"},
+		{"--reduced-ratio", "1.5"},
+		{"--resume-apr", "ETH=-0.1"},
 	} {
 		os.Unsetenv("HEDGER_POLICY_FILE")
 		_, err := parse(nil, bad...)
