@@ -28,10 +28,13 @@ import (
 
 // Journal line types, in the order an action goes through them.
 const (
-	EntryIntent  = "intent"  // what is about to be signed, and why
-	EntrySigned  = "signed"  // the first signed transaction: hash, nonce, fees (before broadcast)
-	EntryBumped  = "bumped"  // a replacement at the same nonce with higher fees (before broadcast)
-	EntryOutcome = "outcome" // the final word; nothing follows it for this id
+	EntryIntent = "intent" // what is about to be signed, and why
+	EntrySigned = "signed" // the first signed transaction: hash, nonce, fees (before broadcast)
+	EntryBumped = "bumped" // a replacement at the same nonce with higher fees (before broadcast)
+	// EntryOutcome is what became of the action. Normally the last line of
+	// its id; a later run may append a corrected one (a reorg moved or
+	// removed the block recorded): the LAST outcome line of an id is current.
+	EntryOutcome = "outcome"
 )
 
 // Outcomes of an action.
@@ -88,6 +91,11 @@ type JournalEntry struct {
 	TradeFee          string `json:"trade_fee,omitempty"`  // venue fee of a trade, in collateral units
 	Error             string `json:"error,omitempty"`
 	ResolvedBy        string `json:"resolved_by,omitempty"` // "reconcile" when settled by a later run
+	// HeadBlock is the head of the chain when a "did not happen" outcome
+	// (replaced, dropped) was concluded: a plan read from a state older
+	// than it may not show what really happened at our nonce.
+	HeadBlock uint64 `json:"head_block,omitempty"`
+	Note      string `json:"note,omitempty"` // e.g. "moved by a reorg", "reorged out"
 }
 
 // Journal is an open, locked journal file.
@@ -97,6 +105,7 @@ type Journal struct {
 	account common.Address
 	mu      sync.Mutex
 	f       *os.File
+	lock    *os.File // the per-account lock file (OpenAccountJournal), or nil
 }
 
 // JournalPath is the default location: <dataDir>/journal/<chainid>-<account>.jsonl.
@@ -104,8 +113,106 @@ func JournalPath(dataDir string, chainID uint64, account common.Address) string 
 	return filepath.Join(dataDir, "journal", fmt.Sprintf("%d-%s.jsonl", chainID, account.Hex()))
 }
 
-// ErrJournalLocked is returned (wrapped) when another process holds the journal.
+// AccountLockPath is the fixed per-account lock file:
+// <dataDir>/journal/<chainid>-<account>.lock. It is taken whatever journal
+// file is used (--journal, HEDGER_JOURNAL), so two hedgers with different
+// journal files still cannot run on one account.
+func AccountLockPath(dataDir string, chainID uint64, account common.Address) string {
+	return filepath.Join(dataDir, "journal", fmt.Sprintf("%d-%s.lock", chainID, account.Hex()))
+}
+
+// ErrJournalLocked is returned (wrapped) when another process holds the
+// journal or the account.
 var ErrJournalLocked = errors.New("journal locked")
+
+// ErrJournalForeign is returned (wrapped) when a journal file holds entries
+// of another chain or account.
+var ErrJournalForeign = errors.New("journal of another account")
+
+// OpenAccountJournal opens the journal at path (the default path when "")
+// like OpenJournal, and also takes the account's fixed lock file
+// AccountLockPath(dataDir, ...) for the life of the process, so a second
+// hedger on the same account is refused even when it writes another
+// journal file.
+//
+// Limit: the lock lives under dataDir, so two processes given different
+// --data-dir (HEDGER_DATA_DIR) values are not kept apart by it; with the
+// default journal path they also use different journal files. Keeping one
+// data dir per machine is the user's part; nonces still cannot collide
+// silently (the node refuses a reused nonce, and the manager settles it
+// from receipts), but plans could double.
+func OpenAccountJournal(dataDir, path string, chainID uint64, account common.Address) (*Journal, error) {
+	if path == "" {
+		path = JournalPath(dataDir, chainID, account)
+	}
+	// The journal file first: with the default path a second hedger gets the
+	// journal's own error; with another path it gets the account's.
+	j, err := OpenJournal(path, chainID, account)
+	if err != nil {
+		return nil, err
+	}
+	lp := AccountLockPath(dataDir, chainID, account)
+	lf, err := lockFile(lp)
+	if err != nil {
+		j.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := "unknown"
+			if b, rerr := os.ReadFile(lp); rerr == nil && strings.TrimSpace(string(b)) != "" {
+				pid = strings.TrimSpace(string(b))
+			}
+			return nil, fmt.Errorf("account %s on chain %d is in use by another hedger process (pid %s; lock %s): %w",
+				account.Hex(), chainID, pid, lp, ErrJournalLocked)
+		}
+		return nil, fmt.Errorf("account lock %s: %w", lp, err)
+	}
+	// The pid, for the error above; written only while holding the lock.
+	if err := lf.Truncate(0); err == nil {
+		_, _ = lf.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	j.lock = lf
+	return j, nil
+}
+
+// lockFile opens (creating) path and takes an exclusive, non-blocking flock.
+func lockFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// belongs reports whether e is an entry of chainID and account (entries
+// written without them, by older versions, are taken as the file's own).
+func belongs(e JournalEntry, chainID uint64, account common.Address) bool {
+	return (e.ChainID == 0 || e.ChainID == chainID) &&
+		(e.Account == "" || strings.EqualFold(e.Account, account.Hex()))
+}
+
+// FilterJournal keeps the entries of chainID and account: a file shared by
+// mistake between chains or accounts must not mix their actions.
+func FilterJournal(entries []JournalEntry, chainID uint64, account common.Address) []JournalEntry {
+	var out []JournalEntry
+	for _, e := range entries {
+		if belongs(e, chainID, account) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ReadJournalFor is ReadJournal keeping only chainID's and account's entries.
+func ReadJournalFor(path string, chainID uint64, account common.Address) ([]JournalEntry, int, error) {
+	es, skipped, err := ReadJournal(path)
+	return FilterJournal(es, chainID, account), skipped, err
+}
 
 // OpenJournal opens (creating) the journal at path and locks it for the life
 // of the process: a second hedger on the same account is refused, because
@@ -132,6 +239,17 @@ func OpenJournal(path string, chainID uint64, account common.Address) (*Journal,
 	// The pid is only informational (for the error above); the lock is the truth.
 	_ = os.WriteFile(path+".pid", []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 	j := &Journal{path: path, chainID: chainID, account: account, f: f}
+	// One file, one account: a file holding another chain's or account's
+	// entries (HEDGER_JOURNAL pointed at one file for two) is refused.
+	if es, _, err := ReadJournal(path); err == nil {
+		for _, e := range es {
+			if !belongs(e, chainID, account) {
+				j.Close()
+				return nil, fmt.Errorf("journal %s holds entries of chain %d account %s, not of chain %d account %s: use one journal file per account and chain: %w",
+					path, e.ChainID, e.Account, chainID, account.Hex(), ErrJournalForeign)
+			}
+		}
+	}
 	// A crash mid-write can leave a torn last line without its newline:
 	// terminate it so the next entry starts on a line of its own.
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
@@ -159,6 +277,11 @@ func (j *Journal) Close() error {
 	_ = os.Remove(j.path + ".pid")
 	err := j.f.Close() // closing the descriptor releases the flock
 	j.f = nil
+	if j.lock != nil {
+		_ = j.lock.Truncate(0)
+		j.lock.Close() // the file stays: removing it would race a new holder
+		j.lock = nil
+	}
 	return err
 }
 
@@ -196,11 +319,11 @@ func (j *Journal) Append(e JournalEntry) error {
 	return nil
 }
 
-// Entries reads the whole journal.
+// Entries reads the journal's entries of its chain and account.
 func (j *Journal) Entries() ([]JournalEntry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	entries, _, err := ReadJournal(j.path)
+	entries, _, err := ReadJournalFor(j.path, j.chainID, j.account)
 	return entries, err
 }
 
@@ -278,7 +401,9 @@ func (r JournalRecord) Hashes() []common.Hash {
 	return out
 }
 
-// GroupJournal groups entries by action id, in the order actions began.
+// GroupJournal groups entries by action id, in the order actions began. The
+// last outcome line of an id is its current outcome (a later run may correct
+// one after a reorg).
 func GroupJournal(entries []JournalEntry) []JournalRecord {
 	idx := map[string]int{}
 	var out []JournalRecord
@@ -296,10 +421,8 @@ func GroupJournal(entries []JournalEntry) []JournalRecord {
 		case EntrySigned, EntryBumped:
 			r.Attempts = append(r.Attempts, e)
 		case EntryOutcome:
-			if r.Outcome == nil { // the first outcome is final
-				o := e
-				r.Outcome = &o
-			}
+			o := e // the last outcome is current
+			r.Outcome = &o
 		}
 	}
 	return out

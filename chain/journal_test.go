@@ -106,3 +106,109 @@ func TestJournalAppendGroupTorn(t *testing.T) {
 		t.Errorf("file has %d lines, want 7 (5 + torn + 1):\n%s", lines, raw)
 	}
 }
+
+// The account's fixed lock file is taken whatever journal file is used: a
+// second hedger on the account with --journal elsewhere is refused with one
+// line naming the account and the holder's pid; the default path still gets
+// the journal's own error; after Close both open again.
+func TestJournalAccountLock(t *testing.T) {
+	dir := t.TempDir()
+	a := common.HexToAddress("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+	j, err := OpenAccountJournal(dir, "", 31337, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Path() != JournalPath(dir, 31337, a) {
+		t.Errorf("default path %s", j.Path())
+	}
+	other := filepath.Join(t.TempDir(), "elsewhere.jsonl")
+	_, err = OpenAccountJournal(dir, other, 31337, a)
+	want := fmt.Sprintf("account %s on chain 31337 is in use by another hedger process (pid %d", a.Hex(), os.Getpid())
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrJournalLocked) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("--journal elsewhere: %v, want %q", err, want)
+	}
+	// The refused opener released the other file's lock.
+	if j2, err := OpenJournal(other, 31337, a); err != nil {
+		t.Fatalf("the refused opener kept %s locked: %v", other, err)
+	} else {
+		j2.Close()
+	}
+	_, err = OpenAccountJournal(dir, "", 31337, a)
+	if err == nil || !errors.Is(err, ErrJournalLocked) || !strings.Contains(err.Error(), fmt.Sprintf("(pid %d)", os.Getpid())) {
+		t.Fatalf("default path: %v", err)
+	}
+	// Another account is not affected.
+	b := common.HexToAddress("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")
+	jb, err := OpenAccountJournal(dir, "", 31337, b)
+	if err != nil {
+		t.Fatalf("other account: %v", err)
+	}
+	jb.Close()
+	j.Close()
+	j3, err := OpenAccountJournal(dir, other, 31337, a)
+	if err != nil {
+		t.Fatalf("after close: %v", err)
+	}
+	j3.Close()
+}
+
+// A journal file holding another chain's or account's entries is refused
+// with one line; entries of another chain/account that appear in the file
+// anyway are ignored by Records.
+func TestJournalForeignEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.jsonl")
+	a := common.HexToAddress("0x0a")
+	b := common.HexToAddress("0x0b")
+	j, err := OpenJournal(path, 1, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := uint64(0)
+	j.Append(JournalEntry{Type: EntryIntent, ID: "a1", ActionMeta: ActionMeta{Kind: "trade", Notional: "5"}})
+	j.Append(JournalEntry{Type: EntrySigned, ID: "a1", Hash: "0x01", Nonce: &n})
+	j.Append(JournalEntry{Type: EntryOutcome, ID: "a1", Outcome: OutcomeMined, Block: 9})
+	j.Close()
+	for _, tc := range []struct {
+		chain uint64
+		acct  common.Address
+	}{{10, a}, {1, b}} {
+		_, err := OpenJournal(path, tc.chain, tc.acct)
+		if err == nil || !errors.Is(err, ErrJournalForeign) || strings.Contains(err.Error(), "\n") ||
+			!strings.Contains(err.Error(), "holds entries of chain 1 account "+a.Hex()) {
+			t.Errorf("open for chain %d %s: %v", tc.chain, tc.acct.Hex(), err)
+		}
+	}
+	j, err = OpenJournal(path, 1, a)
+	if err != nil {
+		t.Fatalf("own file: %v", err)
+	}
+	defer j.Close()
+	// Another process appends foreign lines behind our back.
+	j.Append(JournalEntry{Type: EntryIntent, ID: "b1", ChainID: 10, ActionMeta: ActionMeta{Kind: "trade"}})
+	j.Append(JournalEntry{Type: EntrySigned, ID: "b1", ChainID: 10, Hash: "0x02", Nonce: &n})
+	j.Append(JournalEntry{Type: EntryIntent, ID: "c1", Account: b.Hex(), ActionMeta: ActionMeta{Kind: "trade"}})
+	recs, err := j.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].ID != "a1" {
+		t.Errorf("records of chain 1 %s: %+v", a.Hex(), recs)
+	}
+	es, _, _ := ReadJournalFor(path, 10, a)
+	if len(es) != 2 || es[0].ID != "b1" {
+		t.Errorf("ReadJournalFor chain 10: %+v", es)
+	}
+}
+
+// The last outcome line of an id is its current outcome (a reconcile after
+// a reorg appends a corrected one).
+func TestJournalGroupLastOutcome(t *testing.T) {
+	recs := GroupJournal([]JournalEntry{
+		{Type: EntryIntent, ID: "x"},
+		{Type: EntryOutcome, ID: "x", Outcome: OutcomeMined, Block: 5},
+		{Type: EntryOutcome, ID: "x", Outcome: OutcomeDropped, Note: "reorged out"},
+	})
+	if len(recs) != 1 || recs[0].Outcome == nil || recs[0].Outcome.Outcome != OutcomeDropped {
+		t.Fatalf("current outcome %+v", recs[0].Outcome)
+	}
+}

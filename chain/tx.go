@@ -42,6 +42,14 @@ const (
 	DefaultReceiptTimeout = 5 * time.Minute
 	// DefaultConfirmations off dev chains; dev chains (1337, 31337) use 1.
 	DefaultConfirmations = 3
+	// DefaultReplacedAfter bounds how long "our nonce is used and none of
+	// our hashes has a receipt" must hold (when the chain does not advance
+	// by the confirmation depth meanwhile) before the action is called
+	// replaced; dev chains, which mine only on demand, use devReplacedAfter.
+	DefaultReplacedAfter = 60 * time.Second
+	devReplacedAfter     = 1500 * time.Millisecond
+	// replacedPolls is the fewest polls that must agree on "replaced".
+	replacedPolls = 4
 )
 
 // TxManager sends transactions from one signer: EIP-1559 fees from the node
@@ -71,6 +79,8 @@ type TxManager struct {
 	// Confirmations is the depth a receipt must reach before Send returns;
 	// 0 means 1 on dev chains and DefaultConfirmations elsewhere.
 	Confirmations uint64
+	// ReplacedAfter: see DefaultReplacedAfter; 0 means the default.
+	ReplacedAfter time.Duration
 	// DecodeFill, when set, reads a trade's fill price and fee from a
 	// successful receipt for the journal ("" when the receipt has none).
 	DecodeFill func(*types.Receipt) (fillPrice, fee string)
@@ -299,14 +309,21 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	f.txs = append(f.txs, signed)
 	crashPoint("before-send")
 	if err := m.broadcast(ctx, signed); err != nil {
+		// Only a definite "the node does not have it" makes a refusal
+		// final. If the node has this very transaction, an earlier delivery
+		// of it (e.g. a retried request) took the nonce: that is success. If
+		// the lookup itself failed, nothing is known: the loop below settles
+		// mined vs replaced from receipts.
+		var has knowledge = unknownTx
+		if isNonceTooLow(err) || isRejection(err) {
+			has = m.nodeHas(ctx, signed)
+		}
 		switch {
-		case isNonceTooLow(err) && !m.nodeHas(ctx, signed):
-			// (If the node has this very transaction, an earlier delivery of
-			// it, e.g. a retried request, took the nonce: that is success.)
+		case isNonceTooLow(err) && has == txAbsent:
 			err = fmt.Errorf("nonce %d of %s is already used by another transaction (another wallet or process signing for this account?); nothing sent", nonce, from.Hex())
 			m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: err.Error()})
 			return nil, err
-		case isRejection(err) && !m.nodeHas(ctx, signed):
+		case isRejection(err) && !isNonceTooLow(err) && has == txAbsent:
 			err = m.revertError("rejected by the node", err)
 			m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: err.Error()})
 			return nil, err
@@ -435,10 +452,26 @@ func isRejection(err error) bool {
 	return errors.As(err, &re)
 }
 
-// nodeHas reports whether the node knows tx (pending or mined).
-func (m *TxManager) nodeHas(ctx context.Context, tx *types.Transaction) bool {
+// knowledge is what a lookup says about a transaction.
+type knowledge int
+
+const (
+	unknownTx knowledge = iota // the lookup failed: nothing is known
+	txKnown                    // the node has it (pending or mined)
+	txAbsent                   // the node answered that it does not have it
+)
+
+// nodeHas asks the node whether it knows tx (pending or mined). Only an
+// answer of "not found" is txAbsent: a failed lookup is unknownTx.
+func (m *TxManager) nodeHas(ctx context.Context, tx *types.Transaction) knowledge {
 	_, _, err := m.Client.Eth.TransactionByHash(ctx, tx.Hash())
-	return err == nil
+	switch {
+	case err == nil:
+		return txKnown
+	case errors.Is(err, ethereum.NotFound):
+		return txAbsent
+	}
+	return unknownTx
 }
 
 func isAlreadyKnown(err error) bool {
@@ -492,7 +525,8 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 
 	var seen *types.Receipt // the last receipt seen, to notice it moving or vanishing
 	var last error
-	passed, unknown := 0, 0
+	var rep replacedWatch
+	unknown := 0
 	delay := min(50*time.Millisecond, poll)
 	for {
 		// The nonce is read before the receipts: a transaction mined between
@@ -505,7 +539,7 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 		case nerr != nil:
 			last = nerr
 		case rcpt != nil:
-			passed, unknown = 0, 0
+			rep, unknown = replacedWatch{}, 0
 			if seen != nil && seen.BlockHash != rcpt.BlockHash {
 				m.logf("transaction %s moved from block %s to block %s (reorg)", rcpt.TxHash.Hex(), seen.BlockNumber, rcpt.BlockNumber)
 				m.emit("reorg", rcpt.BlockNumber.Uint64())
@@ -528,17 +562,22 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 				break
 			}
 			if mined > f.nonce {
-				// Our nonce is used and none of our hashes has a receipt. Ask
-				// once more before concluding (a receipt index can lag a block).
-				if passed++; passed >= 2 {
+				// Our nonce is used and none of our hashes has a receipt. A
+				// receipt index, or one node behind a load balancer, can lag:
+				// concluded only when it holds over several polls spanning the
+				// confirmation depth in blocks (or ReplacedAfter).
+				done, head, err := m.replacedSettled(wctx, &rep)
+				if err != nil {
+					last = err
+				} else if done {
 					err := fmt.Errorf("nonce %d was used by a transaction that is not one of ours (%s): the action did not happen", f.nonce, hashList(f.txs))
-					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeReplaced, Error: err.Error()})
+					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeReplaced, Error: err.Error(), HeadBlock: head})
 					m.emit("replaced", f.nonce)
 					return nil, err
 				}
 				break
 			}
-			passed = 0
+			rep = replacedWatch{}
 			if time.Since(f.lastSend) >= resubmit {
 				m.bump(wctx, f)
 			}
@@ -582,6 +621,47 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 		}
 		delay = min(delay*2, poll)
 	}
+}
+
+// replacedWatch tracks "our nonce is used, none of our hashes has a
+// receipt" across polls.
+type replacedWatch struct {
+	polls    int
+	since    time.Time
+	fromHead uint64
+}
+
+func (m *TxManager) replacedAfter() time.Duration {
+	switch {
+	case m.ReplacedAfter > 0:
+		return m.ReplacedAfter
+	case m.Client != nil && m.Client.ChainID != nil && m.Client.IsDev():
+		return devReplacedAfter
+	}
+	return DefaultReplacedAfter
+}
+
+// replacedSettled records one more poll that saw our nonce used and none of
+// our receipts, and reports whether that now holds across at least
+// replacedPolls polls spanning the confirmation depth in blocks (or
+// ReplacedAfter, for chains that do not advance), with the head seen now.
+func (m *TxManager) replacedSettled(ctx context.Context, w *replacedWatch) (bool, uint64, error) {
+	head, err := m.Client.Eth.BlockNumber(ctx)
+	if err != nil {
+		return false, 0, err
+	}
+	if w.polls == 0 {
+		w.since, w.fromHead = time.Now(), head
+	}
+	w.polls++
+	m.emit("replaced-poll", uint64(w.polls))
+	if w.polls < replacedPolls {
+		return false, head, nil
+	}
+	if head >= w.fromHead+m.ConfirmationDepth() || time.Since(w.since) >= m.replacedAfter() {
+		return true, head, nil
+	}
+	return false, head, nil
 }
 
 // deepEnough reports whether rcpt has confs blocks on top of (and including)
@@ -644,7 +724,7 @@ func (m *TxManager) rebroadcast(ctx context.Context, f *inflight) error {
 		return nil
 	case isNonceTooLow(err) || isUnderpriced(err):
 		return nil
-	case !isRejection(err) || m.nodeHas(ctx, tx):
+	case !isRejection(err) || m.nodeHas(ctx, tx) != txAbsent:
 		m.logf("rebroadcasting %s: %v; still waiting for it", tx.Hash().Hex(), err)
 		return nil
 	}
@@ -825,12 +905,19 @@ func (m *TxManager) outcomeFor(id string, rcpt *types.Receipt) JournalEntry {
 // ReconcileSummary counts what Reconcile decided.
 type ReconcileSummary struct {
 	Mined, Reverted, Replaced, Dropped, Failed int
+	// Corrected counts settled actions whose recorded block a reorg took
+	// away since: their outcome was rewritten (also counted above).
+	Corrected int
 }
 
-// Total is how many journal entries were resolved.
+// Total is how many journal entries were resolved or corrected.
 func (s ReconcileSummary) Total() int {
 	return s.Mined + s.Reverted + s.Replaced + s.Dropped + s.Failed
 }
+
+// ReverifyBlocks is how far below the head Reconcile re-checks that a
+// recorded mined (or reverted) block is still canonical.
+const ReverifyBlocks = 128
 
 func (s ReconcileSummary) String() string {
 	var parts []string
@@ -842,7 +929,15 @@ func (s ReconcileSummary) String() string {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
 	}
-	return fmt.Sprintf("journal: resolved %d unfinished transaction(s) from an earlier run: %s", s.Total(), strings.Join(parts, ", "))
+	switch open := s.Total() - s.Corrected; {
+	case s.Corrected == 0:
+		return fmt.Sprintf("journal: resolved %d unfinished transaction(s) from an earlier run: %s", open, strings.Join(parts, ", "))
+	case open == 0:
+		return fmt.Sprintf("journal: corrected %d transaction(s) whose recorded block a reorg took away: now %s", s.Corrected, strings.Join(parts, ", "))
+	default:
+		return fmt.Sprintf("journal: resolved %d unfinished transaction(s) from an earlier run and corrected %d whose recorded block a reorg took away: now %s",
+			open, s.Corrected, strings.Join(parts, ", "))
+	}
 }
 
 // Reconcile settles every journal entry that has no outcome (an earlier run
@@ -852,6 +947,13 @@ func (s ReconcileSummary) String() string {
 // the nonce is unused. A dropped transaction is never sent again (its raw
 // bytes were never journaled); the caller replans from chain state. One the
 // node still holds pending is waited for, up to ReceiptTimeout.
+//
+// It also re-checks settled outcomes mined (or reverted) within
+// ReverifyBlocks of the head: when the recorded block is no longer
+// canonical (a reorg after the run that wrote it), the action is resolved
+// again and a corrected outcome appended (mined elsewhere: note "moved by a
+// reorg"; otherwise replaced or dropped: note "reorged out"). The last
+// outcome line of an id is the current one (GroupJournal).
 func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 	var sum ReconcileSummary
 	if m.Journal == nil {
@@ -861,8 +963,19 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 	if err != nil {
 		return sum, err
 	}
+	// A failed re-check is not fatal: an unverified mined outcome only
+	// makes the freshness check and the daily cap stricter; the next run
+	// checks again.
+	stale, err := m.reorgedOut(ctx, recs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return sum, ctx.Err()
+		}
+		m.logf("%v (not re-checked this time)", err)
+	}
 	for _, r := range recs {
-		if !r.Live() {
+		moved := stale[r.ID]
+		if !r.Live() && !moved {
 			continue
 		}
 		o, err := m.resolve(ctx, r)
@@ -870,6 +983,16 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 			return sum, err
 		}
 		o.Type, o.ID, o.ResolvedBy = EntryOutcome, r.ID, "reconcile"
+		if moved {
+			sum.Corrected++
+			switch o.Outcome {
+			case OutcomeMined, OutcomeReverted:
+				o.Note = fmt.Sprintf("moved by a reorg (was block %d %s)", r.Outcome.Block, r.Outcome.BlockHash)
+			default:
+				o.Note = fmt.Sprintf("reorged out (was %s in block %d %s)", r.Outcome.Outcome, r.Outcome.Block, r.Outcome.BlockHash)
+			}
+			m.logf("journal entry %s: its block %d %s is no longer in the chain (reorg): now %s", r.ID, r.Outcome.Block, r.Outcome.BlockHash, o.Outcome)
+		}
 		if err := m.journal(o); err != nil {
 			return sum, err
 		}
@@ -889,6 +1012,49 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 	return sum, nil
 }
 
+// reorgedOut returns the ids of settled actions (mined or reverted within
+// ReverifyBlocks of the head) whose recorded block is no longer canonical:
+// a reorg after the run that wrote them took it away.
+func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[string]bool, error) {
+	out := map[string]bool{}
+	var head uint64
+	headRead := false
+	canon := map[uint64]common.Hash{}
+	for _, r := range recs {
+		o := r.Outcome
+		if o == nil || (o.Outcome != OutcomeMined && o.Outcome != OutcomeReverted) || o.BlockHash == "" {
+			continue
+		}
+		if !headRead {
+			h, err := m.Client.Eth.BlockNumber(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("re-checking mined journal entries: %w", err)
+			}
+			head, headRead = h, true
+		}
+		if o.Block+ReverifyBlocks < head {
+			continue
+		}
+		bh, ok := canon[o.Block]
+		if !ok {
+			h, err := m.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(o.Block))
+			switch {
+			case err == nil:
+				bh = h.Hash()
+			case errors.Is(err, ethereum.NotFound):
+				// The chain is shorter than the recorded block: it is gone.
+			default:
+				return nil, fmt.Errorf("re-checking block %d of journal entry %s: %w", o.Block, r.ID, err)
+			}
+			canon[o.Block] = bh
+		}
+		if bh != common.HexToHash(o.BlockHash) {
+			out[r.ID] = true
+		}
+	}
+	return out, nil
+}
+
 func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry, error) {
 	nonce, signed := r.Nonce()
 	if !signed {
@@ -906,8 +1072,9 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry,
 	defer cancel()
 	from := m.Signer.Address()
 	delay := min(50*time.Millisecond, poll)
+	var rep replacedWatch
 	for {
-		if outcome, done, err := m.resolveOnce(wctx, r, nonce, hashes, from); err == nil && done {
+		if outcome, done, err := m.resolveOnce(wctx, r, nonce, hashes, from, &rep); err == nil && done {
 			return outcome, nil
 		}
 		select {
@@ -925,7 +1092,7 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry,
 
 // resolveOnce looks at the chain once: done is false while the answer is
 // not yet known (still pending, or the node could not say).
-func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint64, hashes []common.Hash, from common.Address) (JournalEntry, bool, error) {
+func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint64, hashes []common.Hash, from common.Address, rep *replacedWatch) (JournalEntry, bool, error) {
 	used, err := m.Client.Eth.NonceAt(ctx, from, nil)
 	if err != nil {
 		return JournalEntry{}, false, err
@@ -935,6 +1102,7 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		for _, h := range hashes {
 			rcpt, err := m.Client.Eth.TransactionReceipt(ctx, h)
 			if err == nil {
+				*rep = replacedWatch{}
 				// Settled only at the confirmation depth in a canonical block,
 				// like a send: a reorg could still take it away.
 				deep, err := m.deepEnough(ctx, rcpt, m.ConfirmationDepth())
@@ -947,15 +1115,26 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 				return JournalEntry{}, false, err // e.g. the receipt index is still building
 			}
 		}
-		return JournalEntry{Outcome: OutcomeReplaced,
+		// As in confirm: concluded only when it holds across several polls
+		// spanning the confirmation depth (or ReplacedAfter).
+		done, head, err := m.replacedSettled(ctx, rep)
+		if err != nil || !done {
+			return JournalEntry{}, false, err
+		}
+		return JournalEntry{Outcome: OutcomeReplaced, HeadBlock: head,
 			Error: fmt.Sprintf("nonce %d was used by a transaction that is not one of ours", nonce)}, true, nil
 	}
+	*rep = replacedWatch{}
 	pending, err := m.Client.Eth.PendingNonceAt(ctx, from)
 	if err != nil {
 		return JournalEntry{}, false, err
 	}
 	if pending <= nonce {
-		return JournalEntry{Outcome: OutcomeDropped,
+		head, err := m.Client.Eth.BlockNumber(ctx)
+		if err != nil {
+			return JournalEntry{}, false, err
+		}
+		return JournalEntry{Outcome: OutcomeDropped, HeadBlock: head,
 			Error: "not mined and not pending at the node; never sent again (the next plan starts from chain state)"}, true, nil
 	}
 	// Still in the mempool: wait for it (the embedded chain mines on request).

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -440,6 +441,15 @@ func TestTxReplacedAnvil(t *testing.T) {
 	if len(out) != 1 || out[0].Outcome != OutcomeReplaced || ev.count("replaced") != 1 {
 		t.Errorf("outcome %+v, replaced events %d", out, ev.count("replaced"))
 	}
+	// The head at which "replaced" was concluded is recorded (apply's
+	// freshness check refuses a plan from an older state), and the
+	// conclusion rested on several polls.
+	if head, _ := c.Eth.BlockNumber(context.Background()); len(out) == 1 && (out[0].HeadBlock == 0 || out[0].HeadBlock > head) {
+		t.Errorf("replaced outcome head block %d (head %d)", out[0].HeadBlock, head)
+	}
+	if n := ev.count("replaced-poll"); n < replacedPolls {
+		t.Errorf("replaced after %d polls, want at least %d", n, replacedPolls)
+	}
 }
 
 // A reorg drops the block holding our transaction before it is deep enough:
@@ -691,5 +701,270 @@ func TestTxRecipientsAllowlist(t *testing.T) {
 	}
 	if _, err := m.Send(context.Background(), TxRequest{To: &venue, Value: big.NewInt(1)}); err != nil {
 		t.Fatalf("allowed recipient: %v", err)
+	}
+}
+
+// rewriteProxy forwards JSON-RPC to target; fn may answer a call itself
+// (return a non-nil raw answer or status >= 400) instead of, or after,
+// forwarding it (forward() sends it to the node and returns its answer).
+func rewriteProxy(t *testing.T, target string, fn func(method string, id json.RawMessage, forward func() []byte) (answer []byte, status int)) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		fwd := func() []byte {
+			resp, err := http.Post(target, "application/json", bytes.NewReader(body))
+			if err != nil {
+				return nil
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(resp.Body)
+			return out
+		}
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		var ans []byte
+		status := 0
+		if json.Unmarshal(body, &req) == nil && req.Method != "" {
+			ans, status = fn(req.Method, req.ID, fwd)
+		}
+		if status >= 400 {
+			http.Error(w, "bad gateway", status)
+			return
+		}
+		if ans == nil {
+			ans = fwd()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(ans)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func rpcResult(id json.RawMessage, result string) []byte {
+	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"result":%s}`, id, result))
+}
+
+func rpcErrorAnswer(id json.RawMessage, msg string) []byte {
+	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"error":{"code":-32000,"message":%q}}`, id, msg))
+}
+
+// A load-balanced endpoint whose receipt index lags (the nonce is counted,
+// the receipt is not found for a while) is not taken for "replaced": the
+// manager waits for more evidence and settles mined. Before, two polls
+// 20-50 ms apart concluded "replaced" for a transaction that was mined.
+func TestTxReplacedNeedsEvidenceAnvil(t *testing.T) {
+	node := startAnvil(t)
+	var mu sync.Mutex
+	lagging := 0
+	url := rewriteProxy(t, node.URL, func(method string, id json.RawMessage, _ func() []byte) ([]byte, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if method == "eth_getTransactionReceipt" && lagging > 0 {
+			lagging--
+			return rpcResult(id, "null"), 0
+		}
+		return nil, 0
+	})
+	c, err := Dial(context.Background(), url, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sg, key := anvilSigner(t)
+	to := common.HexToAddress("0x00000000000000000000000000000000000a0020")
+
+	t.Run("send", func(t *testing.T) {
+		m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond}
+		m.Journal = openTestJournal(t, c, sg.Address())
+		ev := &events{}
+		m.hook = ev.hook
+		mu.Lock()
+		lagging = 12
+		mu.Unlock()
+		rcpt, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
+		if err != nil {
+			t.Fatalf("send: %v (replaced-polls %d)", err, ev.count("replaced-poll"))
+		}
+		out := entriesOf(t, m.Journal, EntryOutcome)
+		if len(out) != 1 || out[0].Outcome != OutcomeMined || out[0].MinedHash != rcpt.TxHash.Hex() || ev.count("replaced") != 0 {
+			t.Errorf("outcome %+v, replaced events %d", out, ev.count("replaced"))
+		}
+		if ev.count("replaced-poll") < replacedPolls {
+			t.Errorf("the lag was seen on %d polls only", ev.count("replaced-poll"))
+		}
+	})
+	t.Run("reconcile", func(t *testing.T) {
+		// An earlier run journaled and sent a transaction that was mined;
+		// this run's reconcile sees its receipt late.
+		nonce, _ := node.Eth.PendingNonceAt(context.Background(), sg.Address())
+		fees, _ := (&TxManager{Client: node, Signer: sg}).SuggestFees(context.Background())
+		tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: node.ChainID, Nonce: nonce, GasTipCap: fees.TipCap,
+			GasFeeCap: fees.FeeCap, Gas: 21000, To: &to, Value: big.NewInt(1)}), types.LatestSignerForChainID(node.ChainID), key)
+		m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond}
+		m.Journal = openTestJournal(t, c, sg.Address())
+		m.Journal.Append(JournalEntry{Type: EntryIntent, ID: "old", ActionMeta: ActionMeta{Kind: "trade"}})
+		m.Journal.Append(attemptEntry(EntrySigned, "old", tx))
+		if err := node.Eth.SendTransaction(context.Background(), tx); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		lagging = 12
+		mu.Unlock()
+		sum, err := m.Reconcile(context.Background())
+		if err != nil || sum.Mined != 1 || sum.Total() != 1 {
+			t.Fatalf("reconcile %+v %v", sum, err)
+		}
+		recs, _ := m.Journal.Records()
+		if o := recs[0].Outcome; o == nil || o.Outcome != OutcomeMined || o.MinedHash != tx.Hash().Hex() {
+			t.Errorf("outcome %+v", o)
+		}
+	})
+}
+
+// A refusal of the first send is final only when the node definitely does
+// not have the transaction. A "nonce too low" or a JSON-RPC error whose
+// lookup then fails (the node took the transaction; the answers were lost
+// or wrong) goes on to the receipt loop and ends mined; a definite refusal
+// of a transaction the node does not have (insufficient funds) fails at once
+// with the node's reason.
+func TestTxAmbiguousRejectionAnvil(t *testing.T) {
+	node := startAnvil(t)
+	for _, tc := range []struct {
+		name, answer string
+		forward      bool   // the node gets the transaction
+		lookupFails  bool   // eth_getTransactionByHash answers 502
+		want         string // outcome
+	}{
+		{"nonce-too-low-lookup-fails", "nonce too low", true, true, OutcomeMined},
+		{"rejection-lookup-fails", "internal error: upstream timeout", true, true, OutcomeMined},
+		{"insufficient-funds", "insufficient funds for gas * price + value", false, false, OutcomeFailed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			sends := 0
+			url := rewriteProxy(t, node.URL, func(method string, id json.RawMessage, forward func() []byte) ([]byte, int) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case method == "eth_sendRawTransaction" && sends == 0:
+					sends++
+					if tc.forward {
+						forward()
+					}
+					return rpcErrorAnswer(id, tc.answer), 0
+				case method == "eth_getTransactionByHash" && tc.lookupFails:
+					return nil, http.StatusBadGateway
+				}
+				return nil, 0
+			})
+			c, err := Dial(context.Background(), url, DialOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			sg, _ := anvilSigner(t)
+			m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond, ReceiptTimeout: 30 * time.Second}
+			m.Journal = openTestJournal(t, c, sg.Address())
+			before, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			to := common.HexToAddress("0x00000000000000000000000000000000000a0021")
+			_, err = m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
+			after, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			out := entriesOf(t, m.Journal, EntryOutcome)
+			if len(out) != 1 || out[0].Outcome != tc.want {
+				t.Fatalf("outcome %+v (err %v), want %s", out, err, tc.want)
+			}
+			if tc.want == OutcomeMined {
+				if err != nil || after != before+1 {
+					t.Errorf("err %v, nonce %d -> %d", err, before, after)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "insufficient funds") || after != before {
+				t.Errorf("err %v, nonce %d -> %d", err, before, after)
+			}
+		})
+	}
+}
+
+// Reconcile re-checks settled outcomes near the head: a mined transaction
+// whose block a reorg took away after the run returned is corrected, by a
+// new last outcome line, to dropped (nonce free again), mined in its new
+// block (sent again), or replaced (another transaction took the nonce).
+func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
+	c := startAnvil(t)
+	sg, key := anvilSigner(t)
+	for _, tc := range []struct {
+		name, want, note string
+		after            func(t *testing.T, mined *types.Transaction)
+	}{
+		{"dropped", OutcomeDropped, "reorged out", nil},
+		{"moved", OutcomeMined, "moved by a reorg", func(t *testing.T, tx *types.Transaction) {
+			if err := c.Eth.SendTransaction(context.Background(), tx); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"replaced", OutcomeReplaced, "reorged out", func(t *testing.T, tx *types.Transaction) {
+			to := common.HexToAddress("0x00000000000000000000000000000000000a0097")
+			fees, _ := (&TxManager{Client: c, Signer: sg}).SuggestFees(context.Background())
+			other, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: c.ChainID, Nonce: tx.Nonce(), GasTipCap: fees.TipCap,
+				GasFeeCap: fees.FeeCap, Gas: 21000, To: &to, Value: big.NewInt(3)}), types.LatestSignerForChainID(c.ChainID), key)
+			if err := c.Eth.SendTransaction(context.Background(), other); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &TxManager{Client: c, Signer: sg, Confirmations: 1, PollInterval: 20 * time.Millisecond}
+			m.Journal = openTestJournal(t, c, sg.Address())
+			to := common.HexToAddress("0x00000000000000000000000000000000000a0022")
+			rcpt, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1), Action: ActionMeta{Kind: "trade"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum, err := m.Reconcile(context.Background()); err != nil || sum.Total() != 0 {
+				t.Fatalf("reconcile before the reorg: %+v %v", sum, err)
+			}
+			rpcCall(t, c, nil, "anvil_reorg", 1, []any{})
+			if _, err := c.Eth.TransactionReceipt(context.Background(), rcpt.TxHash); err == nil {
+				t.Skip("anvil_reorg kept the transaction: nothing to correct")
+			}
+			if _, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash); err == nil {
+				t.Skip("anvil_reorg put the transaction back in the pool")
+			}
+			if tc.after != nil {
+				tc.after(t, tx)
+			}
+			sum, err := m.Reconcile(context.Background())
+			if err != nil || sum.Corrected != 1 || sum.Total() != 1 {
+				t.Fatalf("reconcile after the reorg: %+v %v", sum, err)
+			}
+			if !strings.Contains(sum.String(), "corrected") {
+				t.Errorf("summary %q", sum)
+			}
+			recs, _ := m.Journal.Records()
+			o := recs[0].Outcome
+			if o == nil || o.Outcome != tc.want || o.ResolvedBy != "reconcile" || !strings.Contains(o.Note, tc.note) {
+				t.Fatalf("current outcome %+v, want %s (%s)", o, tc.want, tc.note)
+			}
+			if tc.want == OutcomeMined {
+				h, err := c.Eth.HeaderByNumber(context.Background(), new(big.Int).SetUint64(o.Block))
+				if err != nil || h.Hash().Hex() != o.BlockHash || o.BlockHash == rcpt.BlockHash.Hex() || o.MinedHash != rcpt.TxHash.Hex() {
+					t.Errorf("corrected outcome %+v not in its new canonical block (%v)", o, err)
+				}
+			}
+			if n := len(entriesOf(t, m.Journal, EntryOutcome)); n != 2 {
+				t.Errorf("%d outcome lines, want 2 (the first kept, a correction appended)", n)
+			}
+			if sum, _ := m.Reconcile(context.Background()); sum.Total() != 0 {
+				t.Errorf("third reconcile resolved %+v", sum)
+			}
+		})
 	}
 }

@@ -102,16 +102,27 @@ func (s *session) checkFresh(plan *hedge.Plan) error {
 	if err != nil {
 		return err
 	}
+	// A replaced or dropped outcome was concluded from the chain as seen at
+	// its HeadBlock: a plan from an older state may not show what really
+	// happened at that nonce (a load-balanced node lagging behind the one
+	// that answered), so that block counts like a mined one.
 	var last uint64
-	var hash string
+	var what string
 	for _, r := range recs {
-		if o := r.Outcome; o != nil && (o.Outcome == chain.OutcomeMined || o.Outcome == chain.OutcomeReverted) && o.Block > last {
-			last, hash = o.Block, o.MinedHash
+		o := r.Outcome
+		if o == nil {
+			continue
+		}
+		switch {
+		case (o.Outcome == chain.OutcomeMined || o.Outcome == chain.OutcomeReverted) && o.Block > last:
+			last, what = o.Block, fmt.Sprintf("last transaction %s (mined in block %d)", o.MinedHash, o.Block)
+		case (o.Outcome == chain.OutcomeReplaced || o.Outcome == chain.OutcomeDropped) && o.HeadBlock > last:
+			last, what = o.HeadBlock, fmt.Sprintf("last transaction (journal entry %s, found %s at block %d)", r.ID, o.Outcome, o.HeadBlock)
 		}
 	}
 	if last > plan.Block {
-		return fmt.Errorf("the node's state (block %d) is older than this account's last transaction %s (mined in block %d): a plan from it could repeat a trade; nothing sent (the node is lagging: retry)",
-			plan.Block, hash, last)
+		return fmt.Errorf("the node's state (block %d) is older than this account's %s: a plan from it could repeat a trade; nothing sent (the node is lagging: retry)",
+			plan.Block, what)
 	}
 	s.checkedPlan, s.checkedBlock = true, plan.Block
 	return nil
@@ -172,8 +183,8 @@ func (s *session) usedToday(now time.Time) (decimal.Decimal, error) {
 		if recs, err = s.journal.Records(); err != nil {
 			return decimal.Zero, err
 		}
-	case s.journalPath != "":
-		entries, _, err := chain.ReadJournal(s.journalPath)
+	case s.journalPath != "" && s.venue != nil:
+		entries, _, err := chain.ReadJournalFor(s.journalPath, s.client.ChainID.Uint64(), s.venue.Account)
 		if errors.Is(err, os.ErrNotExist) {
 			return decimal.Zero, nil // nothing sent from this account yet
 		}

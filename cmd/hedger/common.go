@@ -177,7 +177,12 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	}
 	s.journalPath = path
 	if o.needSigner && s.signer != nil {
-		j, err := chain.OpenJournal(path, client.ChainID.Uint64(), from)
+		// Besides the journal file's own lock, the account's fixed lock
+		// file under --data-dir is taken, so --journal/HEDGER_JOURNAL
+		// pointing elsewhere cannot run a second hedger on the account.
+		// (Two different --data-dir values are not kept apart: see
+		// chain.OpenAccountJournal.)
+		j, err := chain.OpenAccountJournal(c.String("data-dir"), path, client.ChainID.Uint64(), from)
 		if err != nil {
 			s.close()
 			return nil, err

@@ -1,0 +1,180 @@
+package main
+
+// The journal's account lock, its per-account filtering, the freshness check
+// on "replaced" conclusions and the correction of outcomes a reorg changed
+// after a command returned.
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge"
+)
+
+// A "replaced" (or "dropped") outcome was concluded at a head block: a plan
+// read from an older state is refused like one older than a mined block.
+func TestE2EJournalFreshAfterReplaced(t *testing.T) {
+	a := common.HexToAddress("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+	j, err := chain.OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), 31337, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	n := uint64(3)
+	j.Append(chain.JournalEntry{Type: chain.EntryIntent, ID: "m", ActionMeta: chain.ActionMeta{Kind: "trade"}})
+	j.Append(chain.JournalEntry{Type: chain.EntryOutcome, ID: "m", Outcome: chain.OutcomeMined, Block: 7, MinedHash: "0x01"})
+	j.Append(chain.JournalEntry{Type: chain.EntryIntent, ID: "r", ActionMeta: chain.ActionMeta{Kind: "trade"}})
+	j.Append(chain.JournalEntry{Type: chain.EntrySigned, ID: "r", Hash: "0x02", Nonce: &n})
+	j.Append(chain.JournalEntry{Type: chain.EntryOutcome, ID: "r", Outcome: chain.OutcomeReplaced, HeadBlock: 12})
+	plan := func(b uint64) *hedge.Plan {
+		return &hedge.Plan{Block: b, Actions: []hedge.Action{{Kind: hedge.ActTrade}}}
+	}
+	s := &session{journal: j}
+	err = s.checkFresh(plan(10))
+	if err == nil || !strings.Contains(err.Error(), "block 10") || !strings.Contains(err.Error(), "replaced at block 12") {
+		t.Fatalf("plan at block 10 after a replaced outcome concluded at 12: %v", err)
+	}
+	if err := (&session{journal: j}).checkFresh(plan(12)); err != nil {
+		t.Fatalf("plan at block 12: %v", err)
+	}
+}
+
+// A second hedger on the account is refused even with another journal file
+// (--journal, HEDGER_JOURNAL): one line naming the account and the holder's
+// pid. A journal file of another account is refused with one line too.
+func TestE2EJournalAccountLockOverride(t *testing.T) {
+	e2eSkipIfShort(t)
+	r := e2eNewJournalRig(t)
+	r.cli.ok(r.hedgeArgs()...)
+	cmd := exec.Command(r.cli.bin, "watch", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key,
+		"--poll-interval", "1h", "--log-format", "json")
+	cmd.Dir, cmd.Env = r.cli.workDir, r.cli.env(nil)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lock := chain.AccountLockPath(r.cli.dataDir, r.n.ChainID, r.signer.Addr)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if b, err := os.ReadFile(lock); err == nil && strings.TrimSpace(string(b)) == fmt.Sprint(cmd.Process.Pid) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("watch (pid %d) did not take the account lock %s", cmd.Process.Pid, lock)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	nonce := r.ch.nonce(r.signer.Addr)
+	other := filepath.Join(t.TempDir(), "other.jsonl")
+	want := fmt.Sprintf("account %s on chain %d is in use by another hedger process (pid %d", r.signer.Addr.Hex(), r.n.ChainID, cmd.Process.Pid)
+	if res := r.cli.fails(r.hedgeArgs("--journal", other)...); !strings.Contains(res.stderr, want) {
+		t.Errorf("--journal elsewhere: want %q:\n%s", want, res)
+	}
+	if res := r.cli.failsEnv([]string{"HEDGER_JOURNAL=" + other}, r.hedgeArgs()...); !strings.Contains(res.stderr, want) {
+		t.Errorf("HEDGER_JOURNAL elsewhere: want %q:\n%s", want, res)
+	}
+	if got := r.ch.nonce(r.signer.Addr); got != nonce {
+		t.Errorf("the refused hedger sent %d transaction(s)", got-nonce)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	// The signer's journal pointed at for another account (the deployer).
+	res := r.cli.fails("hedge", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", e2eAnvilKey0, "--yes", "--journal", r.journalPath())
+	if !strings.Contains(res.stderr, "holds entries of chain") || !strings.Contains(res.stderr, r.signer.Addr.Hex()) {
+		t.Errorf("foreign journal: %s", res)
+	}
+	r.cli.ok(r.hedgeArgs("--journal", other)...) // the lock died with its holder
+}
+
+// A hedge returns at depth 1; a reorg then drops the block of its last trade.
+// The rerun's reconcile corrects that entry (a new last outcome line):
+// dropped, replaced, or mined elsewhere ("moved by a reorg"), and the
+// journal's count of mined trades equals the chain's.
+func TestE2EJournalReorgAfterReturn(t *testing.T) {
+	e2eSkipIfShort(t)
+	r := e2eNewJournalRig(t)
+	venue := common.HexToAddress(r.book.Venue)
+	var plan e2ePlan
+	r.cli.okJSON(&plan, r.hedgeArgs("--confirmations", "1", "--json")...)
+	if n := len(plan.Actions); n == 0 || plan.Actions[n-1].Kind != "trade" {
+		t.Fatalf("the hedge did not end with a trade: %+v", plan.Actions)
+	}
+	last := common.HexToHash(plan.Actions[len(plan.Actions)-1].Tx)
+	rcpt, err := r.ch.ec.TransactionReceipt(e2eCtx(t), last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head := r.ch.block(); head != rcpt.BlockNumber.Uint64() {
+		t.Fatalf("head %d is not the last trade's block %d", head, rcpt.BlockNumber)
+	}
+	if err := r.ch.rc.CallContext(e2eCtx(t), nil, "anvil_reorg", 1, []any{}); err != nil {
+		t.Fatalf("anvil_reorg: %v", err)
+	}
+	if _, err := r.ch.ec.TransactionReceipt(e2eCtx(t), last); err == nil {
+		t.Fatalf("the reorg did not take trade %s away", last.Hex())
+	}
+	res := r.cli.ok(r.hedgeArgs("--json")...)
+	t.Logf("rerun stderr:\n%s", res.stderr)
+
+	recs := chain.GroupJournal(r.rawJournal())
+	found := false
+	journalTrades := 0
+	for _, rec := range recs {
+		o := rec.Outcome
+		if o == nil {
+			t.Errorf("journal action %s (%s) has no outcome", rec.ID, rec.Intent.Kind)
+			continue
+		}
+		if rec.Intent.Kind == "trade" && o.Outcome == chain.OutcomeMined {
+			journalTrades++
+			if b, err := e2eReorgGetBlock(e2eCtx(t), r.ch, o.Block); err != nil || b.Hash != common.HexToHash(o.BlockHash) {
+				t.Errorf("journal trade %s: mined in block %d %s, not canonical (%v)", o.MinedHash, o.Block, o.BlockHash, err)
+			}
+		}
+		ours := false
+		for _, h := range rec.Hashes() {
+			ours = ours || h == last
+		}
+		if !ours {
+			continue
+		}
+		found = true
+		switch {
+		case o.Outcome == chain.OutcomeDropped || o.Outcome == chain.OutcomeReplaced:
+		case o.Outcome == chain.OutcomeMined && strings.Contains(o.Note, "moved by a reorg"):
+		default:
+			t.Errorf("journal of the reorged-out trade %s: current outcome %s in block %d %s (note %q)", last.Hex(), o.Outcome, o.Block, o.BlockHash, o.Note)
+		}
+		t.Logf("reorged-out trade %s: now %s (%s) %s", last.Hex(), o.Outcome, o.Note, o.ResolvedBy)
+	}
+	if !found {
+		t.Fatalf("no journal entry for %s", last.Hex())
+	}
+	chainTrades := 0
+	for n := uint64(0); n <= r.ch.block(); n++ {
+		b, err := e2eReorgGetBlock(e2eCtx(t), r.ch, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range b.Transactions {
+			if !e2eReorgIsTrade(tx, r.signer.Addr, venue) {
+				continue
+			}
+			if rc, err := r.ch.ec.TransactionReceipt(e2eCtx(t), tx.Hash); err == nil && rc.Status == 1 {
+				chainTrades++
+			}
+		}
+	}
+	if journalTrades != chainTrades {
+		t.Errorf("the journal has %d mined trades, the chain %d", journalTrades, chainTrades)
+	}
+}
