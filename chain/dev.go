@@ -84,7 +84,15 @@ func (c *Client) AdvanceTime(ctx context.Context, d time.Duration) error {
 		return fmt.Errorf("advance: duration %s is under one second", d)
 	}
 	if c.adjustTime != nil {
-		return c.adjustTime(d)
+		// The simulated backend moves time only on an empty pending block;
+		// a transaction its pool took in after the last commit (the pool
+		// promotes asynchronously) is mined first.
+		err := c.adjustTime(d)
+		for i := 0; err != nil && strings.Contains(err.Error(), "non-empty block") && i < 5 && c.mine != nil; i++ {
+			c.mine()
+			err = c.adjustTime(d)
+		}
+		return err
 	}
 	if !c.IsDev() {
 		return fmt.Errorf("advance: chain %s is not a dev chain", c.ChainID)
