@@ -7,7 +7,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,13 +53,7 @@ func TestE2EJournalAccountLockOverride(t *testing.T) {
 	e2eSkipIfShort(t)
 	r := e2eNewJournalRig(t)
 	r.cli.ok(r.hedgeArgs()...)
-	cmd := exec.Command(r.cli.bin, "watch", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key,
-		"--poll-interval", "1h", "--log-format", "json")
-	cmd.Dir, cmd.Env = r.cli.workDir, r.cli.env(nil)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	cmd := r.startWatch()
 	lock := chain.AccountLockPath(r.cli.dataDir, r.n.ChainID, r.signer.Addr)
 	deadline := time.Now().Add(60 * time.Second)
 	for {

@@ -50,6 +50,20 @@ func (r *e2eJournalRig) hedgeArgs(more ...string) []string {
 	return append([]string{"hedge", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key, "--yes"}, more...)
 }
 
+// startWatch runs `hedger watch` on the rig's account in the background (it
+// holds the account's locks) until the test ends.
+func (r *e2eJournalRig) startWatch() *exec.Cmd {
+	r.t.Helper()
+	cmd := exec.Command(r.cli.bin, "watch", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key,
+		"--poll-interval", "1h", "--log-format", "json")
+	cmd.Dir, cmd.Env = r.cli.workDir, r.cli.env(nil)
+	if err := cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
 func (r *e2eJournalRig) journalPath() string {
 	return chain.JournalPath(r.cli.dataDir, r.n.ChainID, r.signer.Addr)
 }
@@ -179,13 +193,7 @@ func TestE2EJournalLock(t *testing.T) {
 	e2eSkipIfShort(t)
 	r := e2eNewJournalRig(t)
 	r.cli.ok(r.hedgeArgs()...)
-	cmd := exec.Command(r.cli.bin, "watch", "--rpc-url", r.n.URL, "--wallet", r.spot.Hex(), "--private-key", r.signer.Key,
-		"--poll-interval", "1h", "--log-format", "json")
-	cmd.Dir, cmd.Env = r.cli.workDir, r.cli.env(nil)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	cmd := r.startWatch()
 	pidFile := r.journalPath() + ".pid"
 	deadline := time.Now().Add(60 * time.Second)
 	for {
