@@ -513,26 +513,40 @@ func TestTxReorgAnvil(t *testing.T) {
 	t.Logf("reorg events %d, rebroadcasts %d", ev.count("reorg"), ev.count("rebroadcast"))
 }
 
-// TestCrashChild is the process the crash test kills: it sends one
-// transaction with HEDGER_TEST_CRASH set by the parent.
-func TestCrashChild(t *testing.T) {
-	url := os.Getenv("HEDGER_CRASH_CHILD_RPC")
-	if url == "" {
-		t.Skip("run by TestCrashReconcileAnvil only")
+// TestMain runs crashChild instead of the tests when the crash test starts
+// this binary as the process to kill.
+func TestMain(m *testing.M) {
+	if os.Getenv("HEDGER_CRASH_CHILD_RPC") != "" {
+		crashChild()
+		return
 	}
-	c, err := Dial(context.Background(), url, DialOptions{})
+	os.Exit(m.Run())
+}
+
+// crashChild is the process the crash test kills: it sends one transfer
+// with HEDGER_TEST_CRASH set, so it SIGKILLs itself at that point.
+func crashChild() {
+	fail := func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "crash child: "+format+"\n", args...)
+		os.Exit(3)
+	}
+	c, err := Dial(context.Background(), os.Getenv("HEDGER_CRASH_CHILD_RPC"), DialOptions{})
 	if err != nil {
-		t.Fatal(err)
+		fail("%v", err)
 	}
-	sg, _ := anvilSigner(t)
+	k, err := crypto.HexToECDSA(anvilKey0)
+	if err != nil {
+		fail("%v", err)
+	}
+	sg := NewKeySigner(k)
 	j, err := OpenJournal(os.Getenv("HEDGER_CRASH_CHILD_JOURNAL"), c.ChainID.Uint64(), sg.Address())
 	if err != nil {
-		t.Fatal(err)
+		fail("%v", err)
 	}
 	m := &TxManager{Client: c, Signer: sg, Journal: j, PollInterval: 20 * time.Millisecond}
 	to := common.HexToAddress("0x00000000000000000000000000000000000a000b")
 	_, err = m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1), Action: ActionMeta{Kind: "transfer"}})
-	t.Fatalf("the child was not killed at %s: %v", os.Getenv("HEDGER_TEST_CRASH"), err)
+	fail("not killed at %s: %v", os.Getenv("HEDGER_TEST_CRASH"), err)
 }
 
 // A process SIGKILLed at each crash point leaves a journal that Reconcile
@@ -553,7 +567,7 @@ func TestCrashReconcileAnvil(t *testing.T) {
 		t.Run(tc.point+"-"+tc.want, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "j.jsonl")
 			before, _ := c.Eth.NonceAt(context.Background(), sg.Address(), nil)
-			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), "HEDGER_CRASH_CHILD_RPC="+c.URL, "HEDGER_CRASH_CHILD_JOURNAL="+path,
 				"HEDGER_TEST_CRASH="+tc.point)
 			out, err := cmd.CombinedOutput()
