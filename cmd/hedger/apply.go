@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 	"time"
@@ -95,12 +96,15 @@ func (s *session) apply(plan *hedge.Plan, gasp *[]onchain.GasEstimate, yes, allo
 // would repeat its trade. Checked once per plan (watch applies a plan one
 // action at a time, and its own earlier actions are newer than its snapshot).
 func (s *session) checkFresh(plan *hedge.Plan) error {
-	if s.journal == nil || (s.checkedPlan && s.checkedBlock == plan.Block) {
+	if s.checkedPlan && s.checkedBlock == plan.Block {
 		return nil
 	}
-	recs, err := s.journal.Records()
-	if err != nil {
-		return err
+	var recs []chain.JournalRecord
+	if s.journal != nil {
+		var err error
+		if recs, err = s.journal.Records(); err != nil {
+			return err
+		}
 	}
 	// A replaced or dropped outcome was concluded from the chain as seen at
 	// its HeadBlock: a plan from an older state may not show what really
@@ -123,6 +127,24 @@ func (s *session) checkFresh(plan *hedge.Plan) error {
 	if last > plan.Block {
 		return fmt.Errorf("the node's state (block %d) is older than this account's %s: a plan from it could repeat a trade; nothing sent (the node is lagging: retry)",
 			plan.Block, what)
+	}
+	// The journal knows only this hedger's transactions. Any other sent
+	// from the account (another wallet holding the key, a transaction still
+	// pending) moves the nonce past the plan's block: that state is stale.
+	if s.venue != nil && s.client != nil {
+		acct := s.venue.Account
+		atPlan, err := s.client.Eth.NonceAt(s.ctx, acct, new(big.Int).SetUint64(plan.Block))
+		if err != nil {
+			return fmt.Errorf("reading the nonce of %s at block %d: %w", acct.Hex(), plan.Block, err)
+		}
+		pending, err := s.client.Eth.PendingNonceAt(s.ctx, acct)
+		if err != nil {
+			return fmt.Errorf("reading the pending nonce of %s: %w", acct.Hex(), err)
+		}
+		if pending > atPlan {
+			return fmt.Errorf("%s has sent %d transaction(s) since the plan's block %d (pending or mined later): a plan from that state could repeat a trade; nothing sent (retry once they are mined)",
+				acct.Hex(), pending-atPlan, plan.Block)
+		}
 	}
 	s.checkedPlan, s.checkedBlock = true, plan.Block
 	return nil

@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
@@ -169,5 +172,52 @@ func TestE2EJournalReorgAfterReturn(t *testing.T) {
 	}
 	if journalTrades != chainTrades {
 		t.Errorf("the journal has %d mined trades, the chain %d", journalTrades, chainTrades)
+	}
+}
+
+// A transaction the journal does not know (another wallet holding the same
+// key) still pending when hedge plans: the plan's state does not include it,
+// so hedge refuses in one line and sends nothing; once it is mined, hedge runs.
+func TestE2EHedgeRefusesWithForeignPendingTx(t *testing.T) {
+	e2eSkipIfShort(t)
+	r := e2eNewJournalRig(t)
+	ctx := e2eCtx(t)
+	if err := r.ch.rc.CallContext(ctx, nil, "evm_setAutomine", false); err != nil {
+		t.Fatal(err)
+	}
+	key, err := crypto.HexToECDSA(strings.TrimPrefix(r.signer.Key, "0x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce, err := r.ch.ec.PendingNonceAt(ctx, r.signer.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := common.HexToAddress("0x00000000000000000000000000000000000b0001")
+	tx, err := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: new(big.Int).SetUint64(r.n.ChainID), Nonce: nonce,
+		GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: 21000, To: &to, Value: big.NewInt(1)}),
+		types.LatestSignerForChainID(new(big.Int).SetUint64(r.n.ChainID)), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ch.ec.SendTransaction(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	res := r.cli.fails(r.hedgeArgs()...)
+	if !strings.Contains(res.stderr, "has sent 1 transaction(s) since the plan's block") || !strings.Contains(res.stderr, "nothing sent") {
+		t.Errorf("hedge with a foreign pending transaction:\n%s", res)
+	}
+	if got, _ := r.ch.ec.PendingNonceAt(ctx, r.signer.Addr); got != nonce+1 {
+		t.Errorf("pending nonce %d, want %d (only the foreign transaction)", got, nonce+1)
+	}
+	if err := r.ch.rc.CallContext(ctx, nil, "evm_setAutomine", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ch.rc.CallContext(ctx, nil, "evm_mine"); err != nil {
+		t.Fatal(err)
+	}
+	r.cli.ok(r.hedgeArgs()...)
+	if eth, btc := r.positions(); !e2eNear(eth.Neg(), e2eD("10"), "0.02") || !e2eNear(btc.Neg(), e2eD("0.5"), "0.02") {
+		t.Errorf("after the foreign transaction was mined: ETH %s BTC %s", eth, btc)
 	}
 }
