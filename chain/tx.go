@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"os"
 	"strconv"
@@ -314,15 +315,15 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		// of it (e.g. a retried request) took the nonce: that is success. If
 		// the lookup itself failed, nothing is known: the loop below settles
 		// mined vs replaced from receipts.
+		// "Nonce too low" is never final here: behind a load balancer a
+		// retried first delivery gets it while the lookup lands on a backend
+		// that never saw the transaction. The loop below tells ours (mined)
+		// from another's (replaced) on lasting evidence.
 		var has knowledge = unknownTx
-		if isNonceTooLow(err) || isRejection(err) {
+		if isRejection(err) && !isNonceTooLow(err) {
 			has = m.nodeHas(ctx, signed)
 		}
 		switch {
-		case isNonceTooLow(err) && has == txAbsent:
-			err = fmt.Errorf("nonce %d of %s is already used by another transaction (another wallet or process signing for this account?); nothing sent", nonce, from.Hex())
-			m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: err.Error()})
-			return nil, err
 		case isRejection(err) && !isNonceTooLow(err) && has == txAbsent:
 			err = m.revertError("rejected by the node", err)
 			m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: err.Error()})
@@ -597,7 +598,8 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 				unknown = 0
 				if err := m.rebroadcast(wctx, f); err != nil {
 					err = fmt.Errorf("transaction %s was dropped by the node and cannot be sent again: %s", f.latest().Hash().Hex(), err)
-					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeDropped, Error: err.Error()})
+					head, _ := m.Client.Eth.BlockNumber(wctx) // for checkFresh; 0 if unknown
+					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeDropped, Error: err.Error(), HeadBlock: head})
 					m.emit("dropped", f.nonce)
 					return nil, err
 				}
@@ -629,6 +631,7 @@ type replacedWatch struct {
 	polls    int
 	since    time.Time
 	fromHead uint64
+	dropped  bool // watching "not mined, not pending" rather than "nonce used"
 }
 
 func (m *TxManager) replacedAfter() time.Duration {
@@ -871,6 +874,7 @@ func (m *TxManager) journal(e JournalEntry) error {
 	if m.Journal == nil {
 		return nil
 	}
+	e.Error, e.Note = RedactURLs(e.Error), RedactURLs(e.Note)
 	return m.Journal.Append(e)
 }
 
@@ -1020,6 +1024,11 @@ func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[s
 	var head uint64
 	headRead := false
 	canon := map[uint64]common.Hash{}
+	// diverged is the lowest recorded block whose hash this node's chain
+	// does not have: from there on, the journal's blocks are on another
+	// chain (a reorg, or a dev chain restarted under the same chain ID).
+	diverged := uint64(math.MaxUint64)
+	var above []JournalRecord // recorded above the node's head
 	for _, r := range recs {
 		o := r.Outcome
 		if o == nil || (o.Outcome != OutcomeMined && o.Outcome != OutcomeReverted) || o.BlockHash == "" {
@@ -1035,20 +1044,31 @@ func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[s
 		if o.Block+ReverifyBlocks < head {
 			continue
 		}
+		if o.Block > head {
+			// A lagging node cannot tell; decided below by a divergence
+			// lower down, which a node merely behind never shows.
+			above = append(above, r)
+			continue
+		}
 		bh, ok := canon[o.Block]
 		if !ok {
 			h, err := m.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(o.Block))
 			switch {
 			case err == nil:
 				bh = h.Hash()
-			case errors.Is(err, ethereum.NotFound):
-				// The chain is shorter than the recorded block: it is gone.
+			case errors.Is(err, ethereum.NotFound): // proves nothing
 			default:
 				return nil, fmt.Errorf("re-checking block %d of journal entry %s: %w", o.Block, r.ID, err)
 			}
 			canon[o.Block] = bh
 		}
-		if bh != common.HexToHash(o.BlockHash) {
+		if bh != (common.Hash{}) && bh != common.HexToHash(o.BlockHash) {
+			out[r.ID] = true
+			diverged = min(diverged, o.Block)
+		}
+	}
+	for _, r := range above {
+		if r.Outcome.Block > diverged {
 			out[r.ID] = true
 		}
 	}
@@ -1117,6 +1137,9 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		}
 		// As in confirm: concluded only when it holds across several polls
 		// spanning the confirmation depth (or ReplacedAfter).
+		if rep.dropped {
+			*rep = replacedWatch{}
+		}
 		done, head, err := m.replacedSettled(ctx, rep)
 		if err != nil || !done {
 			return JournalEntry{}, false, err
@@ -1124,19 +1147,26 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		return JournalEntry{Outcome: OutcomeReplaced, HeadBlock: head,
 			Error: fmt.Sprintf("nonce %d was used by a transaction that is not one of ours", nonce)}, true, nil
 	}
-	*rep = replacedWatch{}
 	pending, err := m.Client.Eth.PendingNonceAt(ctx, from)
 	if err != nil {
 		return JournalEntry{}, false, err
 	}
 	if pending <= nonce {
-		head, err := m.Client.Eth.BlockNumber(ctx)
-		if err != nil {
+		// Like "replaced", "dropped" is concluded only when it holds across
+		// polls spanning the confirmation depth (or ReplacedAfter): a node
+		// that is lagging or re-syncing shows neither the receipt nor a
+		// mempool, and a single look would write off a mined trade.
+		if !rep.dropped {
+			*rep = replacedWatch{dropped: true}
+		}
+		done, head, err := m.replacedSettled(ctx, rep)
+		if err != nil || !done {
 			return JournalEntry{}, false, err
 		}
 		return JournalEntry{Outcome: OutcomeDropped, HeadBlock: head,
 			Error: "not mined and not pending at the node; never sent again (the next plan starts from chain state)"}, true, nil
 	}
+	*rep = replacedWatch{}
 	// Still in the mempool: wait for it (the embedded chain mines on request).
 	if m.Client.mine != nil {
 		m.Client.mine()

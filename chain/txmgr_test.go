@@ -947,10 +947,10 @@ func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
 			}
 			rpcCall(t, c, nil, "anvil_reorg", 1, []any{})
 			if _, err := c.Eth.TransactionReceipt(context.Background(), rcpt.TxHash); err == nil {
-				t.Skip("anvil_reorg kept the transaction: nothing to correct")
+				t.Fatal("anvil_reorg kept the transaction: this anvil does not drop a block's transactions, so the test proves nothing")
 			}
 			if _, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash); err == nil {
-				t.Skip("anvil_reorg put the transaction back in the pool")
+				t.Fatal("anvil_reorg put the transaction back in the pool: this anvil does not drop it, so the test proves nothing")
 			}
 			if tc.after != nil {
 				tc.after(t, tx)
@@ -980,5 +980,77 @@ func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
 				t.Errorf("third reconcile resolved %+v", sum)
 			}
 		})
+	}
+}
+
+// journalMined appends a settled "mined" action at block with blockHash and
+// nonce, as an earlier run (on this chain or another) would have written it.
+func journalMined(t *testing.T, j *Journal, id string, nonce, block uint64, blockHash common.Hash) {
+	t.Helper()
+	hash := common.BytesToHash([]byte(id)).Hex()
+	for _, e := range []JournalEntry{
+		{Type: EntryIntent, ID: id, ActionMeta: ActionMeta{Kind: "trade", Intent: "hedge"}},
+		{Type: EntrySigned, ID: id, Hash: hash, Nonce: &nonce, Gas: 21000},
+		{Type: EntryOutcome, ID: id, Outcome: OutcomeMined, MinedHash: hash, Block: block, BlockHash: blockHash.Hex()},
+	} {
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Reconcile does not write off a mined outcome recorded above the node's
+// head (a lagging node cannot tell); but once a lower recorded block proves
+// the node is on another chain (a reorg, or a dev chain restarted under the
+// same chain ID), the entries above its head are corrected too.
+func TestReconcileLaggingNodeVersusOtherChain(t *testing.T) {
+	emb, m := newChain(t, false)
+	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	ctx := context.Background()
+	head, err := emb.Client.Eth.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journalMined(t, m.Journal, "ahead", 0, head+5, common.HexToHash("0xaa"))
+	sum, err := m.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := m.Journal.Records()
+	if sum.Corrected != 0 || recs[0].Outcome.Outcome != OutcomeMined {
+		t.Fatalf("an entry above a lagging node's head was corrected: %+v, now %s", sum, recs[0].Outcome.Outcome)
+	}
+
+	// Block 0 of this chain has another hash than the journal's: the journal
+	// was written on another chain, so both entries are written off.
+	journalMined(t, m.Journal, "below", 1, 0, common.HexToHash("0xbb"))
+	sum, err = m.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ = m.Journal.Records()
+	if sum.Corrected != 2 {
+		t.Fatalf("corrected %d, want 2 (%+v)", sum.Corrected, sum)
+	}
+	for _, r := range recs {
+		if r.Outcome.Outcome != OutcomeDropped || r.Outcome.HeadBlock == 0 && head > 0 {
+			t.Errorf("%s: now %+v, want dropped at the node's head", r.ID, r.Outcome)
+		}
+	}
+}
+
+// Errors written to the journal keep a URL's scheme and host only: an RPC
+// provider's API key in the path never reaches the file.
+func TestJournalRedactsURLs(t *testing.T) {
+	emb, m := newChain(t, false)
+	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	m.journalOutcome(JournalEntry{ID: "x", Outcome: OutcomeFailed,
+		Error: `Post "https://mainnet.example.io/v3/0123456789abcdef": context deadline exceeded`})
+	raw, err := os.ReadFile(m.Journal.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "0123456789abcdef") || !strings.Contains(string(raw), "https://mainnet.example.io/") {
+		t.Fatalf("journal line: %s", raw)
 	}
 }

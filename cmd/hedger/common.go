@@ -235,7 +235,10 @@ func (s *session) txManager(sg chain.Signer) *chain.TxManager {
 	if s.journal != nil && s.signer != nil && sg.Address() == s.signer.Address() {
 		m.Journal = s.journal
 	}
-	m.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "note: "+format+"\n", args...) }
+	// Notes quote transport errors, whose URLs can carry an API key.
+	m.Logf = func(format string, args ...any) {
+		fmt.Fprintln(os.Stderr, "note: "+redactURLs(fmt.Sprintf(format, args...)))
+	}
 	return m
 }
 

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/joho/godotenv"
 	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/chain"
 )
 
 func main() {
@@ -66,15 +67,5 @@ func oneLine(err error) string {
 	return redactURLs(strings.Join(strings.Fields(err.Error()), " "))
 }
 
-var urlRe = regexp.MustCompile(`(?i)\b(https?|wss?)://(?:[^/\s"'@]*@)?([^/\s"'?#]+)([^\s"']*)`)
-
 // redactURLs keeps each URL's scheme and host only.
-func redactURLs(s string) string {
-	return urlRe.ReplaceAllStringFunc(s, func(u string) string {
-		m := urlRe.FindStringSubmatch(u)
-		if strings.Contains(u, "@") || (m[3] != "" && m[3] != "/") {
-			return m[1] + "://" + m[2] + "/…"
-		}
-		return u
-	})
-}
+func redactURLs(s string) string { return chain.RedactURLs(s) }

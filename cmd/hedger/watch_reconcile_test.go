@@ -30,7 +30,9 @@ func TestWatchReconcilesAfterFailedSend(t *testing.T) {
 	sw := e.watch(pol)
 	sw.w.s.journal = j
 	tx := sw.w.s.venue.Tx
-	tx.Journal, tx.ReceiptTimeout, tx.ResubmitAfter = j, 1500*time.Millisecond, time.Hour
+	// Short waits: the first send must time out, and reconcile must conclude
+	// "dropped" (on lasting evidence) within the receipt timeout.
+	tx.Journal, tx.ReceiptTimeout, tx.ResubmitAfter, tx.ReplacedAfter = j, 1500*time.Millisecond, time.Hour, 300*time.Millisecond
 
 	rpc := func(method string, args ...any) {
 		t.Helper()
