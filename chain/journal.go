@@ -96,6 +96,13 @@ type JournalEntry struct {
 	// than it may not show what really happened at our nonce.
 	HeadBlock uint64 `json:"head_block,omitempty"`
 	Note      string `json:"note,omitempty"` // e.g. "moved by a reorg", "reorged out"
+	// AnchorBlock/AnchorHash are the head a signed transaction was built
+	// on. A later run that finds another hash at that height knows the
+	// entry belongs to another chain (a reorg, or a dev chain restarted
+	// under the same chain ID), even when every block it names is above
+	// the new head.
+	AnchorBlock uint64 `json:"anchor_block,omitempty"`
+	AnchorHash  string `json:"anchor_hash,omitempty"`
 }
 
 // Journal is an open, locked journal file.

@@ -304,7 +304,11 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	}
 	// The signed line is on disk before the transaction can reach the node:
 	// a crash from here on leaves a hash the next run can look for.
-	if err := m.journal(attemptEntry(EntrySigned, f.id, signed)); err != nil {
+	se := attemptEntry(EntrySigned, f.id, signed)
+	if head, err := m.Client.Head(ctx); err == nil {
+		se.AnchorBlock, se.AnchorHash = head.Number.Uint64(), head.Hash().Hex()
+	}
+	if err := m.journal(se); err != nil {
 		return nil, fmt.Errorf("%w; nothing sent", err)
 	}
 	f.txs = append(f.txs, signed)
@@ -631,7 +635,6 @@ type replacedWatch struct {
 	polls    int
 	since    time.Time
 	fromHead uint64
-	dropped  bool // watching "not mined, not pending" rather than "nonce used"
 }
 
 func (m *TxManager) replacedAfter() time.Duration {
@@ -977,25 +980,34 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 		}
 		m.logf("%v (not re-checked this time)", err)
 	}
+	var ev evidence
 	for _, r := range recs {
 		moved := stale[r.ID]
 		if !r.Live() && !moved {
 			continue
 		}
-		o, err := m.resolve(ctx, r)
+		o, err := m.resolve(ctx, r, &ev)
 		if err != nil {
 			return sum, err
 		}
 		o.Type, o.ID, o.ResolvedBy = EntryOutcome, r.ID, "reconcile"
 		if moved {
 			sum.Corrected++
+			was := fmt.Sprintf("%s in block %d %s", r.Outcome.Outcome, r.Outcome.Block, r.Outcome.BlockHash)
+			if r.Outcome.Block == 0 {
+				was = fmt.Sprintf("%s as seen at block %d", r.Outcome.Outcome, r.Outcome.HeadBlock)
+			}
 			switch o.Outcome {
 			case OutcomeMined, OutcomeReverted:
-				o.Note = fmt.Sprintf("moved by a reorg (was block %d %s)", r.Outcome.Block, r.Outcome.BlockHash)
-			default:
-				o.Note = fmt.Sprintf("reorged out (was %s in block %d %s)", r.Outcome.Outcome, r.Outcome.Block, r.Outcome.BlockHash)
+				o.Note = "moved by a reorg (was " + was + ")"
+			case OutcomeReplaced, OutcomeDropped:
+				if r.Outcome.Outcome == OutcomeMined || r.Outcome.Outcome == OutcomeReverted {
+					o.Note = "reorged out (was " + was + ")"
+				} else {
+					o.Note = "re-checked after a reorg (was " + was + ")"
+				}
 			}
-			m.logf("journal entry %s: its block %d %s is no longer in the chain (reorg): now %s", r.ID, r.Outcome.Block, r.Outcome.BlockHash, o.Outcome)
+			m.logf("journal entry %s (%s) is not on this node's chain (reorg, or a restarted dev chain): now %s", r.ID, was, o.Outcome)
 		}
 		if err := m.journal(o); err != nil {
 			return sum, err
@@ -1021,61 +1033,94 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 // a reorg after the run that wrote them took it away.
 func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[string]bool, error) {
 	out := map[string]bool{}
-	var head uint64
-	headRead := false
+	head, err := m.Client.Eth.BlockNumber(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("re-checking settled journal entries: %w", err)
+	}
 	canon := map[uint64]common.Hash{}
-	// diverged is the lowest recorded block whose hash this node's chain
-	// does not have: from there on, the journal's blocks are on another
-	// chain (a reorg, or a dev chain restarted under the same chain ID).
-	diverged := uint64(math.MaxUint64)
-	var above []JournalRecord // recorded above the node's head
-	for _, r := range recs {
-		o := r.Outcome
-		if o == nil || (o.Outcome != OutcomeMined && o.Outcome != OutcomeReverted) || o.BlockHash == "" {
-			continue
-		}
-		if !headRead {
-			h, err := m.Client.Eth.BlockNumber(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("re-checking mined journal entries: %w", err)
-			}
-			head, headRead = h, true
-		}
-		if o.Block+ReverifyBlocks < head {
-			continue
-		}
-		if o.Block > head {
-			// A lagging node cannot tell; decided below by a divergence
-			// lower down, which a node merely behind never shows.
-			above = append(above, r)
-			continue
-		}
-		bh, ok := canon[o.Block]
+	// differs reports whether this node's chain has another block at n
+	// than the journal recorded; a missing header proves nothing.
+	differs := func(n uint64, recorded, id string) (bool, error) {
+		bh, ok := canon[n]
 		if !ok {
-			h, err := m.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(o.Block))
+			h, err := m.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
 			switch {
 			case err == nil:
 				bh = h.Hash()
-			case errors.Is(err, ethereum.NotFound): // proves nothing
+			case errors.Is(err, ethereum.NotFound):
 			default:
-				return nil, fmt.Errorf("re-checking block %d of journal entry %s: %w", o.Block, r.ID, err)
+				return false, fmt.Errorf("re-checking block %d of journal entry %s: %w", n, id, err)
 			}
-			canon[o.Block] = bh
+			canon[n] = bh
 		}
-		if bh != (common.Hash{}) && bh != common.HexToHash(o.BlockHash) {
-			out[r.ID] = true
-			diverged = min(diverged, o.Block)
+		return bh != (common.Hash{}) && bh != common.HexToHash(recorded), nil
+	}
+	recent := func(n uint64) bool { return n+ReverifyBlocks >= head && n <= head }
+	// diverged is the lowest recorded height whose block this node does not
+	// have: from there on the journal's blocks are on another chain. A node
+	// merely lagging shows no such height.
+	diverged := uint64(math.MaxUint64)
+	for _, r := range recs {
+		o := r.Outcome
+		if o == nil {
+			continue
+		}
+		settled := o.Outcome == OutcomeMined || o.Outcome == OutcomeReverted
+		if settled && o.BlockHash != "" && recent(o.Block) {
+			d, err := differs(o.Block, o.BlockHash, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			if d {
+				out[r.ID] = true
+				diverged = min(diverged, o.Block)
+			}
+		}
+		if len(r.Attempts) > 0 {
+			a := r.Attempts[0]
+			if a.AnchorHash != "" && recent(a.AnchorBlock) {
+				d, err := differs(a.AnchorBlock, a.AnchorHash, r.ID)
+				if err != nil {
+					return nil, err
+				}
+				if d {
+					diverged = min(diverged, a.AnchorBlock)
+				}
+			}
 		}
 	}
-	for _, r := range above {
-		if r.Outcome.Block > diverged {
-			out[r.ID] = true
+	// Above the divergence, every settled entry and every "did not happen"
+	// conclusion (whose head block the freshness check trusts) was reached
+	// on the other chain: resolve them again on this one.
+	for _, r := range recs {
+		o := r.Outcome
+		if o == nil {
+			continue
+		}
+		switch o.Outcome {
+		case OutcomeMined, OutcomeReverted:
+			if o.Block > diverged {
+				out[r.ID] = true
+			}
+		case OutcomeReplaced, OutcomeDropped:
+			if o.HeadBlock > diverged && o.HeadBlock > head {
+				out[r.ID] = true
+			}
 		}
 	}
 	return out, nil
 }
 
-func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry, error) {
+// evidence is what one Reconcile has watched so far: how long the node has
+// kept showing "nonce used, no receipt of ours" (replaced) and "not mined,
+// not pending" (dropped). It is shared by the entries of one reconcile: the
+// wait is for a lagging node to catch up, which is one wait, not one per
+// entry (a restarted dev chain can leave dozens).
+type evidence struct {
+	replaced, dropped replacedWatch
+}
+
+func (m *TxManager) resolve(ctx context.Context, r JournalRecord, ev *evidence) (JournalEntry, error) {
 	nonce, signed := r.Nonce()
 	if !signed {
 		return JournalEntry{Outcome: OutcomeFailed, Error: "the process stopped before the transaction was signed"}, nil
@@ -1092,9 +1137,8 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry,
 	defer cancel()
 	from := m.Signer.Address()
 	delay := min(50*time.Millisecond, poll)
-	var rep replacedWatch
 	for {
-		if outcome, done, err := m.resolveOnce(wctx, r, nonce, hashes, from, &rep); err == nil && done {
+		if outcome, done, err := m.resolveOnce(wctx, r, nonce, hashes, from, ev); err == nil && done {
 			return outcome, nil
 		}
 		select {
@@ -1112,7 +1156,7 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord) (JournalEntry,
 
 // resolveOnce looks at the chain once: done is false while the answer is
 // not yet known (still pending, or the node could not say).
-func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint64, hashes []common.Hash, from common.Address, rep *replacedWatch) (JournalEntry, bool, error) {
+func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint64, hashes []common.Hash, from common.Address, ev *evidence) (JournalEntry, bool, error) {
 	used, err := m.Client.Eth.NonceAt(ctx, from, nil)
 	if err != nil {
 		return JournalEntry{}, false, err
@@ -1122,7 +1166,6 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		for _, h := range hashes {
 			rcpt, err := m.Client.Eth.TransactionReceipt(ctx, h)
 			if err == nil {
-				*rep = replacedWatch{}
 				// Settled only at the confirmation depth in a canonical block,
 				// like a send: a reorg could still take it away.
 				deep, err := m.deepEnough(ctx, rcpt, m.ConfirmationDepth())
@@ -1137,10 +1180,7 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		}
 		// As in confirm: concluded only when it holds across several polls
 		// spanning the confirmation depth (or ReplacedAfter).
-		if rep.dropped {
-			*rep = replacedWatch{}
-		}
-		done, head, err := m.replacedSettled(ctx, rep)
+		done, head, err := m.replacedSettled(ctx, &ev.replaced)
 		if err != nil || !done {
 			return JournalEntry{}, false, err
 		}
@@ -1156,17 +1196,13 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		// polls spanning the confirmation depth (or ReplacedAfter): a node
 		// that is lagging or re-syncing shows neither the receipt nor a
 		// mempool, and a single look would write off a mined trade.
-		if !rep.dropped {
-			*rep = replacedWatch{dropped: true}
-		}
-		done, head, err := m.replacedSettled(ctx, rep)
+		done, head, err := m.replacedSettled(ctx, &ev.dropped)
 		if err != nil || !done {
 			return JournalEntry{}, false, err
 		}
 		return JournalEntry{Outcome: OutcomeDropped, HeadBlock: head,
 			Error: "not mined and not pending at the node; never sent again (the next plan starts from chain state)"}, true, nil
 	}
-	*rep = replacedWatch{}
 	// Still in the mempool: wait for it (the embedded chain mines on request).
 	if m.Client.mine != nil {
 		m.Client.mine()

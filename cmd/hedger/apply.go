@@ -125,8 +125,15 @@ func (s *session) checkFresh(plan *hedge.Plan) error {
 		}
 	}
 	if last > plan.Block {
-		return fmt.Errorf("the node's state (block %d) is older than this account's %s: a plan from it could repeat a trade; nothing sent (the node is lagging: retry)",
-			plan.Block, what)
+		hint := "the node is lagging: retry"
+		if s.client != nil && s.client.IsDev() && s.journal != nil {
+			// A dev chain restarted under the same chain ID starts again
+			// below the journal's blocks; reconcile corrects the entries
+			// it can prove are from another chain, not every one.
+			hint += "; on a restarted dev chain, move the journal " + s.journal.Path() + " aside"
+		}
+		return fmt.Errorf("the node's state (block %d) is older than this account's %s: a plan from it could repeat a trade; nothing sent (%s)",
+			plan.Block, what, hint)
 	}
 	// The journal knows only this hedger's transactions. Any other sent
 	// from the account (another wallet holding the key, a transaction still

@@ -221,3 +221,37 @@ func TestE2EHedgeRefusesWithForeignPendingTx(t *testing.T) {
 		t.Errorf("after the foreign transaction was mined: ETH %s BTC %s", eth, btc)
 	}
 }
+
+// A dev chain restarted under the same chain ID (anvil stopped and started
+// again, the venue redeployed) starts below the blocks the journal names.
+// The signed lines' anchors prove those blocks are from another chain, so
+// the next run corrects them instead of refusing every plan as "lagging",
+// and the journal's current outcomes match the new chain.
+func TestE2EJournalRestartedDevChain(t *testing.T) {
+	e2eSkipIfShort(t)
+	r := e2eNewJournalRig(t)
+	r.cli.ok(r.hedgeArgs()...)
+	r.n.cmd.Process.Kill()
+
+	n2 := e2eStartAnvil(t)
+	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
+	r.cli.ok("deploy", "--rpc-url", n2.URL, "--private-key", deployer.Key)
+	r.cli.ok("devnet", "fund", r.spot.Hex(), "--rpc-url", n2.URL, "--private-key", deployer.Key, "--eth", "10", "--wbtc", "0.5")
+	r.cli.ok("devnet", "fund", r.signer.Addr.Hex(), "--rpc-url", n2.URL, "--private-key", deployer.Key, "--usdc", "100000")
+	args := r.hedgeArgs()
+	args[2] = n2.URL
+	res := r.cli.ok(args...)
+	if !strings.Contains(res.stderr, "journal: corrected") {
+		t.Errorf("the rerun on the restarted chain did not correct the journal:\n%s", res)
+	}
+	ch2 := e2eNewChain(t, n2.URL)
+	mined := 0
+	for _, row := range r.journal() {
+		if row.Outcome == "mined" {
+			mined++
+		}
+	}
+	if sent := ch2.nonce(r.signer.Addr); sent == 0 || uint64(mined) != sent {
+		t.Errorf("journal says %d mined, the restarted chain has %d transactions from the signer", mined, sent)
+	}
+}
