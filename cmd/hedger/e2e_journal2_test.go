@@ -233,7 +233,10 @@ func TestE2EJournalRestartedDevChain(t *testing.T) {
 	r.cli.ok(r.hedgeArgs()...)
 	r.n.cmd.Process.Kill()
 
-	n2 := e2eStartAnvil(t)
+	// Another genesis time, as a restart later would have: two anvils
+	// started within the same second build byte-identical blocks, and a chain
+	// identical up to its head is indistinguishable from a lagging node.
+	n2 := e2eStartAnvil(t, "--timestamp", "1700000000")
 	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
 	r.cli.ok("deploy", "--rpc-url", n2.URL, "--private-key", deployer.Key)
 	r.cli.ok("devnet", "fund", r.spot.Hex(), "--rpc-url", n2.URL, "--private-key", deployer.Key, "--eth", "10", "--wbtc", "0.5")
