@@ -12,7 +12,7 @@ func deployCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "deploy",
 		Usage: "deploy the local venue, feeds and tokens to a dev chain and write its address book",
-		Flags: append(connFlags(), signerFlags()...),
+		Flags: append(append(connFlags(), signerFlags()...), feeFlags()...),
 		Action: func(c *cli.Context) error {
 			s, err := open(c, openOpts{needSigner: true})
 			if err != nil {

@@ -275,7 +275,9 @@ func heartbeat(ctx context.Context, dev *onchain.Devnet, s *session) (int, error
 	return n, nil
 }
 
-func devnetFlags() []cli.Flag { return append(connFlags(), signerFlags()...) }
+func devnetFlags() []cli.Flag {
+	return append(append(connFlags(), signerFlags()...), feeFlags()...)
+}
 
 // withDevnet opens a session on a dev chain, with the owner's key if needed.
 func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) error) error {

@@ -400,6 +400,8 @@ func TestE2EBadInput(t *testing.T) {
 		{"unknown flag", nil, hedgeArgs(signer.Key, "--wallet", W, "--bogus")},
 		{"flag of another command", nil, with("close", "--yes", "--private-key", signer.Key, "--wallet", W)},
 		{"unknown devnet flag", nil, with("devnet", "set-price", "ETH", "1", "--private-key", deployer.Key, "--bogus")},
+		{"devnet max fee not positive", nil, with("devnet", "set-price", "ETH", "1", "--private-key", deployer.Key, "--max-fee-gwei", "0")},
+		{"deploy max fee below base fee", nil, with("deploy", "--private-key", deployer.Key, "--max-fee-gwei", "0.000000001")},
 	}
 	watched := []e2eAccount{deployer, signer, broke}
 	for _, tc := range cases {

@@ -37,6 +37,12 @@ func txFlags() []cli.Flag {
 	return []cli.Flag{maxFeeFlag, confirmationsFlag, resubmitFlag, maxTradeFlag, maxDailyFlag, approveMaxFlag, journalFlag}
 }
 
+// feeFlags are the transaction flags of commands that send but do not
+// trade (deploy, devnet): fees, confirmations and the journal.
+func feeFlags() []cli.Flag {
+	return []cli.Flag{maxFeeFlag, confirmationsFlag, resubmitFlag, journalFlag}
+}
+
 // txOptions are the parsed transaction flags; the zero value is the defaults.
 type txOptions struct {
 	maxFeeWei     *big.Int // nil: no cap
