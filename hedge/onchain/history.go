@@ -26,12 +26,24 @@ const probesPerRound = 16
 // FundingHistory fills Market.FundingBefore. It remembers the blocks it
 // found: the window's start only moves forward, so the next search starts
 // from the last answer and usually takes one round trip.
+//
+// The start index it read is reused while it is younger than a 24th of the
+// window (an hour of a day): the window's cost is annualised over the time
+// actually elapsed since that start, so a slightly older start stays exact,
+// and a watch cycle makes no reads here between refreshes.
 type FundingHistory struct {
 	Venue *Venue
 	mu    sync.Mutex
 	found map[time.Duration]uint64 // window -> last start block found
+	marks map[string]cachedMark    // asset -> last start read
 	// RoundTrips counts JSON-RPC requests made (batches count once), for tests.
 	RoundTrips int
+}
+
+type cachedMark struct {
+	window time.Duration
+	at     time.Time // the snapshot time it was read for
+	mark   hedge.FundingMark
 }
 
 type blockStamp struct {
@@ -50,11 +62,22 @@ func (h *FundingHistory) Fill(ctx context.Context, s *hedge.Snapshot, windowOf f
 	}
 	b := h.Venue.Book
 	byWindow := map[time.Duration][]MarketRef{}
+	h.mu.Lock()
 	for _, m := range b.Markets {
-		if w := windowOf(m.Asset); w > 0 {
-			byWindow[w] = append(byWindow[w], m)
+		w := windowOf(m.Asset)
+		if w <= 0 {
+			continue
 		}
+		if c, ok := h.marks[m.Asset]; ok && c.window == w && !s.Time.Before(c.at) && s.Time.Sub(c.at) < w/24 {
+			if mk, ok := s.Markets[m.Asset]; ok {
+				mk.FundingBefore = c.mark
+				s.Markets[m.Asset] = mk
+			}
+			continue
+		}
+		byWindow[w] = append(byWindow[w], m)
 	}
+	h.mu.Unlock()
 	if len(byWindow) == 0 {
 		return nil
 	}
@@ -103,6 +126,12 @@ func (h *FundingHistory) Fill(ctx context.Context, s *hedge.Snapshot, windowOf f
 		}
 		mk.FundingBefore = hedge.FundingMark{Block: r.at.n, Time: time.Unix(int64(r.at.t), 0).UTC(), Index: fromWad(v.FundingIndex)}
 		s.Markets[r.m.Asset] = mk
+		h.mu.Lock()
+		if h.marks == nil {
+			h.marks = map[string]cachedMark{}
+		}
+		h.marks[r.m.Asset] = cachedMark{window: windowOf(r.m.Asset), at: s.Time, mark: mk.FundingBefore}
+		h.mu.Unlock()
 	}
 	return errors.Join(errs...)
 }

@@ -95,7 +95,28 @@ func TestFundingHistoryWindow(t *testing.T) {
 		t.Errorf("%d round trips for %d blocks", first, s.Block)
 	}
 
-	// One more block: the cached start makes it one header round plus the read.
+	// The next block, seconds later: the start read is reused, no reads.
+	e.emb.Backend.Commit()
+	s1, err := v.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.RoundTrips = 0
+	ethOnly := func(a string) time.Duration {
+		if a == "ETH" {
+			return day
+		}
+		return 0
+	}
+	if err := h.Fill(ctx, s1, ethOnly); err != nil {
+		t.Fatal(err)
+	}
+	if h.RoundTrips != 0 || s1.Block == s.Block || s1.Markets["ETH"].FundingBefore != fb {
+		t.Errorf("next block: %d round trips, start %+v (want 0 and the cached %+v)", h.RoundTrips, s1.Markets["ETH"].FundingBefore, fb)
+	}
+
+	// An hour on (a 24th of the window): refreshed from the cached block,
+	// one header round plus the read.
 	if err := e.emb.AdvanceTime(ctx, time.Hour); err != nil {
 		t.Fatal(err)
 	}
