@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -262,7 +263,7 @@ func (r *Reader) send(ctx context.Context, elems []rpc.BatchElem) error {
 		err := r.RPC.BatchCallContext(ctx, chunk)
 		if err != nil {
 			if tooLarge(err) && n > 1 {
-				r.learn(n / 2)
+				r.learn(rungBelow(n))
 				continue
 			}
 			return r.fail("batch read", err)
@@ -284,12 +285,26 @@ func (r *Reader) send(ctx context.Context, elems []rpc.BatchElem) error {
 			if answered > 0 {
 				r.learn(answered) // the node's cap is what it answered
 			} else {
-				r.learn(n / 2)
+				r.learn(rungBelow(n))
 			}
 		}
 		pending = append(again, pending[n:]...)
 	}
 	return nil
+}
+
+// rungs are the batch limits nodes and providers commonly set; a refused
+// batch is retried at the next rung down, so a node capped at 100 costs three
+// refused round trips once (1000, 500, 200) and then exactly ceil(items/100).
+var rungs = []int{1000, 500, 200, 100, 50, 20, 10, 5, 2, 1}
+
+func rungBelow(n int) int {
+	for _, r := range rungs {
+		if r < n {
+			return r
+		}
+	}
+	return 1
 }
 
 func (r *Reader) learn(limit int) {
@@ -328,7 +343,7 @@ func shortErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	s := err.Error()
+	s := redactURLs(err.Error())
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
@@ -341,6 +356,12 @@ func shortErr(err error) error {
 	return &short{msg: s, err: err}
 }
 
+var urlRe = regexp.MustCompile(`(?i)\b(https?|wss?)://(?:[^/\s"'@]*@)?([^/\s"'?#]+)[^\s"']*`)
+
+// redactURLs keeps scheme and host of every URL: Go's transport errors quote
+// the whole URL, and RPC providers put API keys in its path.
+func redactURLs(s string) string { return urlRe.ReplaceAllString(s, "$1://$2") }
+
 type short struct {
 	msg string
 	err error
@@ -348,3 +369,7 @@ type short struct {
 
 func (s *short) Error() string { return s.msg }
 func (s *short) Unwrap() error { return s.err }
+
+// Short is err as one line of at most 160 characters with every URL cut to
+// scheme and host.
+func Short(err error) error { return shortErr(err) }
