@@ -3,6 +3,7 @@ module github.com/hedger/hedger
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.5.0
 	github.com/ethereum/go-ethereum v1.17.10
 	github.com/ethereum/hid v1.0.1-0.20260421154323-c2ab8d9bf68a
 	github.com/google/uuid v1.6.0
