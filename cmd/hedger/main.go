@@ -36,6 +36,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
 			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
+			configCommand(),
 		},
 		HideHelpCommand: true,
 		// Errors are printed once, by main, as one line.
@@ -52,6 +53,7 @@ func newApp() *cli.App {
 		}
 	}
 	quiet(app.Commands)
+	withConfig(app.Commands)
 	return app
 }
 
