@@ -352,3 +352,9 @@ func (in *Installed) SetRate(ctx context.Context, symbol string, rate decimal.De
 func BalanceSlot(holder common.Address) common.Hash {
 	return crypto.Keccak256Hash(common.LeftPadBytes(holder.Bytes(), 32), common.LeftPadBytes(big.NewInt(tokenSlotBalances).Bytes(), 32))
 }
+
+// Attach is an Installed for a book installed earlier on the anvil behind
+// rc, to fund and move it; the owner is DefaultOwner.
+func Attach(rc *rpc.Client, c *books.Chain) *Installed {
+	return &Installed{Chain: c, Owner: DefaultOwner, rpc: rc}
+}
