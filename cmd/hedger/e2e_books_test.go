@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/hedge/spot"
 )
@@ -46,5 +47,34 @@ func TestE2EDevnetInstallBooks(t *testing.T) {
 	e2eCheckOneLineError(t, r)
 	if !strings.Contains(r.stderr, "no book for chain 31337") {
 		t.Fatalf("want a no-book refusal, got %s", r)
+	}
+}
+
+// spotChainsFrom, as the engine will call it: --spot-rpc for two rehearsed
+// networks, both checked, and a repeated chain refused.
+func TestE2ESpotChainsFrom(t *testing.T) {
+	e2eSkipIfShort(t)
+	var urls []string
+	for _, id := range []string{"1", "8453"} {
+		n := e2eStartAnvil(t, "--chain-id", id)
+		e2eNewCLI(t, n.URL).ok("devnet", "install-books", "--rpc-url", n.URL)
+		urls = append(urls, n.URL)
+	}
+	run := func(args ...string) ([]*spot.Chain, error) {
+		var got []*spot.Chain
+		var gerr error
+		app := &cli.App{Name: "hedger", Commands: []*cli.Command{{Name: "probe", Flags: spotFlags(),
+			Action: func(c *cli.Context) error { got, gerr = spotChainsFrom(c.Context, c, 42161); return nil }}}}
+		if err := app.Run(append([]string{"hedger", "probe"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return got, gerr
+	}
+	chains, err := run("--spot-rpc", urls[0], "--spot-rpc", urls[1], "--batch-limit", "100")
+	if err != nil || len(chains) != 2 || chains[0].ID != 1 || chains[1].ID != 8453 || chains[0].Reader.EffectiveLimit() != 100 {
+		t.Fatalf("chains %v, err %v", chains, err)
+	}
+	if _, err := run("--spot-rpc", urls[0], "--spot-rpc", urls[0]); err == nil || !strings.Contains(err.Error(), "chain 1 is given twice") {
+		t.Fatalf("want a refusal of a repeated chain, got %v", err)
 	}
 }

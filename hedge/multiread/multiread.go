@@ -30,6 +30,10 @@ var Multicall3 = common.HexToAddress("0xcA11bde05977b3631167028862bE2a173976CA11
 // DefaultLimit is geth's default --rpc.batch-request-limit.
 const DefaultLimit = 1000
 
+// DefaultMaxRequestBytes keeps a request under anvil's 2 MiB body limit,
+// the smallest common one (geth allows 5 MiB).
+const DefaultMaxRequestBytes = 1536 << 10
+
 // DefaultCallsPerMulticall bounds the reads in one aggregate3 call so that it
 // stays far below the nodes' eth_call gas cap (50M on geth): a balanceOf costs
 // under 10k gas even cold.
@@ -62,6 +66,9 @@ type Reader struct {
 	Multicall *common.Address
 	// CallsPerMulticall bounds one aggregate3 (0: DefaultCallsPerMulticall).
 	CallsPerMulticall int
+	// MaxRequestBytes bounds the size of one HTTP request body (0:
+	// DefaultMaxRequestBytes): nodes cap it too (anvil at 2 MiB, geth at 5 MiB).
+	MaxRequestBytes int
 
 	learned    atomic.Int64 // limit learned from the node, 0 = none
 	roundTrips atomic.Int64
@@ -253,6 +260,18 @@ func (r *Reader) send(ctx context.Context, elems []rpc.BatchElem) error {
 		}
 		limit := r.EffectiveLimit()
 		n := min(limit, len(pending))
+		budget := r.MaxRequestBytes
+		if budget <= 0 {
+			budget = DefaultMaxRequestBytes
+		}
+		size := 0
+		for k, i := range pending[:n] {
+			size += elemSize(elems[i])
+			if size > budget && k > 0 {
+				n = k
+				break
+			}
+		}
 		chunk := make([]rpc.BatchElem, n)
 		for k, i := range pending[:n] {
 			e := elems[i]
@@ -307,6 +326,19 @@ func rungBelow(n int) int {
 	return 1
 }
 
+// elemSize estimates an element's bytes in the request body.
+func elemSize(e rpc.BatchElem) int {
+	n := 120
+	if len(e.Args) > 0 {
+		if m, ok := e.Args[0].(map[string]any); ok {
+			if b, ok := m["input"].(hexutil.Bytes); ok {
+				n += 2 * len(b)
+			}
+		}
+	}
+	return n
+}
+
 func (r *Reader) learn(limit int) {
 	r.learned.Store(int64(max(1, limit)))
 }
@@ -318,6 +350,11 @@ func tooLarge(err error) bool {
 		return false
 	}
 	if errors.Is(err, rpc.ErrMissingBatchResponse) {
+		return true
+	}
+	// Some nodes answer a batch they refuse (too many calls, too many
+	// bytes) with one error object instead of an array.
+	if strings.Contains(err.Error(), "cannot unmarshal object into Go value of type []*rpc.jsonrpcMessage") {
 		return true
 	}
 	var he rpc.HTTPError

@@ -136,3 +136,21 @@ func TestErrorIsOneShortLine(t *testing.T) {
 		t.Fatalf("error is not one short line: %d chars: %q", len(msg), msg)
 	}
 }
+
+// anvil answers a body over 2 MiB with one error object instead of an array:
+// that too is a batch to split, not a failed read.
+func TestBodyTooLargeObjectAnswerSplits(t *testing.T) {
+	_, rc := devnode.Anvil(t, 31337)
+	r := &multiread.Reader{RPC: rc, Label: "chain 31337", MaxRequestBytes: 64 << 20}
+	its := make([]multiread.Item, 15)
+	for i := range its {
+		its[i] = multiread.Item{To: common.BytesToAddress([]byte{1}), Data: make([]byte, 200_000)}
+	}
+	res, _, err := r.Read(context.Background(), its, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 15 || r.EffectiveLimit() >= 15 {
+		t.Fatalf("%d results, limit %d", len(res), r.EffectiveLimit())
+	}
+}

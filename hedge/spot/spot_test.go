@@ -250,3 +250,51 @@ type atomicBool struct {
 
 func (b *atomicBool) Load() bool   { b.mu.Lock(); defer b.mu.Unlock(); return b.v }
 func (b *atomicBool) Store(v bool) { b.mu.Lock(); b.v = v; b.mu.Unlock() }
+
+// With Multicall3, 700 wallets × (native + 9 tokens) plus the rates and
+// feeds on mainnet's book are 7008 reads: 15 aggregate3 calls of at most
+// 500 reads, about 3.1 MB of call data, sent in requests of at most 1.5 MiB
+// (anvil refuses bodies over 2 MiB): 3 round trips. 100 wallets take one.
+func TestMulticallManyWallets(t *testing.T) {
+	ctx := context.Background()
+	u, rc := devnode.Anvil(t, 1)
+	c, _ := books.Builtin().Chain(1)
+	in, err := rehearse.Install(ctx, rc, c, rehearse.Options{Rates: map[string]decimal.Decimal{"rETH": d("1.1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wallets := make([]spot.Wallet, 700)
+	for i := range wallets {
+		wallets[i].Address = common.BigToAddress(big.NewInt(int64(0x20000 + i)))
+	}
+	if err := in.Fund(ctx, wallets[350].Address, map[string]decimal.Decimal{"rETH": d("2"), "cbBTC": d("0.1")}); err != nil {
+		t.Fatal(err)
+	}
+	cnt := &counter{}
+	src, err := spot.Dial(ctx, u, spot.Options{HTTPClient: rpc.WithHTTPClient(&http.Client{Transport: cnt})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnt.take()
+	snap, err := spot.Read(ctx, []*spot.Chain{src}, wallets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, calls := cnt.take()
+	cr := snap.Chains[0]
+	t.Logf("700 wallets × 10 + %d rate and feed reads = %d items: %d round trip(s) carrying %v eth_calls", cr.Items-7000, cr.Items, n, calls)
+	if n != 3 || cr.RoundTrips != 3 || cr.Items != 7000+4+4 {
+		t.Fatalf("%d items in %d round trips, want 7008 in 3", cr.Items, n)
+	}
+	tot := snap.Totals()
+	if !tot["ETH"].Equal(d("2.2")) || !tot["BTC"].Equal(d("0.1")) {
+		t.Fatalf("totals %v", tot)
+	}
+	snap, err = spot.Read(ctx, []*spot.Chain{src}, wallets[300:400])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := cnt.take(); n != 1 || snap.Chains[0].Items != 1008 {
+		t.Fatalf("100 wallets: %d items in %d round trips, want 1008 in 1", snap.Chains[0].Items, n)
+	}
+}

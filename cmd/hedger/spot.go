@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/hedge/books"
+	"github.com/hedger/hedger/hedge/spot"
+)
+
+// Spot-chain flags, for the engine to add to status, plan, hedge and watch
+// once their snapshot reads spot chains (the snapshot assembly is being
+// reshaped; see README "Spot on many chains"). Until a command lists them,
+// --config refuses [[spot]] tables for it.
+var (
+	spotRPCFlag = &cli.StringSliceFlag{Name: "spot-rpc", Usage: "JSON-RPC endpoint of a chain whose watch-only wallets are read (repeatable); its chain ID comes from the node",
+		EnvVars: []string{"HEDGER_SPOT_RPC"}}
+	batchLimitFlag = &cli.IntFlag{Name: "batch-limit", Usage: "most calls per JSON-RPC batch on every chain (the node's limit; default 1000)",
+		EnvVars: []string{"HEDGER_BATCH_LIMIT"}}
+)
+
+func spotFlags() []cli.Flag { return []cli.Flag{spotRPCFlag, batchLimitFlag, booksFileFlag} }
+
+// spotChainsFrom dials every --spot-rpc, pins its chain ID, detects
+// Multicall3 and checks its book (built-in plus --books-file) on chain, all
+// before anything is planned. venueChainID, when non-zero, may not be among
+// them: the venue chain's spot is read with the venue's snapshot.
+func spotChainsFrom(ctx context.Context, c *cli.Context, venueChainID uint64) ([]*spot.Chain, error) {
+	urls := c.StringSlice("spot-rpc")
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	bf, err := books.WithUser(c.String("books-file"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*spot.Chain
+	seen := map[uint64]bool{}
+	for _, u := range urls {
+		ch, err := spot.Dial(ctx, u, spot.Options{BatchLimit: c.Int("batch-limit"), Books: bf})
+		if err != nil {
+			for _, o := range out {
+				o.Reader.RPC.Close()
+			}
+			return nil, fmt.Errorf("--spot-rpc: %w", err)
+		}
+		if seen[ch.ID] || ch.ID == venueChainID {
+			ch.Reader.RPC.Close()
+			for _, o := range out {
+				o.Reader.RPC.Close()
+			}
+			return nil, fmt.Errorf("--spot-rpc: chain %d is given twice (the venue's chain is read already)", ch.ID)
+		}
+		seen[ch.ID] = true
+		out = append(out, ch)
+	}
+	return out, nil
+}
