@@ -96,8 +96,8 @@ func TestColdWalletOnMainnetHedgedOnArbitrum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := cnt.take(); n != 1 {
-		t.Fatalf("chain 1 took %d round trips, want 1 (Multicall3)", n)
+	if n, _ := cnt.take(); n != 1 || snap.Chains[0].Items != 18 {
+		t.Fatalf("chain 1: %d reads in %d round trips, want 18 (native + 9 tokens, 4 rates, 4 feeds) in 1 (Multicall3)", snap.Chains[0].Items, n)
 	}
 	var head uint64
 	l1.CallContext(ctx, (*hexU64)(&head), "eth_blockNumber")
