@@ -362,6 +362,9 @@ func tooLarge(err error) bool {
 		return true
 	}
 	m := strings.ToLower(err.Error())
+	if strings.HasPrefix(m, "execution reverted") {
+		return false // a contract's own revert text, whatever it says
+	}
 	return strings.Contains(m, "batch too large") || strings.Contains(m, "response too large") ||
 		(strings.Contains(m, "batch") && (strings.Contains(m, "limit") || strings.Contains(m, "too many") || strings.Contains(m, "exceed")))
 }
