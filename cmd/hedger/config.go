@@ -23,6 +23,11 @@ var configFlag = &cli.StringFlag{Name: "config", Usage: "TOML config file (READM
 // policiesFrom when no --policy-file is given.
 var configPolicies *hedge.Policies
 
+// configFile is the file --config loaded for this command, nil without one:
+// the spot reader takes per-chain batch limits and per-wallet chain limits
+// from it.
+var configFile *config.File
+
 // withConfig gives every leaf command --config and applies the file before
 // the command runs.
 func withConfig(cs []*cli.Command) {
@@ -62,7 +67,7 @@ func hasFlag(c *cli.Command, name string) bool {
 // applyConfig sets each flag the file gives a value for, unless the command
 // line or the environment already did.
 func applyConfig(c *cli.Context) error {
-	configPolicies = nil
+	configPolicies, configFile = nil, nil
 	path := c.String("config")
 	if path == "" {
 		return nil
@@ -99,7 +104,7 @@ func applyConfig(c *cli.Context) error {
 			}
 		}
 	}
-	configPolicies = f.Policies
+	configPolicies, configFile = f.Policies, f
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -76,5 +77,55 @@ func TestE2ESpotChainsFrom(t *testing.T) {
 	}
 	if _, err := run("--spot-rpc", urls[0], "--spot-rpc", urls[0]); err == nil || !strings.Contains(err.Error(), "chain 1 is given twice") {
 		t.Fatalf("want a refusal of a repeated chain, got %v", err)
+	}
+}
+
+// The config file's [[spot]] tables feed --spot-rpc with their own batch
+// limits and chain pins, and its per-wallet chain limits reach the reader.
+func TestE2ESpotFromConfig(t *testing.T) {
+	e2eSkipIfShort(t)
+	n := e2eStartAnvil(t, "--chain-id", "10")
+	e2eNewCLI(t, n.URL).ok("devnet", "install-books", "--rpc-url", n.URL)
+	t.Setenv("TEST_OP_RPC", n.URL)
+	os.Unsetenv("HEDGER_SPOT_RPC")
+	os.Unsetenv("HEDGER_BATCH_LIMIT")
+	os.Unsetenv("HEDGER_WALLETS")
+	p := writeConfig(t, `
+[[spot]]
+rpc_url_env = "TEST_OP_RPC"
+chain_id = 10
+batch_limit = 50
+
+[[wallet]]
+address = "0x000000000000000000000000000000000000bEEF"
+
+[[wallet]]
+address = "0x000000000000000000000000000000000000dEaD"
+chains = [10]
+`)
+	var chains []*spot.Chain
+	var wallets []spot.Wallet
+	var gerr error
+	app := &cli.App{Name: "hedger", Commands: []*cli.Command{{Name: "probe", Flags: append(spotFlags(), walletFlag),
+		Action: func(c *cli.Context) error {
+			if chains, gerr = spotChainsFrom(c.Context, c, 42161); gerr != nil {
+				return gerr
+			}
+			wallets, gerr = spotWalletsFrom(c)
+			return gerr
+		}}}}
+	withConfig(app.Commands)
+	if err := app.Run([]string{"hedger", "probe", "--config", p}); err != nil {
+		t.Fatal(err)
+	}
+	if len(chains) != 1 || chains[0].ID != 10 || chains[0].Reader.EffectiveLimit() != 50 {
+		t.Fatalf("chains %+v", chains)
+	}
+	if len(wallets) != 2 || len(wallets[0].Chains) != 0 || len(wallets[1].Chains) != 1 || wallets[1].Chains[0] != 10 {
+		t.Fatalf("wallets %+v", wallets)
+	}
+	snap, err := spot.Read(context.Background(), chains, wallets)
+	if err != nil || snap.Chains[0].Items != 2*(1+6)+4+2 {
+		t.Fatalf("read: %v, %+v", err, snap)
 	}
 }

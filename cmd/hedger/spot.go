@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/hedge/books"
+	"github.com/hedger/hedger/hedge/config"
 	"github.com/hedger/hedger/hedge/spot"
 )
 
@@ -38,8 +43,25 @@ func spotChainsFrom(ctx context.Context, c *cli.Context, venueChainID uint64) ([
 	}
 	var out []*spot.Chain
 	seen := map[uint64]bool{}
+	// A [[spot]] table of --config whose variable holds this URL gives the
+	// chain's own batch limit and chain ID pin.
+	perURL := map[string]config.SpotChain{}
+	if configFile != nil {
+		if scs, err := configFile.SpotChains(os.LookupEnv); err == nil {
+			for _, sc := range scs {
+				perURL[sc.URL] = sc
+			}
+		}
+	}
 	for _, u := range urls {
-		ch, err := spot.Dial(ctx, u, spot.Options{BatchLimit: c.Int("batch-limit"), Books: bf})
+		o := spot.Options{BatchLimit: c.Int("batch-limit"), Books: bf}
+		if sc, ok := perURL[u]; ok {
+			o.ChainID = sc.ChainID
+			if sc.BatchLimit != 0 && !c.IsSet("batch-limit") {
+				o.BatchLimit = sc.BatchLimit
+			}
+		}
+		ch, err := spot.Dial(ctx, u, o)
 		if err != nil {
 			for _, o := range out {
 				o.Reader.RPC.Close()
@@ -55,6 +77,48 @@ func spotChainsFrom(ctx context.Context, c *cli.Context, venueChainID uint64) ([
 		}
 		seen[ch.ID] = true
 		out = append(out, ch)
+	}
+	return out, nil
+}
+
+// spotWalletsFrom lists the wallets the spot reader reads: every --wallet
+// (on every chain, unless the config file limits that address to some
+// chains), and the config file's wallets limited to chains other than the
+// venue's (which --wallet leaves out).
+func spotWalletsFrom(c *cli.Context) ([]spot.Wallet, error) {
+	limits := map[common.Address][]uint64{}
+	var order []common.Address
+	if configFile != nil {
+		for _, w := range configFile.Wallets {
+			a := common.HexToAddress(w.Address) // checked when the file was loaded
+			if len(w.Chains) > 0 {
+				limits[a] = w.Chains
+				order = append(order, a)
+			}
+		}
+	}
+	seen := map[common.Address]bool{}
+	var out []spot.Wallet
+	for _, raw := range c.StringSlice("wallet") {
+		for _, s := range strings.Split(raw, ",") {
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			a, err := parseAddress("--wallet", s)
+			if err != nil {
+				return nil, err
+			}
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, spot.Wallet{Address: a, Chains: limits[a]})
+			}
+		}
+	}
+	for _, a := range order {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, spot.Wallet{Address: a, Chains: limits[a]})
+		}
 	}
 	return out, nil
 }
