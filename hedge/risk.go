@@ -367,10 +367,27 @@ func setKey(p *AssetPolicy, key, v string) error {
 
 // Alert is something the user should hear about, whether or not the plan acts.
 type Alert struct {
-	Asset   string `json:"asset"`
-	Kind    string `json:"kind"` // oracle, price, deviation, paused, funding-suspended, funding-index, funding, funding-resume, basis, liquidation
-	Message string `json:"message"`
+	Asset   string    `json:"asset"`
+	Kind    AlertKind `json:"kind"`
+	Message string    `json:"message"`
 }
+
+// AlertKind says what an alert is about; callers switch on it, never on
+// the message.
+type AlertKind string
+
+const (
+	AlertPrice            AlertKind = "price"             // no positive price
+	AlertOracle           AlertKind = "oracle"            // feed stale or its time unknown
+	AlertDeviation        AlertKind = "deviation"         // mark too far from index
+	AlertPaused           AlertKind = "paused"            // market paused
+	AlertFundingSuspended AlertKind = "funding-suspended" // venue stopped funding
+	AlertFundingIndex     AlertKind = "funding-index"     // funding index frozen
+	AlertFunding          AlertKind = "funding"           // funding above budget
+	AlertFundingResume    AlertKind = "funding-resume"    // back to the normal ratio
+	AlertBasis            AlertKind = "basis"             // mark below index: no increase
+	AlertLiquidation      AlertKind = "liquidation"       // liquidation closer than the floor
+)
 
 // AssetRiskState is what one asset carries from cycle to cycle.
 type AssetRiskState struct {
@@ -394,7 +411,7 @@ func (st RiskState) Recorded(p *Plan, at time.Time) RiskState {
 	if p == nil {
 		return out
 	}
-	for _, act := range p.Actions {
+	for _, act := range p.Orders {
 		if act.Asset != "" {
 			v := out.Assets[act.Asset]
 			v.LastActionAt = at
@@ -496,13 +513,13 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		out.Next.Assets[a] = v
 	}
 	for _, a := range assets {
-		m, p, pos := s.Markets[a], pol.For(a), s.Position[a]
+		m, p, pos := s.Markets[a], pol.For(a), s.PositionOf(a)
 		st := state.Assets[a]
 		r := AssetRisk{Asset: a, HedgeRatio: p.HedgeRatio, AccruedFunding: pos.AccruedFunding}
-		alert := func(kind, format string, args ...any) {
+		alert := func(kind AlertKind, format string, args ...any) {
 			r.Alerts = append(r.Alerts, Alert{Asset: a, Kind: kind, Message: a + ": " + fmt.Sprintf(format, args...)})
 		}
-		gate := func(kind, format string, args ...any) {
+		gate := func(kind AlertKind, format string, args ...any) {
 			alert(kind, format, args...)
 			if r.Gate == "" {
 				r.Gate = fmt.Sprintf(format, args...) + "; not trading"
@@ -511,14 +528,14 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		priceOK := m.IndexPrice.IsPositive() && m.MarkPrice.IsPositive()
 		if !priceOK {
-			gate("price", "non-positive price (index %s, mark %s)", m.IndexPrice, m.MarkPrice)
+			gate(AlertPrice, "non-positive price (index %s, mark %s)", m.IndexPrice, m.MarkPrice)
 		}
 		if p.MaxOracleAge > 0 {
 			switch {
 			case m.OracleUpdatedAt.IsZero() || s.Time.IsZero():
-				gate("oracle", "oracle update time unknown")
+				gate(AlertOracle, "oracle update time unknown")
 			case s.Time.Sub(m.OracleUpdatedAt) > p.MaxOracleAge:
-				gate("oracle", "oracle stale: updated %s ago, limit %s",
+				gate(AlertOracle, "oracle stale: updated %s ago, limit %s",
 					s.Time.Sub(m.OracleUpdatedAt).Round(time.Second), p.MaxOracleAge)
 			}
 		}
@@ -526,32 +543,32 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			fp, px := s.Prices[x], pol.For(x)
 			switch {
 			case !fp.Price.IsPositive():
-				gate("price", "%s (hedged here) has no positive feed price", x)
+				gate(AlertPrice, "%s (hedged here) has no positive feed price", x)
 			case px.MaxOracleAge > 0 && (fp.UpdatedAt.IsZero() || s.Time.IsZero()):
-				gate("oracle", "%s (hedged here): oracle update time unknown", x)
+				gate(AlertOracle, "%s (hedged here): oracle update time unknown", x)
 			case px.MaxOracleAge > 0 && s.Time.Sub(fp.UpdatedAt) > px.MaxOracleAge:
-				gate("oracle", "%s (hedged here): oracle stale: updated %s ago, limit %s",
+				gate(AlertOracle, "%s (hedged here): oracle stale: updated %s ago, limit %s",
 					x, s.Time.Sub(fp.UpdatedAt).Round(time.Second), px.MaxOracleAge)
 			}
 		}
 		if priceOK {
 			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
 			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
-				gate("deviation", "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
+				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
 		}
 		if m.Paused {
-			gate("paused", "market paused")
+			gate(AlertPaused, "market paused")
 		}
 		if m.FundingSuspended {
-			gate("funding-suspended", "funding suspended")
+			gate(AlertFundingSuspended, "funding suspended")
 		}
 		if stuck := fundingStuck(s, prev, a); stuck != "" {
-			gate("funding-index", "%s", stuck)
+			gate(AlertFundingIndex, "%s", stuck)
 		}
 
 		// Funding from a short's side: positive rates are paid by longs to shorts.
-		r.FundingAPR = m.FundingRatePerDay.Mul(daysPerYr)
+		r.FundingAPR = m.ShortCarryPerDay().Mul(daysPerYr)
 		q := pos.Size.Neg()
 		if q.IsPositive() && priceOK {
 			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
@@ -582,26 +599,25 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				what += fmt.Sprintf("; over the last %s it cost %s a year (%s USD on this short)",
 					time.Duration(r.WindowSeconds)*time.Second, percent(r.WindowFundingAPR.Neg()), signedUSD(r.WindowFundingUSD))
 			}
-			alert("funding", "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
+			alert(AlertFunding, "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
 		case st.ReducedForFunding && !r.ReducedForFunding:
-			alert("funding-resume", "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
+			alert(AlertFundingResume, "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
 				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(resumeAPR(p)), p.HedgeRatio)
 		}
 
 		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
 			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
 				r.BasisBps.Neg().StringFixed(1), lim)
-			alert("basis", "%s", r.NoIncrease)
+			alert(AlertBasis, "%s", r.NoIncrease)
 		}
 
 		if q.IsPositive() && priceOK {
-			if liq := liquidationPrice(pos, m.MaintenanceMargin); liq.IsPositive() {
+			if liq := m.margin().LiquidationPrice(pos); liq.IsPositive() {
 				r.LiquidationDistance = liq.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
 			}
 			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
-				k := one.Add(m.MaintenanceMargin).Mul(one.Add(p.LiqFloor)).Sub(one)
-				r.TopUp = q.Mul(m.MarkPrice).Mul(k).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
-				alert("liquidation", "liquidation %s above mark, floor %s; needs %s %s more margin",
+				r.TopUp = m.margin().FloorEquity(q, m.MarkPrice, p.LiqFloor).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
+				alert(AlertLiquidation, "liquidation %s above mark, floor %s; needs %s %s more margin",
 					percent(r.LiquidationDistance), percent(p.LiqFloor), r.TopUp, s.CollateralSymbol)
 			}
 		}
@@ -725,7 +741,7 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 		p := pol.For(r.Asset)
 		ratio[r.Asset] = r.HedgeRatio
 		rules[r.Asset] = assetRule{gate: r.Gate, noIncrease: r.NoIncrease, hold: r.Hold,
-			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor}
+			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor, reducedForFunding: r.ReducedForFunding}
 	}
 	policyFor := func(a string) Policy {
 		p := pol.For(a).Policy()
@@ -738,31 +754,7 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err != nil {
 		return nil, nil, err
 	}
-	tagIntents(plan, dec)
 	return plan, dec.Alerts(), nil
-}
-
-// tagIntents records why the risk layer acted: a short cut (or closed)
-// while reduced for funding is IntentFundingReduce, and margin added to hold
-// the liquidation floor is IntentTopUp even when a trade follows it.
-func tagIntents(plan *Plan, dec RiskDecision) {
-	reduced, open := map[string]bool{}, map[string]bool{}
-	for _, r := range dec.Assets {
-		reduced[r.Asset] = r.ReducedForFunding
-	}
-	for _, ap := range plan.Assets {
-		open[ap.Asset] = ap.CurrentSize.IsPositive()
-	}
-	for i, a := range plan.Actions {
-		switch {
-		case a.Kind == ActTrade && reduced[a.Asset] && a.SizeDelta.IsPositive() && a.Intent == IntentRebalance:
-			// A buy on a short is a reduction.
-			plan.Actions[i].Intent = IntentFundingReduce
-		case a.Kind == ActDeposit && open[a.Asset] && strings.Contains(a.Reason, "(liquidation within"):
-			// Only on an open short: margin for a new one is part of the hedge.
-			plan.Actions[i].Intent = IntentTopUp
-		}
-	}
 }
 
 // BuildRiskPlan is EvaluateRisk then ApplyRisk. Callers that persist the

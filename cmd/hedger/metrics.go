@@ -63,7 +63,7 @@ func newWatchMetrics() *watchMetrics {
 		Help: "risk alerts raised, by kind (a lasting condition counts once)"}, []string{"kind"})
 	reg.MustRegister(m.alertsActive, m.alertsTotal)
 	for _, k := range alertKinds {
-		m.alertsTotal.WithLabelValues(k) // export zeros from the start
+		m.alertsTotal.WithLabelValues(string(k)) // export zeros from the start
 	}
 	m.lastAction = prometheus.NewGauge(prometheus.GaugeOpts{Name: "hedger_last_action_timestamp_seconds",
 		Help: "unix time of the last mined action"})
@@ -74,15 +74,16 @@ func newWatchMetrics() *watchMetrics {
 	m.cycles = prometheus.NewCounter(prometheus.CounterOpts{Name: "hedger_cycles_total", Help: "cycles run"})
 	m.block = prometheus.NewGauge(prometheus.GaugeOpts{Name: "hedger_block_number", Help: "block of the last snapshot"})
 	reg.MustRegister(m.lastAction, m.actions, m.errors, m.cycles, m.block)
-	for _, k := range []hedge.ActionKind{hedge.ActApprove, hedge.ActDeposit, hedge.ActWithdraw, hedge.ActTrade} {
+	for _, k := range []hedge.StepKind{hedge.StepApprove, hedge.StepDeposit, hedge.StepWithdraw, hedge.StepTrade} {
 		m.actions.WithLabelValues(string(k)) // export zeros from the start
 	}
 	return m
 }
 
 // alertKinds are the kinds hedge.EvaluateRisk raises.
-var alertKinds = []string{"oracle", "price", "deviation", "paused", "funding-suspended", "funding-index",
-	"funding", "funding-resume", "basis", "liquidation"}
+var alertKinds = []hedge.AlertKind{hedge.AlertOracle, hedge.AlertPrice, hedge.AlertDeviation, hedge.AlertPaused,
+	hedge.AlertFundingSuspended, hedge.AlertFundingIndex, hedge.AlertFunding, hedge.AlertFundingResume,
+	hedge.AlertBasis, hedge.AlertLiquidation}
 
 func f64(d decimal.Decimal) float64 { return d.InexactFloat64() }
 
@@ -117,15 +118,15 @@ func (m *watchMetrics) observeRisk(dec hedge.RiskDecision) {
 }
 
 func (m *watchMetrics) alertRaised(a hedge.Alert) {
-	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(1)
-	m.alertsTotal.WithLabelValues(a.Kind).Inc()
+	m.alertsActive.WithLabelValues(a.Asset, string(a.Kind)).Set(1)
+	m.alertsTotal.WithLabelValues(string(a.Kind)).Inc()
 }
 
 func (m *watchMetrics) alertCleared(a hedge.Alert) {
-	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(0)
+	m.alertsActive.WithLabelValues(a.Asset, string(a.Kind)).Set(0)
 }
 
-func (m *watchMetrics) action(kind hedge.ActionKind) {
+func (m *watchMetrics) action(kind hedge.StepKind) {
 	m.actions.WithLabelValues(string(kind)).Inc()
 	m.lastAction.SetToCurrentTime()
 }

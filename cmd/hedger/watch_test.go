@@ -29,7 +29,7 @@ import (
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 // syncBuf is a log sink safe for the watcher's goroutines.
@@ -45,8 +45,8 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // holding 10 ETH and a signer holding 100000 USDC.
 type watchEnv struct {
 	emb    *chain.Embedded
-	dev    *onchain.Devnet
-	book   *onchain.AddressBook
+	dev    *perpvenue.Devnet
+	book   *perpvenue.AddressBook
 	signer *chain.KeySigner
 	wallet common.Address
 }
@@ -65,12 +65,12 @@ func newWatchEnv(t *testing.T) *watchEnv {
 	}
 	t.Cleanup(emb.Close)
 	ctx := context.Background()
-	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: onchain.ABIs()}
-	book, err := onchain.Deploy(ctx, ownerTx, onchain.DefaultMarkets())
+	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: perpvenue.ABIs()}
+	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &watchEnv{emb: emb, book: book, signer: signer, dev: &onchain.Devnet{Book: book, Owner: ownerTx},
+	e := &watchEnv{emb: emb, book: book, signer: signer, dev: &perpvenue.Devnet{Book: book, Owner: ownerTx},
 		wallet: common.HexToAddress("0x000000000000000000000000000000000000c01d")}
 	if err := e.dev.SendNative(ctx, e.wallet, decimal.NewFromInt(10)); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func newWatchEnv(t *testing.T) *watchEnv {
 // session builds what `open` would; signer nil means watch-only (--from).
 func (e *watchEnv) session(withSigner bool) *session {
 	s := &session{ctx: context.Background(), client: e.emb.Client, book: e.book, release: func() {}}
-	s.venue = &onchain.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
+	s.venue = &perpvenue.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
 	if withSigner {
 		s.signer = e.signer
 		s.venue.Tx = s.txManager(e.signer)
@@ -98,7 +98,7 @@ func (e *watchEnv) short(t *testing.T, asset string) decimal.Decimal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snap.Position[asset].Size.Neg()
+	return snap.PositionOf(asset).Size.Neg()
 }
 
 func (e *watchEnv) nonce(t *testing.T) uint64 {
