@@ -67,6 +67,9 @@ type Cycle struct {
 	Gas   []hedge.Estimate
 	// Splits are trades the per-transaction cap split.
 	Splits []Split
+	// Refused is why the caps refused the plan; Steps then show what was
+	// refused and Submit sends nothing.
+	Refused error
 	// WindowErr: the rolling funding window could not be read (only the
 	// current rate is checked then). BetaErr: an auto beta could not be
 	// estimated (its hedge market holds).
@@ -183,7 +186,8 @@ func (e *Engine) finish(ctx context.Context, c *Cycle) error {
 	}
 	orders, err := e.capOrders(c)
 	if err != nil {
-		// Shown as planned: what the cap refuses.
+		// Shown as planned (what the cap refuses), never sent.
+		c.Refused = err
 		if steps, cerr := e.Venue.Compile(c.Snap, c.Plan.Orders); cerr == nil {
 			c.Steps = steps
 		}
@@ -276,6 +280,9 @@ func (e *StepError) Error() string {
 // for empty plans too: a margin account that cannot carry any short plans
 // nothing, and that must not read as "nothing to do".
 func (e *Engine) Check(c *Cycle) error {
+	if c.Refused != nil {
+		return c.Refused
+	}
 	for _, a := range c.Plan.Assets {
 		if a.Shortfall.IsPositive() && !e.AllowPartial {
 			return &InsufficientMarginError{Asset: a.Asset, Shortfall: a.Shortfall, Symbol: c.Snap.CollateralSymbol, Account: c.Snap.Account}
@@ -295,6 +302,9 @@ func (e *Engine) Check(c *Cycle) error {
 // from a newer state.
 func (e *Engine) Fresh(ctx context.Context, c *Cycle) error {
 	fc, ok := e.Venue.(hedge.FreshnessChecker)
+	if c.Refused != nil {
+		return c.Refused
+	}
 	if !ok || len(c.Steps) == 0 {
 		return nil
 	}
@@ -352,6 +362,9 @@ func (e *CancelledError) Error() string {
 // submitted step acted on.
 func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) {
 	var res Result
+	if c.Refused != nil {
+		return res, c.Refused
+	}
 	if len(c.Steps) == 0 {
 		return res, nil
 	}

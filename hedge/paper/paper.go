@@ -36,6 +36,7 @@ type Venue struct {
 	mu         sync.Mutex
 	markets    map[string]hedge.Market
 	holdings   map[string]decimal.Decimal // asset -> spot held
+	feeds      map[string]decimal.Decimal // prices of held assets with no market
 	collateral decimal.Decimal
 	allowance  decimal.Decimal
 	positions  map[string]hedge.Position
@@ -98,6 +99,18 @@ func (v *Venue) SetPrice(asset string, price decimal.Decimal) error {
 	v.markets[asset] = m
 	v.tick()
 	return nil
+}
+
+// SetFeedPrice sets the feed price of a held asset with no market (a
+// cross-asset hedge prices it from there).
+func (v *Venue) SetFeedPrice(asset string, price decimal.Decimal) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.feeds == nil {
+		v.feeds = map[string]decimal.Decimal{}
+	}
+	v.feeds[asset] = price
+	v.tick()
 }
 
 // SetSpot sets the watch-only spot holding of asset.
@@ -165,6 +178,12 @@ func (v *Venue) Snapshot(context.Context) (*hedge.Snapshot, error) {
 	})
 	for _, o := range v.pending {
 		s.Pending = append(s.Pending, o.PendingOrder)
+	}
+	for a, p := range v.feeds {
+		if s.Prices == nil {
+			s.Prices = map[string]hedge.FeedPrice{}
+		}
+		s.Prices[a] = hedge.FeedPrice{Price: p, UpdatedAt: v.now}
 	}
 	return s, nil
 }
