@@ -80,6 +80,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		}
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
 	}
+	addClaimables(s, spot)
 	var assets []string
 	for a := range s.Markets {
 		assets = append(assets, a)
@@ -160,6 +161,19 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// addClaimables counts what the venue owes the account in an asset (GMX's
+// claimable funding in WETH) as spot of that asset: it is exposure the
+// short must cover. Claimables in the collateral count as money, not
+// exposure.
+func addClaimables(s *Snapshot, spot map[string]decimal.Decimal) {
+	for _, c := range s.Claimables {
+		if c.Asset == "" || c.Asset == "USD" || c.Asset == s.CollateralSymbol || !c.Amount.IsPositive() {
+			continue
+		}
+		spot[c.Asset] = spot[c.Asset].Add(c.Amount)
+	}
 }
 
 // crossView values a held asset with no market and, when its policy names a
@@ -530,6 +544,10 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		return d, nil
 	}
 	deposit := decimal.Max(decimal.Zero, buffered.Sub(equity)).RoundCeil(s.CollateralDecimals)
+	if min := m.Rules.MinCollateral; min.IsPositive() && qNew.IsPositive() && equity.Add(deposit).LessThan(min) {
+		// The venue refuses a position carrying less than its minimum.
+		deposit = min.Sub(equity).RoundCeil(s.CollateralDecimals)
+	}
 	if deposit.LessThanOrEqual(available) {
 		d := decision{deposit: deposit, delta: delta, reason: tradeReason(v, q, qNew, "")}
 		if delta.IsZero() {

@@ -489,6 +489,7 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	for _, h := range s.Holdings {
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
 	}
+	addClaimables(s, spot)
 	// Held assets with no market that are hedged on another market's short:
 	// their feeds price part of that short, so their health gates it too.
 	cross := map[string][]string{} // hedge market -> cross assets

@@ -114,3 +114,52 @@ func TestPositionOfNets(t *testing.T) {
 		t.Error("no SOL position")
 	}
 }
+
+// Claimable funding in an asset is exposure: the short covers it. A
+// claimable in the collateral is money, not exposure.
+func TestClaimablesCountAsSpot(t *testing.T) {
+	s := hold(snap("100000", market("ETH", "2000")), "ETH", "2")
+	s.Claimables = []Claimable{{Market: "ETH", Token: "WETH", Asset: "ETH", Amount: d("0.5")},
+		{Market: "ETH", Token: "USDC", Asset: "USD", Amount: d("100")}}
+	p, err := tBuildPlan(s, DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "ETH target", assetPlan(t, p, "ETH").TargetSize, d("2.5"))
+}
+
+// A market's minimum collateral is deposited even when leverage would
+// need less.
+func TestMinCollateral(t *testing.T) {
+	m := market("ETH", "2000")
+	m.Rules.MinCollateral = d("500")
+	s := hold(snap("100000", m), "ETH", "0.1") // 0.1 × 1100 + fee needs ~110
+	p, err := tBuildPlan(s, DefaultPolicy())
+	if err != nil || len(p.Orders) != 1 {
+		t.Fatal(p, err)
+	}
+	eq(t, "collateral", p.Orders[0].CollateralDelta, d("500"))
+}
+
+// Sizes land on a market's size step, and trades below its minimum size
+// are skipped.
+func TestSizeStepAndMinSize(t *testing.T) {
+	m := market("ETH", "2000")
+	m.Rules.SizeStep, m.Rules.MinSize = d("0.01"), d("0.05")
+	p, err := tBuildPlan(hold(snap("100000", m), "ETH", "2.5678"), DefaultPolicy())
+	if err != nil || len(p.Orders) != 1 {
+		t.Fatal(p, err)
+	}
+	eq(t, "size", p.Orders[0].SizeDelta, d("-2.56"))
+	// 0.04 to add (2.6 wanted, band 0.1%) is below the minimum: nothing.
+	pol := DefaultPolicy()
+	pol.Band = d("0.001")
+	s := short(hold(snap("100000", m), "ETH", "2.6"), "ETH", "2.56", "2000", "3000")
+	p, err = tBuildPlan(s, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Orders) != 0 || !strings.Contains(assetPlan(t, p, "ETH").Note, "below minimum 0.05") {
+		t.Fatalf("orders %+v note %q (%v)", p.Orders, assetPlan(t, p, "ETH").Note, err)
+	}
+}
