@@ -87,7 +87,10 @@ const (
 // the journal's daily total count it); adapters name their others.
 type StepKind string
 
-const StepTrade StepKind = "trade"
+const (
+	StepTrade StepKind = "trade"
+	StepClaim StepKind = "claim" // collect claimables
+)
 
 // Step is one transaction an adapter compiled from orders, as the user
 // confirms it and the journal records it. Order is the index of the order
@@ -189,11 +192,6 @@ type MaxApprover interface {
 	ApproveMax(st Step) (out Step, ok bool)
 }
 
-// Describer says in one line what a step does, for the plan and the log.
-type Describer interface {
-	Describe(st Step) string
-}
-
 // FreshnessChecker refuses a plan built on a state older than what the
 // account is known to have done (a lagging node, transactions sent since).
 type FreshnessChecker interface {
@@ -211,7 +209,8 @@ type BetaEstimator interface {
 	EstimateBetas(ctx context.Context, s *Snapshot, ps Policies) error
 }
 
-// Claimer compiles the claim of what s.Claimables lists.
+// Claimer compiles the claim of what s.Claimables lists (steps of kind
+// StepClaim, intent IntentClaim).
 type Claimer interface {
 	Claim(s *Snapshot) ([]Step, error)
 }

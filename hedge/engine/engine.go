@@ -157,6 +157,18 @@ func (e *Engine) PlanWith(ctx context.Context, c *Cycle, build func(*hedge.Snaps
 	return e.finish(ctx, c)
 }
 
+// PlanClaim compiles the claim of c.Snap's claimables through the venue's
+// Claimer; ok is false when the venue has none.
+func (e *Engine) PlanClaim(c *Cycle) (ok bool, err error) {
+	cl, ok := e.Venue.(hedge.Claimer)
+	if !ok {
+		return false, nil
+	}
+	c.Plan = &hedge.Plan{Block: c.Snap.Block}
+	c.Steps, err = cl.Claim(c.Snap)
+	return true, err
+}
+
 // assess fills c.Status from the per-asset policies and overlays the
 // plan's own short, target and drift, so what metrics report is what the
 // plan acted on.

@@ -119,3 +119,45 @@ func TestSettleWaitsForTheKeeper(t *testing.T) {
 		t.Fatalf("submit: %v, %+v", err, res)
 	}
 }
+
+// Claimable funding counts as spot before the claim, and claimed it is
+// spot in the wallet: the target does not move, and the claim empties the
+// claimables.
+func TestClaim(t *testing.T) {
+	v := venue(false)
+	v.SetSpot("ETH", d("2"))
+	v.SetClaimable("ETH", d("0.5"))
+	ctx := context.Background()
+	target := func() decimal.Decimal {
+		e := &engine.Engine{Venue: v, Policies: policies(t, "")}
+		c, err := e.Read(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Plan(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.Plan.Assets[0].TargetSize
+	}
+	if got := target(); !got.Equal(d("2.5")) {
+		t.Fatalf("target with 0.5 ETH claimable: %s", got)
+	}
+	e := &engine.Engine{Venue: v, Policies: policies(t, "")}
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.PlanClaim(c); !ok || err != nil || len(c.Steps) != 1 || c.Steps[0].Intent != hedge.IntentClaim {
+		t.Fatalf("claim plan %v %v %+v", ok, err, c.Steps)
+	}
+	if _, err := e.Submit(ctx, c, engine.Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := v.Snapshot(ctx)
+	if len(s.Claimables) != 0 || !s.Holdings[0].Amount.Equal(d("2.5")) {
+		t.Fatalf("after the claim: claimables %+v holdings %+v", s.Claimables, s.Holdings)
+	}
+	if got := target(); !got.Equal(d("2.5")) {
+		t.Fatalf("target after the claim: %s", got)
+	}
+}

@@ -37,6 +37,7 @@ type Venue struct {
 	markets    map[string]hedge.Market
 	holdings   map[string]decimal.Decimal // asset -> spot held
 	feeds      map[string]decimal.Decimal // prices of held assets with no market
+	claimable  map[string]decimal.Decimal // asset -> owed to the account
 	collateral decimal.Decimal
 	allowance  decimal.Decimal
 	positions  map[string]hedge.Position
@@ -70,7 +71,30 @@ func (v *Venue) Restart() *Venue { return v }
 var (
 	_ hedge.Venue   = (*Venue)(nil)
 	_ hedge.Settler = (*Venue)(nil)
+	_ hedge.Claimer = (*Venue)(nil)
 )
+
+// SetClaimable makes the venue owe the account amount of asset (received
+// funding, as GMX pays it).
+func (v *Venue) SetClaimable(asset string, amount decimal.Decimal) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.claimable == nil {
+		v.claimable = map[string]decimal.Decimal{}
+	}
+	v.claimable[asset] = amount
+	v.tick()
+}
+
+// Claim is one claim step per claimable asset.
+func (v *Venue) Claim(s *hedge.Snapshot) ([]hedge.Step, error) {
+	var out []hedge.Step
+	for _, c := range s.Claimables {
+		out = append(out, hedge.Step{Kind: hedge.StepClaim, Asset: c.Asset, Amount: c.Amount, Order: -1,
+			Intent: hedge.IntentClaim, Reason: fmt.Sprintf("claim %s %s", c.Amount, c.Asset)})
+	}
+	return out, nil
+}
 
 // SetMarket lists (or updates) a market: index and mark at price, the given
 // taker fee, maintenance margin and max leverage.
@@ -179,6 +203,16 @@ func (v *Venue) Snapshot(context.Context) (*hedge.Snapshot, error) {
 	for _, o := range v.pending {
 		s.Pending = append(s.Pending, o.PendingOrder)
 	}
+	claims := make([]string, 0, len(v.claimable))
+	for a, amt := range v.claimable {
+		if amt.IsPositive() {
+			claims = append(claims, a)
+		}
+	}
+	slices.Sort(claims)
+	for _, a := range claims {
+		s.Claimables = append(s.Claimables, hedge.Claimable{Market: "paper-" + a, Token: a, Asset: a, Amount: v.claimable[a]})
+	}
 	for a, p := range v.feeds {
 		if s.Prices == nil {
 			s.Prices = map[string]hedge.FeedPrice{}
@@ -251,6 +285,15 @@ func (v *Venue) run(st hedge.Step) error {
 	switch st.Kind {
 	case hedge.StepApprove:
 		v.allowance = st.Amount
+		return nil
+	case hedge.StepClaim:
+		// Claimed funding goes to the account's wallet: still spot.
+		owed := v.claimable[st.Asset]
+		if st.Amount.GreaterThan(owed) {
+			return fmt.Errorf("paper: claim %s %s of %s owed", st.Amount, st.Asset, owed)
+		}
+		v.claimable[st.Asset] = owed.Sub(st.Amount)
+		v.holdings[st.Asset] = v.holdings[st.Asset].Add(st.Amount)
 		return nil
 	case hedge.StepDeposit:
 		if st.Amount.GreaterThan(v.collateral) || st.Amount.GreaterThan(v.allowance) {
