@@ -20,7 +20,7 @@ import (
 type watchMetrics struct {
 	reg *prometheus.Registry
 
-	exposure, shortSize, drift, fundingAPR, basisBps, liqDistance, margin, leverage *prometheus.GaugeVec
+	exposure, shortSize, target, drift, fundingAPR, basisBps, liqDistance, margin, leverage *prometheus.GaugeVec
 
 	// Risk layer.
 	windowFundingUSD, windowFundingAPR, fundingCostAPR, hedgeRatio, reduced *prometheus.GaugeVec
@@ -44,6 +44,7 @@ func newWatchMetrics() *watchMetrics {
 	m := &watchMetrics{reg: reg,
 		exposure:    gv("exposure_usd", "spot exposure in USD at index price"),
 		shortSize:   gv("short_size", "short position size in base units (negative when long)"),
+		target:      gv("target_size", "short size the plan aims for in base units (cross-asset hedges included)"),
 		drift:       gv("drift", "(short - target) / target"),
 		fundingAPR:  gv("funding_apr", "funding APR from the user's side: + received, - paid"),
 		basisBps:    gv("basis_bps", "mark minus index, in basis points of index"),
@@ -93,6 +94,7 @@ func (m *watchMetrics) observe(block uint64, st []hedge.AssetStatus) {
 	for _, a := range st {
 		m.exposure.WithLabelValues(a.Asset).Set(f64(a.SpotValueUSD))
 		m.shortSize.WithLabelValues(a.Asset).Set(f64(a.ShortSize))
+		m.target.WithLabelValues(a.Asset).Set(f64(a.TargetSize))
 		m.drift.WithLabelValues(a.Asset).Set(f64(a.Drift))
 		m.fundingAPR.WithLabelValues(a.Asset).Set(f64(a.FundingAPR))
 		m.basisBps.WithLabelValues(a.Asset).Set(f64(a.BasisBps))

@@ -27,6 +27,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/perpvenue"
@@ -470,5 +472,45 @@ func TestWatchSIGKILLRestartOnAnvil(t *testing.T) {
 	t.Logf("SIGINT exit took %s", time.Since(t0).Round(time.Millisecond))
 	if !strings.Contains(logOf(log2), "watch stopped") {
 		t.Errorf("no stop line in the log after SIGINT")
+	}
+}
+
+// TestWatchMetricsCrossAssetTarget: an asset hedged on another market's
+// short (hedge_with in its own policy section) is in that market's target
+// and drift on /metrics, as in the plan: the metrics come from the cycle's
+// own assessment, not a second one under the default policy.
+func TestWatchMetricsCrossAssetTarget(t *testing.T) {
+	e := newWatchEnv(t)
+	ctx := context.Background()
+	if err := e.dev.Mint(ctx, "LDO", e.wallet, decimal.NewFromInt(1000)); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := hedge.ParsePolicies(strings.NewReader("[LDO]\nhedge_with = ETH\nbeta = 1.2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuf
+	// First a short of the ETH alone (10), under the default policy.
+	if err := runWatch(ctx, e.session(true), watchConfig{policy: hedge.DefaultPolicy(), poll: 10 * time.Millisecond,
+		maxCycles: 1, log: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	if q := e.short(t, "ETH"); !q.Equal(decimal.NewFromInt(10)) {
+		t.Fatalf("ETH short %s, want 10\n%s", q, logs.String())
+	}
+	m := newWatchMetrics()
+	if err := runWatch(ctx, e.session(false), watchConfig{policies: &pol, dryRun: true, poll: 10 * time.Millisecond,
+		maxCycles: 1, metrics: m, log: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	// (10 × 3000 + 1.2 × 1000 × 1.5) / mark ≈ 10.6 ETH (the short's own
+	// skew puts the mark a hair under 3000): drift ≈ (10 − 10.6) / 10.6.
+	// Assessed under the default policy it would read 10 and 0.
+	tgt := testutil.ToFloat64(m.target.WithLabelValues("ETH"))
+	if tgt < 10.6 || tgt > 10.601 {
+		t.Errorf("ETH target gauge %v, want 10.6\n%s", tgt, logs.String())
+	}
+	if got, want := testutil.ToFloat64(m.drift.WithLabelValues("ETH")), (10-tgt)/tgt; got > want+1e-9 || got < want-1e-9 {
+		t.Errorf("ETH drift gauge %v, want %v", got, want)
 	}
 }
