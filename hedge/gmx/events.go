@@ -281,19 +281,19 @@ func ABIs() []*abi.ABI {
 // plain-language meaning of the cancel reasons a hedger meets; the decoded
 // error with its arguments follows.
 var errorMeaning = map[string]string{
-	"OrderNotFulfillableAtAcceptablePrice":                "the price moved past the order's acceptable price",
-	"InsufficientCollateralUsd":                           "the collateral left would be below GMX's minimum for this size",
-	"InsufficientCollateralAmount":                        "the collateral left would be below GMX's minimum",
-	"InsufficientReserve":                                 "the pool has not enough liquidity reserved for this position size",
-	"InsufficientReserveForOpenInterest":                  "the pool has not enough liquidity for more open interest",
-	"MaxOpenInterestExceeded":                             "the market's open interest cap is reached",
-	"LiquidatablePosition":                                "the position would be liquidatable after the order",
-	"InsufficientExecutionFee":                            "the execution fee is below what the keeper needs at this gas price",
-	"DisabledFeature":                                     "GMX has disabled this order type on the market",
-	"DisabledMarket":                                      "GMX has disabled the market",
+	"OrderNotFulfillableAtAcceptablePrice":               "the price moved past the order's acceptable price",
+	"InsufficientCollateralUsd":                          "the collateral left would be below GMX's minimum for this size",
+	"InsufficientCollateralAmount":                       "the collateral left would be below GMX's minimum",
+	"InsufficientReserve":                                "the pool has not enough liquidity reserved for this position size",
+	"InsufficientReserveForOpenInterest":                 "the pool has not enough liquidity for more open interest",
+	"MaxOpenInterestExceeded":                            "the market's open interest cap is reached",
+	"LiquidatablePosition":                               "the position would be liquidatable after the order",
+	"InsufficientExecutionFee":                           "the execution fee is below what the keeper needs at this gas price",
+	"DisabledFeature":                                    "GMX has disabled this order type on the market",
+	"DisabledMarket":                                     "GMX has disabled the market",
 	"OracleTimestampsAreLargerThanRequestExpirationTime": "the order expired before a keeper executed it",
-	"MinPositionSize":                                     "the position would be below GMX's minimum size",
-	"PositionNotFound":                                    "there is no position to decrease",
+	"MinPositionSize":                                    "the position would be below GMX's minimum size",
+	"PositionNotFound":                                   "there is no position to decrease",
 }
 
 // ExplainError turns GMX revert/reason bytes into one line: the meaning (for
