@@ -377,3 +377,6 @@ func runLifecycle(t *testing.T, ctx context.Context, e *env, rpcURL string) {
 		t.Fatalf("expired order not refunded: %s -> %s", before, s.Collateral)
 	}
 }
+
+func bigZero() *big.Int       { return new(big.Int) }
+func bigInt(x int64) *big.Int { return big.NewInt(x) }
