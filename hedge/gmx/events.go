@@ -136,8 +136,14 @@ type Fill struct {
 	SizeDeltaUSD          *big.Int
 	SizeDeltaInTokens     *big.Int
 	CollateralDeltaAmount *big.Int // signed
-	PriceImpactUSD        *big.Int // signed; negative costs the trader
-	BasePnlUSD            *big.Int // decreases only; signed
+	// PriceImpactUSD is signed (negative costs the trader). On an increase
+	// GMX defers it (pendingPriceImpactUsd, realised pro rata on decreases);
+	// on a decrease it is the impact of this decrease.
+	PriceImpactUSD *big.Int
+	// TotalImpactUSD (decreases) adds the realised share of the pending
+	// impact of earlier increases.
+	TotalImpactUSD *big.Int
+	BasePnlUSD     *big.Int // decreases only; signed
 }
 
 // Fees are what PositionFeesCollected charged, in collateral-token units.
@@ -150,14 +156,13 @@ type Fees struct {
 
 // OrderOutcome gathers the events of one order key.
 type OrderOutcome struct {
-	Key     common.Hash
-	Status  OrderStatus
-	Reason  string // cancelled/frozen: the decoded reason, as a sentence
-	Fill    *Fill
-	Fees    *Fees
-	Block   uint64
-	TxHash  common.Hash
-	Refunds []Event // none today; kept for the journal's refund lines
+	Key    common.Hash
+	Status OrderStatus
+	Reason string // cancelled/frozen: the decoded reason, as a sentence
+	Fill   *Fill
+	Fees   *Fees
+	Block  uint64
+	TxHash common.Hash
 }
 
 // OrderOutcomes folds events into one outcome per order key (the latest
@@ -192,15 +197,21 @@ func OrderOutcomes(evs []Event) map[common.Hash]*OrderOutcome {
 			if !ok {
 				continue
 			}
-			get(k).Fill = &Fill{
-				Increase:              e.Name == "PositionIncrease",
+			inc := e.Name == "PositionIncrease"
+			f := &Fill{
+				Increase:              inc,
 				ExecutionPrice:        e.Uints["executionPrice"],
 				SizeDeltaUSD:          e.Uints["sizeDeltaUsd"],
 				SizeDeltaInTokens:     e.Uints["sizeDeltaInTokens"],
 				CollateralDeltaAmount: firstInt(e.Ints["collateralDeltaAmount"], e.Uints["collateralDeltaAmount"]),
 				PriceImpactUSD:        e.Ints["priceImpactUsd"],
+				TotalImpactUSD:        e.Ints["totalImpactUsd"],
 				BasePnlUSD:            e.Ints["basePnlUsd"],
 			}
+			if inc {
+				f.PriceImpactUSD = e.Ints["pendingPriceImpactUsd"]
+			}
+			get(k).Fill = f
 		case "PositionFeesCollected":
 			k, ok := e.Bytes32["orderKey"]
 			if !ok {

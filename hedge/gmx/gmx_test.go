@@ -249,6 +249,10 @@ func runLifecycle(t *testing.T, ctx context.Context, e *env, rpcURL string) {
 	startUSDC := new(big.Int).Set(s.Collateral)
 
 	// Open: 10,000 USD short with 1,000 USDC, 0.5% max slippage.
+	est, err := EstimateShortCost(s.Markets[e.m.MarketToken], usd(10_000), true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sub, err := e.cl.Submit(ctx, s, OrderRequest{Market: e.m, Increase: true, SizeDeltaUSD: usd(10_000), Collateral: whole(1000, col.Decimals), MaxSlippageBps: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -266,6 +270,22 @@ func runLifecycle(t *testing.T, ctx context.Context, e *env, rpcURL string) {
 	if out.Fees.PositionFeeAmount.Sign() <= 0 {
 		t.Fatalf("no position fee charged: %+v", out.Fees)
 	}
+	// The estimate is what GMX charged: fee in USDC units (1 USDC = 1 USD
+	// here) and the impact of the fill.
+	if feeUnits := new(big.Int).Div(est.PositionFeeUSD, new(big.Int).Exp(big.NewInt(10), big.NewInt(24), nil)); feeUnits.Cmp(out.Fees.PositionFeeAmount) != 0 {
+		t.Fatalf("estimated fee %s units, charged %s", feeUnits, out.Fees.PositionFeeAmount)
+	}
+	// GMX raises to the exponent with a fixed-point pow (PRB math), a hair
+	// off the exact square; the estimate may be more negative (never less)
+	// by a billionth.
+	if out.Fill.PriceImpactUSD == nil {
+		t.Fatal("no impact in the fill")
+	}
+	gap := new(big.Int).Sub(out.Fill.PriceImpactUSD, est.PriceImpactUSD)
+	if est.PriceImpactUSD.Sign() >= 0 || gap.Sign() < 0 || new(big.Int).Mul(gap, big.NewInt(1e9)).Cmp(new(big.Int).Abs(est.PriceImpactUSD)) > 0 {
+		t.Fatalf("estimated impact %s, fill %s", est.PriceImpactUSD, out.Fill.PriceImpactUSD)
+	}
+	t.Logf("open 10k: fee %s USD, impact %s USD (estimated fee = charged; impact within a billionth)", usdString(est.PositionFeeUSD), new(big.Rat).SetFrac(est.PriceImpactUSD, float30).FloatString(6))
 
 	// Read back in one round trip.
 	head, err := rc.Head(ctx)
