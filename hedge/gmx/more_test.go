@@ -227,3 +227,38 @@ func openLong(t *testing.T, ctx context.Context, e *env, size, collateral *big.I
 		t.Fatalf("open long: %v %q", out.Status, out.Reason)
 	}
 }
+
+// TestKeeperRun: the keeper running in the background executes an order
+// while the trader only polls its snapshot, as `hedge` waits for its orders.
+func TestKeeperRun(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEmbeddedEnv(t, ctx)
+	kctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- e.dev.Keeper.Run(kctx, 20*time.Millisecond) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	s := e.snapshot(t, ctx)
+	sub, err := e.cl.Submit(ctx, s, OrderRequest{Market: e.m, Increase: true, SizeDeltaUSD: usd(3_000), Collateral: whole(300, 6), MaxSlippageBps: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s = e.snapshot(t, ctx)
+		if pos, ok := s.Short(e.m, e.book.Collateral.Address); ok && len(s.Orders) == 0 {
+			if pos.Info.Position.Numbers.SizeInUsd.Cmp(usd(3_000)) != 0 {
+				t.Fatalf("size %s", pos.Info.Position.Numbers.SizeInUsd)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %x not executed by the running keeper: %d pending", sub.Key[:4], len(s.Orders))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
