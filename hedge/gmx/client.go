@@ -395,7 +395,7 @@ type Compiled struct {
 }
 
 // ErrFeeCap: the computed execution fee is above the user's cap.
-var ErrFeeCap = errors.New("execution fee above --max-execution-fee")
+var ErrFeeCap = errors.New("execution fee above the cap")
 
 // Compile builds ONE ExchangeRouter.multicall(sendWnt, [sendTokens,]
 // createOrder) for a MarketIncrease/MarketDecrease short with USDC

@@ -247,6 +247,13 @@ func TestKeeperRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, err := e.cl.WaitOrder(ctx, sub.Key, sub.Receipt.BlockNumber.Uint64(), 20*time.Second, 20*time.Millisecond, s.RequestExpiration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != OrderExecuted || out.Fill == nil || out.Fill.SizeDeltaUSD.Cmp(usd(3_000)) != 0 || out.Fees == nil {
+		t.Fatalf("outcome %+v", out)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		s = e.snapshot(t, ctx)
@@ -260,5 +267,25 @@ func TestKeeperRun(t *testing.T) {
 			t.Fatalf("order %x not executed by the running keeper: %d pending", sub.Key[:4], len(s.Orders))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWaitOrderNoKeeper: with no keeper, waiting ends in one clear error and
+// the order stays pending.
+func TestWaitOrderNoKeeper(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEmbeddedEnv(t, ctx)
+	s := e.snapshot(t, ctx)
+	sub, err := e.cl.Submit(ctx, s, OrderRequest{Market: e.m, Increase: true, SizeDeltaUSD: usd(1_000), Collateral: whole(100, 6), MaxSlippageBps: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.cl.WaitOrder(ctx, sub.Key, sub.Receipt.BlockNumber.Uint64(), 200*time.Millisecond, 50*time.Millisecond, s.RequestExpiration)
+	var nk *ErrNoKeeper
+	if !errors.As(err, &nk) || nk.Key != sub.Key || !strings.Contains(err.Error(), "stays pending") {
+		t.Fatalf("wait without a keeper: %v", err)
+	}
+	if s := e.snapshot(t, ctx); len(s.Orders) != 1 {
+		t.Fatalf("%d pending orders", len(s.Orders))
 	}
 }
