@@ -18,11 +18,7 @@ import (
 
 func newEmbeddedEnv(t *testing.T, ctx context.Context) (*env, *chain.Embedded) {
 	t.Helper()
-	alloc, err := GenesisAlloc(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb, err := chain.NewEmbedded(alloc, "")
+	emb, err := NewEmbedded(nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
