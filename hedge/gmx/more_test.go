@@ -123,6 +123,13 @@ func TestFundingAndPrice(t *testing.T) {
 		t.Fatalf("open short: %q", out.Reason)
 	}
 	openLong(t, ctx, e, usd(30_000), whole(3_000, 6))
+	e.snapshot(t, ctx) // the Reader prices from the previous read
+	carry := ShortCarryPerDay(e.snapshot(t, ctx).Markets[e.m.MarketToken], nil)
+	// fundingFactor 2e-8 × skew (20k/40k) = 1e-8/s paid by longs on 30k,
+	// received by the 10k short: 3e-8/s = 0.2592% a day.
+	if !carry.FundingPerDay.Equal(decimal.RequireFromString("0.002592")) || !carry.BorrowingPerDay.IsNegative() {
+		t.Fatalf("carry %v", carry)
+	}
 
 	if err := emb.AdvanceTime(ctx, 24*time.Hour); err != nil {
 		t.Fatal(err)
@@ -136,6 +143,9 @@ func TestFundingAndPrice(t *testing.T) {
 	pending := pos.Info.Fees.Funding.ClaimableShortTokenAmount
 	if pending.Sign() <= 0 || pos.Info.Fees.Borrowing.BorrowingFeeUsd.Sign() <= 0 {
 		t.Fatalf("after a day: claimable %s, borrowing %s", pending, pos.Info.Fees.Borrowing.BorrowingFeeUsd)
+	}
+	if want := carry.FundingPerDay.Mul(decimal.NewFromInt(10_000)); decimal.NewFromBigInt(pending, -6).Sub(want).Abs().GreaterThan(decimal.RequireFromString("0.05")) {
+		t.Fatalf("a day's funding %s USDC, the rate said %s", decimal.NewFromBigInt(pending, -6), want)
 	}
 	t.Logf("a day of a 10k short vs a 30k long: funding received %s USDC (pending), borrowing %s USD",
 		decimal.NewFromBigInt(pending, -6), decimal.NewFromBigInt(pos.Info.Fees.Borrowing.BorrowingFeeUsd, -30).StringFixed(4))
