@@ -23,7 +23,7 @@ import (
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/books"
 	"github.com/hedger/hedger/hedge/internal/devnode"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 	"github.com/hedger/hedger/hedge/rehearse"
 	"github.com/hedger/hedger/hedge/spot"
 )
@@ -129,18 +129,18 @@ func TestColdWalletOnMainnetHedgedOnArbitrum(t *testing.T) {
 	k1, _ := crypto.HexToECDSA(anvilKey1)
 	// Chain 42161 is no dev chain to the transaction manager; anvil mines at
 	// once and never reorgs, so one confirmation is enough here.
-	owner := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k0), ABIs: onchain.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
-	book, err := onchain.Deploy(ctx, owner, onchain.DefaultMarkets())
+	owner := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k0), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
+	book, err := perpvenue.Deploy(ctx, owner, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
 	}
 	margin := crypto.PubkeyToAddress(k1.PublicKey)
-	dev := &onchain.Devnet{Book: book, Owner: owner}
+	dev := &perpvenue.Devnet{Book: book, Owner: owner}
 	if err := dev.Mint(ctx, "USDC", margin, d("100000")); err != nil {
 		t.Fatal(err)
 	}
-	txm := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k1), ABIs: onchain.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
-	v := &onchain.Venue{Client: c2, Book: book, Account: margin, Tx: txm}
+	txm := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k1), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
+	v := perpvenue.New(c2, book, nil, margin, txm)
 	plan := func() (*hedge.Snapshot, *hedge.Plan) {
 		s, err := v.Snapshot(ctx)
 		if err != nil {
@@ -157,23 +157,27 @@ func TestColdWalletOnMainnetHedgedOnArbitrum(t *testing.T) {
 		}
 		return s, p
 	}
-	_, p := plan()
-	if len(p.Actions) == 0 {
+	s0, p := plan()
+	if len(p.Orders) == 0 {
 		t.Fatal("nothing to do for 11.2 ETH and 0.5 BTC of cold spot")
 	}
-	for _, a := range p.Actions {
-		if _, err := v.Execute(ctx, a); err != nil {
-			t.Fatalf("%s: %v", a.Kind, err)
+	steps, err := v.Compile(s0, p.Orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		if _, err := v.Submit(ctx, st); err != nil {
+			t.Fatalf("%s: %v", st.Kind, err)
 		}
 	}
 	s, p := plan()
-	if len(p.Actions) != 0 {
-		t.Fatalf("second plan not empty: %+v", p.Actions)
+	if len(p.Orders) != 0 {
+		t.Fatalf("second plan not empty: %+v", p.Orders)
 	}
 	for asset, spotAmt := range map[string]decimal.Decimal{"ETH": d("11.2"), "BTC": d("0.5")} {
 		m := s.Markets[asset]
 		want := spotAmt.Mul(m.IndexPrice).Div(m.MarkPrice).Neg()
-		got := s.Position[asset].Size
+		got := s.PositionOf(asset).Size
 		if got.Sub(want).Abs().GreaterThan(want.Abs().Mul(d("0.0001"))) {
 			t.Fatalf("%s short %s, want %s (cold spot %s on chain 1)", asset, got, want, spotAmt)
 		}
