@@ -81,11 +81,6 @@ func applyConfig(c *cli.Context) error {
 		return err
 	}
 	cmd := c.Command
-	if len(values["spot-rpc"]) > 0 && !hasFlag(cmd, "spot-rpc") {
-		// Never hedge a partial exposure: a configured spot chain this
-		// command does not read would silently drop its holdings.
-		return fmt.Errorf("config %s: [[spot]] chains are configured, and `hedger %s` does not read spot chains in this build; remove them to use it", path, cmd.Name)
-	}
 	if v := values["venue"]; len(v) > 0 && v[0] != "local" && !hasFlag(cmd, "venue") {
 		return fmt.Errorf("config %s: venue %q is not available to `hedger %s` in this build", path, v[0], cmd.Name)
 	}

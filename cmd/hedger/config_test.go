@@ -106,18 +106,6 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 }
 
-// A configured spot chain that the command does not read is refused, so
-// no command can hedge part of the exposure.
-func TestConfigSpotChainsRefusedWhereNotRead(t *testing.T) {
-	p := writeConfig(t, testConfig+"\n[[spot]]\nrpc_url_env = \"TEST_SPOT_RPC\"\n")
-	t.Setenv("TEST_VENUE_RPC", "http://127.0.0.1:9")
-	t.Setenv("TEST_SPOT_RPC", "http://127.0.0.1:10")
-	err := probe(map[string]string{}).Run([]string{"hedger", "probe", "--config", p})
-	if err == nil || !strings.Contains(err.Error(), "does not read spot chains") {
-		t.Fatalf("want a refusal, got %v", err)
-	}
-}
-
 func TestConfigConvertCommand(t *testing.T) {
 	old := filepath.Join(t.TempDir(), "policy.ini")
 	os.WriteFile(old, []byte("[default]\nfunding_action = reduce\nband = 0.04\n[eth]\nstaking_apr = 0.03\n"), 0o644)

@@ -15,10 +15,10 @@ import (
 	"github.com/hedger/hedger/hedge/spot"
 )
 
-// Spot-chain flags, for the engine to add to status, plan, hedge and watch
-// once their snapshot reads spot chains (the snapshot assembly is being
-// reshaped; see README "Spot on many chains"). Until a command lists them,
-// --config refuses [[spot]] tables for it.
+// Spot-chain flags of status, plan, hedge and watch: every cycle reads each
+// chain through hedge/spot (the engine's Spot source). A command without
+// them (close, deploy, devnet) does not depend on spot, so [[spot]] tables
+// of --config are not applied to it.
 var (
 	spotRPCFlag = &cli.StringSliceFlag{Name: "spot-rpc", Usage: "JSON-RPC endpoint of a chain whose watch-only wallets are read (repeatable); its chain ID comes from the node",
 		EnvVars: []string{"HEDGER_SPOT_RPC"}}

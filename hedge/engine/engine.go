@@ -38,6 +38,9 @@ type Engine struct {
 	// BetaRefresh is how much chain time beta estimates are reused for (0:
 	// every cycle).
 	BetaRefresh time.Duration
+	// Spot, when set, reads the wallets on other chains than the venue's
+	// each cycle (hedge/spot); its holdings join the snapshot's.
+	Spot hedge.SpotSource
 
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
@@ -74,7 +77,20 @@ type Cycle struct {
 	// current rate is checked then). BetaErr: an auto beta could not be
 	// estimated (its hedge market holds).
 	WindowErr, BetaErr error
+	// Spot is what Engine.Spot read, per chain; its holdings are in
+	// Snap.Holdings too.
+	Spot []hedge.SpotRead
 }
+
+// SpotError is a cycle that could not read some spot chain: the exposure
+// is unknown, so nothing is planned (never a hedge of part of it).
+type SpotError struct{ Err error }
+
+func (e *SpotError) Error() string {
+	return e.Err.Error() + "; nothing planned or sent (a hedge of part of the exposure would be wrong)"
+}
+
+func (e *SpotError) Unwrap() error { return e.Err }
 
 // Split is one order cut into Parts by the per-transaction cap.
 type Split struct {
@@ -92,6 +108,16 @@ func (e *Engine) Read(ctx context.Context, snap *hedge.Snapshot) (*Cycle, error)
 		}
 	}
 	c := &Cycle{Snap: snap}
+	if e.Spot != nil {
+		reads, err := e.Spot.ReadSpot(ctx)
+		if err != nil {
+			return nil, &SpotError{Err: err}
+		}
+		for _, r := range reads {
+			snap.Holdings = append(snap.Holdings, r.Holdings...)
+		}
+		c.Spot = reads
+	}
 	if ch, ok := e.Venue.(hedge.CarryHistory); ok {
 		c.WindowErr = ch.FillCarryWindow(ctx, snap, func(a string) time.Duration { return e.Policies.For(a).FundingWindow })
 	}

@@ -110,10 +110,41 @@ func (s *Snapshot) HedgeHoldings() []hedge.Holding {
 		for _, h := range c.Holdings {
 			hh := h.Holding
 			hh.Token = fmt.Sprintf("%s@%d", hh.Token, h.ChainID)
+			hh.ChainID, hh.Block = h.ChainID, h.Block
 			out = append(out, hh)
 		}
 	}
 	return out
+}
+
+// Source reads Wallets on Chains for the engine (hedge.SpotSource).
+type Source struct {
+	Chains  []*Chain
+	Wallets []Wallet
+}
+
+var _ hedge.SpotSource = (*Source)(nil)
+
+// ReadSpot is Read as the engine takes it: one hedge.SpotRead per chain.
+func (s *Source) ReadSpot(ctx context.Context) ([]hedge.SpotRead, error) {
+	snap, err := Read(ctx, s.Chains, s.Wallets)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hedge.SpotRead, len(snap.Chains))
+	for i, cr := range snap.Chains {
+		one := Snapshot{Chains: []ChainRead{cr}}
+		out[i] = hedge.SpotRead{ChainID: cr.ChainID, Block: cr.Block, Label: s.Chains[i].Label,
+			Holdings: one.HedgeHoldings(), Items: cr.Items, RoundTrips: cr.RoundTrips}
+	}
+	return out, nil
+}
+
+// Close closes every chain's client.
+func (s *Source) Close() {
+	for _, c := range s.Chains {
+		c.Reader.RPC.Close()
+	}
 }
 
 // Price finds a pair's price on a chain.
