@@ -233,7 +233,7 @@ func Run(cfg Config) (*Result, error) {
 	for _, s := range series {
 		data[s.Asset] = prepare(s, cfg.Costs)
 		res.Markets = append(res.Markets, s.Asset)
-		if s.Note != "" {
+		if orig := cfg.Series[slices.Index(series, s)]; s.Note != "" && (cfg.To.IsZero() || cfg.To.After(orig.Rows[len(orig.Rows)-1].Time)) {
 			res.Notes = append(res.Notes, s.Asset+": "+s.Note)
 		}
 		spotCols, perpCols = appendNew(spotCols, s.SpotColumn), appendNew(perpCols, s.PerpColumn)

@@ -64,7 +64,7 @@ func usd(d decimal.Decimal) string { return d.StringFixed(2) }
 
 // JSON is r in the --json shape.
 func (r *Result) JSON() JSON {
-	out := JSON{Assets: r.Assets, Markets: r.Markets, From: r.Start, To: r.End, Steps: r.Steps, Step: r.Step.String(),
+	out := JSON{Assets: r.Assets, Markets: r.Markets, From: r.Start, To: r.End, Steps: r.Steps, Step: stepText(r.Step),
 		Costs: r.Costs, Spot: r.Spot, Perp: r.Perp, Notes: r.Notes, Caveat: Caveat, Strategies: []JSONStrategy{}}
 	for _, s := range r.Strategies {
 		m := s.Metrics
