@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -124,6 +125,10 @@ func runBacktest(c *cli.Context) error {
 	}
 	bar := newProgress(c.App.ErrWriter)
 	cfg.Progress = bar.update
+	// The planner's decimals allocate on every operation and the live heap
+	// is small, so the default GC target collects constantly: a run is
+	// ~40% faster at 400 (README, backtest benchmark), for a few MB more.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	res, err := backtest.Run(cfg)
 	bar.finish()
 	if err != nil {
@@ -193,6 +198,10 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// CreateTemp makes the file private; a chart or CSV is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

@@ -93,9 +93,11 @@ func DefaultStrategies(user hedge.Policies, held []string, dataAssets []string) 
 	for _, r := range []string{"0.25", "0.5", "0.75", "0.9"} {
 		out = append(out, with("ratio "+pct(r), "hedge_ratio", r))
 	}
+	l5 := with("5x", "max_leverage", "5")
+	l5.Note = "leverage 5 with the liquidation floor kept: less margin, more top-ups"
 	l3 := with("3x no floor", "max_leverage", "3", "liq_floor", "0")
 	l10 := with("10x no floor", "max_leverage", "10", "liq_floor", "0")
-	out = append(out, l3, l10)
+	out = append(out, l5, l3, l10)
 	if slices.Contains(dataAssets, "ETH") {
 		for _, a := range held {
 			if a == "ETH" {
@@ -216,6 +218,7 @@ type Point struct {
 	Shorts        []decimal.Decimal
 	Targets       []decimal.Decimal
 	Traded        bool
+	Liquidated    bool // a position was liquidated on this close
 }
 
 // Run backtests every strategy of cfg over its data.
@@ -343,8 +346,11 @@ func Run(cfg Config) (*Result, error) {
 				for a, v := range start {
 					m.spot[a] = v
 				}
+				// A market is planned when something it hedges is held: a
+				// perp of an asset nobody holds has nothing to do.
 				for _, a := range res.Markets {
-					if !slices.Contains(st.NoMarket, a) {
+					_, own := start[a]
+					if !slices.Contains(st.NoMarket, a) && (own || hedgedOn(st, a)) {
 						m.markets = append(m.markets, a)
 					}
 				}
@@ -376,6 +382,16 @@ func Run(cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// hedgedOn says whether st carries a cross-asset holding on a's market.
+func hedgedOn(st Strategy, a string) bool {
+	for _, x := range st.NoMarket {
+		if st.Policies.For(x).HedgeWith == a {
+			return true
+		}
+	}
+	return false
 }
 
 func appendNew(xs []string, x string) []string {
@@ -440,10 +456,10 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 			m.spot[f.Asset] = next
 			flowUSD = flowUSD.Add(f.Amount.Mul(m.data[f.Asset].rows[i].Spot))
 		}
-		for _, a := range m.markets {
-			m.acct.liquidate(a, marks[a])
-		}
 		pt := Point{Time: m.times[i], Day: m.day(i)}
+		for _, a := range m.markets {
+			pt.Liquidated = m.acct.liquidate(a, marks[a]) || pt.Liquidated
+		}
 		if !m.strat.NoHedge && (m.strat.Every == 0 || m.lastPlan.IsZero() || m.times[i].Sub(m.lastPlan) >= m.strat.Every) {
 			m.lastPlan = m.times[i]
 			plan, err := m.plan(m.snapshot(i))

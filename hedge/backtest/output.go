@@ -99,17 +99,18 @@ func (r *Result) WriteTable(w io.Writer) error {
 	for _, s := range r.Strategies {
 		nameW = max(nameW, len(s.Name))
 	}
-	fmt.Fprintf(tw, "%-*s\teffect.\ttrack.err\thedged PnL\tfunding\tfees+borrow\ttrades\tmax DD\tworst day\ttop-ups\tliq.\t\n", nameW, "strategy")
+	fmt.Fprintf(tw, "%-*s\teffect.\ttrack.err\thedged PnL\tfunding\tfees\tborrow\ttrades\tmax DD\tworst day\ttop-ups\tliq.\t\n", nameW, "strategy")
 	for _, s := range r.Strategies {
 		m := s.Metrics
-		fmt.Fprintf(tw, "%-*s\t%.4f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t\n", nameW, s.Name, m.Effectiveness,
+		fmt.Fprintf(tw, "%-*s\t%.4f\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t\n", nameW, s.Name, m.Effectiveness,
 			whole(decimal.NewFromFloat(m.TrackingErrorUSD)), signed(m.HedgedPnL), signed(m.Funding),
-			whole(m.Fees.Add(m.Borrow)), m.Trades, whole(m.MaxDrawdown), signed(m.WorstDay), m.TopUps, m.Liquidations)
+			whole(m.Fees), whole(m.Borrow), m.Trades, whole(m.MaxDrawdown), signed(m.WorstDay), m.TopUps, m.Liquidations)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\neffect. = 1 − Var(hedged daily PnL)/Var(unhedged); USD; funding + received / − paid (positive rates: longs pay shorts)")
+	fmt.Fprintln(w, "\neffect. = 1 − Var(hedged daily PnL)/Var(unhedged); track.err = annualised stdev of hedged PnL − (1 − ratio) × unhedged PnL")
+	fmt.Fprintln(w, "USD; funding + received / − paid (positive rates: longs pay shorts); fees = trading fee + price impact + execution fee")
 	_, err := fmt.Fprintf(w, "caveat: %s\n", Caveat)
 	return err
 }
@@ -146,7 +147,7 @@ func signed(d decimal.Decimal) string {
 func (r *Result) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	head := []string{"date", "strategy", "spot_value_usd", "value_usd", "pnl_usd", "unhedged_pnl_usd",
-		"funding_cum_usd", "costs_cum_usd", "cash_usd", "margin_usd", "traded"}
+		"funding_cum_usd", "costs_cum_usd", "cash_usd", "margin_usd", "traded", "liquidated"}
 	for _, m := range r.Markets {
 		head = append(head, "short_"+m, "target_"+m)
 	}
@@ -162,7 +163,7 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		for _, p := range s.Path {
 			rec = rec[:0]
 			rec = append(rec, p.Day, s.Name, usd(p.SpotValue), usd(p.Value), usd(p.PnL),
-				usd(p.Unhedged), usd(p.Funding), usd(p.Fees), usd(p.Cash), usd(p.Margin), strconv.FormatBool(p.Traded))
+				usd(p.Unhedged), usd(p.Funding), usd(p.Fees), usd(p.Cash), usd(p.Margin), strconv.FormatBool(p.Traded), strconv.FormatBool(p.Liquidated))
 			for _, m := range r.Markets {
 				if k, ok := col[m]; ok {
 					rec = append(rec, p.Shorts[k].String(), p.Targets[k].String())
