@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -43,15 +46,13 @@ func (r *Result) WritePlot(w io.Writer, format, strategy string) error {
 	if st == nil || base == nil {
 		return fmt.Errorf("plot: no %q or \"no hedge\" strategy in this run", strategy)
 	}
-	ticks := plot.TimeTicks{Format: "2006-01"}
-	if r.Steps < 120 {
-		ticks.Format = "01-02"
-	}
+	ticks := calendarTicks{}
 	newPlot := func(title, ylabel string) *plot.Plot {
 		p := plot.New()
 		p.Title.Text = title
 		p.Y.Label.Text = ylabel
 		p.X.Tick.Marker = ticks
+		p.Y.Tick.Marker = preciseTicks{}
 		p.Add(plotter.NewGrid())
 		p.Legend.Top, p.Legend.Left = true, true
 		return p
@@ -142,4 +143,65 @@ func (r *Result) WritePlot(w io.Writer, format, strategy string) error {
 	}
 	_, err := c.WriteTo(w)
 	return err
+}
+
+// calendarTicks labels a time axis (Unix seconds) at year starts, or at
+// month starts when the span is under two years.
+type calendarTicks struct{}
+
+func (calendarTicks) Ticks(lo, hi float64) []plot.Tick {
+	from, to := time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi), 0).UTC()
+	if to.Sub(from) < 120*24*time.Hour {
+		var out []plot.Tick
+		t := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+		for ; !t.After(to); t = t.AddDate(0, 0, 1) {
+			if t.Before(from) {
+				continue
+			}
+			label := ""
+			if t.Weekday() == time.Monday {
+				label = t.Format("01-02")
+			}
+			out = append(out, plot.Tick{Value: float64(t.Unix()), Label: label})
+		}
+		return out
+	}
+	months, format := 12, "2006"
+	if to.Sub(from) < 2*365*24*time.Hour {
+		months, format = 1, "2006-01"
+		if to.Sub(from) > 270*24*time.Hour {
+			months = 3
+		}
+	}
+	t := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var out []plot.Tick
+	for ; !t.After(to); t = t.AddDate(0, 1, 0) {
+		if t.Before(from) {
+			continue
+		}
+		label := ""
+		if (int(t.Month())-1)%months == 0 {
+			label = t.Format(format)
+		}
+		out = append(out, plot.Tick{Value: float64(t.Unix()), Label: label})
+	}
+	return out
+}
+
+// preciseTicks are gonum's default ticks labelled with as many decimals as
+// the span needs: a short that moves by 0.01 of 10 coins must not read 10, 10, 10.
+type preciseTicks struct{}
+
+func (preciseTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	prec := 0
+	if span := hi - lo; span > 0 {
+		prec = max(0, int(math.Ceil(-math.Log10(span)))+1)
+	}
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', prec, 64)
+		}
+	}
+	return ts
 }
