@@ -342,3 +342,35 @@ func TestOutputs(t *testing.T) {
 		t.Error("a plot of an unknown strategy must be refused")
 	}
 }
+
+// A policy that says hedge_with for a held asset is honoured in every
+// strategy: the asset's own perp is left out, as where it has no market.
+func TestUserHedgeWith(t *testing.T) {
+	pol, err := hedge.ParsePolicies(strings.NewReader("[SOL]\nhedge_with = ETH\nbeta = 1.2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	strats := DefaultStrategies(pol, []string{"SOL"}, []string{"ETH", "SOL"})
+	for _, s := range strats {
+		if s.Name == "SOL via ETH perp" {
+			t.Error("the extra cross strategy duplicates the user's own")
+		}
+		if !s.NoHedge && !slices.Equal(s.NoMarket, []string{"SOL"}) {
+			t.Errorf("%s: NoMarket %v", s.Name, s.NoMarket)
+		}
+	}
+	sol, eth := load(t, "sol_daily.csv", SpotCoinbase), load(t, "eth_daily.csv", SpotCoinbase)
+	res, err := Run(Config{Series: []*Series{sol, eth}, From: day("2022-01-01"), To: day("2022-03-31"),
+		Hold: []Hold{{Asset: "SOL", Amount: d("100")}}, Policy: pol, Costs: CostsGMX, Strategies: strats[:2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Strategy("policy")
+	// Beta 1.2 on the SOL exposure, in ETH at the first close.
+	r0s, r0e := sol.Rows[slices.IndexFunc(sol.Rows, func(r Row) bool { return r.Time.Equal(day("2022-01-01")) })],
+		eth.Rows[slices.IndexFunc(eth.Rows, func(r Row) bool { return r.Time.Equal(day("2022-01-01")) })]
+	want := d("100").Mul(r0s.Spot).Mul(d("1.2")).DivRound(r0e.Perp, 18).Truncate(8)
+	if !slices.Equal(p.Markets, []string{"ETH"}) || !p.Path[0].Targets[0].Equal(want) {
+		t.Errorf("policy: markets %v, first ETH target %s, want %s", p.Markets, p.Path[0].Targets[0], want)
+	}
+}

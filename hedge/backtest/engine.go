@@ -69,14 +69,22 @@ type Strategy struct {
 // liquidation floor; and, when ETH data is loaded, every other held asset
 // hedged with the ETH perp.
 func DefaultStrategies(user hedge.Policies, held []string, dataAssets []string) []Strategy {
+	// A held asset whose policy says hedge_with is hedged on that market in
+	// every strategy, as `hedge` would do where the asset has no market of its own.
+	var userCross []string
+	for _, a := range held {
+		if w := user.For(a).HedgeWith; w != "" && w != a && slices.Contains(dataAssets, w) {
+			userCross = append(userCross, a)
+		}
+	}
 	with := func(name string, set ...string) Strategy {
 		p := clonePolicies(user)
 		for k := 0; k+1 < len(set); k += 2 {
 			mustSet(&p, set[k], set[k+1])
 		}
-		return Strategy{Name: name, Policies: p}
+		return Strategy{Name: name, Policies: p, NoMarket: slices.Clone(userCross)}
 	}
-	out := []Strategy{{Name: "no hedge", NoHedge: true, Policies: user}, {Name: "policy", Policies: user}}
+	out := []Strategy{{Name: "no hedge", NoHedge: true, Policies: user}, with("policy")}
 	for _, b := range []string{"0.01", "0.025", "0.05", "0.10", "0.20"} {
 		out = append(out, with("band "+pct(b), "band", b))
 	}
@@ -100,7 +108,7 @@ func DefaultStrategies(user hedge.Policies, held []string, dataAssets []string) 
 	out = append(out, l5, l3, l10)
 	if slices.Contains(dataAssets, "ETH") {
 		for _, a := range held {
-			if a == "ETH" {
+			if a == "ETH" || slices.Contains(userCross, a) {
 				continue
 			}
 			s := with(a + " via ETH perp")
@@ -110,7 +118,7 @@ func DefaultStrategies(user hedge.Policies, held []string, dataAssets []string) 
 				mustAssetSet(&p, "beta", "auto")
 			}
 			s.Policies.Assets[a] = p
-			s.NoMarket = []string{a}
+			s.NoMarket = append(s.NoMarket, a)
 			s.Note = fmt.Sprintf("%s's own perp left out; hedged on the ETH short with beta %s", a, betaText(p))
 			out = append(out, s)
 		}
