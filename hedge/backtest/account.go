@@ -163,9 +163,9 @@ func (a *account) trade(asset string, delta decimal.Decimal, f fill) {
 	case next.Abs().GreaterThan(old.Abs()):
 		p.entry = old.Abs().Mul(p.entry).Add(delta.Abs().Mul(f.price)).DivRound(next.Abs(), moneyDecimals)
 	}
-	// The position fee comes from margin; the execution fee from cash.
-	p.margin = p.margin.Sub(f.fee.Sub(a.costs.ExecutionFeeUSD))
-	a.cash = a.cash.Sub(a.costs.ExecutionFeeUSD)
+	// Fees, the execution fee included, come out of the position's margin,
+	// never out of cash the planner has not counted.
+	p.margin = p.margin.Sub(f.fee)
 	p.size = next
 	a.trades++
 	a.fees = a.fees.Add(f.fee).Add(f.impact)

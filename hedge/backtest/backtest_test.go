@@ -374,3 +374,40 @@ func TestUserHedgeWith(t *testing.T) {
 		t.Errorf("policy: markets %v, first ETH target %s, want %s", p.Markets, p.Path[0].Targets[0], want)
 	}
 }
+
+// With a finite margin account the planner's own leverage cap and
+// liquidation floor bind in a rally: the short shrinks below target, the
+// shortfall is counted, cash never goes below zero, and a USD flow refills it.
+func TestLimitedCollateral(t *testing.T) {
+	s := load(t, "eth_daily.csv", SpotCoinbase)
+	pol := hedge.DefaultPolicies()
+	cash := d("1000") // against 10 ETH at ~730 USD: 1,000 USD carries less than 2x by the first rally
+	strats := pick(t, pol, []string{"ETH"}, []string{"ETH"}, "policy")
+	run := func(flows []Flow) StrategyResult {
+		res, err := Run(Config{Series: []*Series{s}, From: day("2020-12-31"), To: day("2021-02-28"), Flows: flows,
+			Hold: []Hold{{Asset: "ETH", Amount: d("10")}}, Policy: pol, Costs: CostsGMX, Collateral: &cash, Strategies: strats})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Strategies[0]
+	}
+	st := run(nil)
+	last := st.Path[len(st.Path)-1]
+	if st.ShortfallSteps == 0 || !last.Shorts[0].LessThan(last.Targets[0]) {
+		t.Errorf("shortfall steps %d, last short %s vs target %s: 1,000 USD cannot carry 10 ETH through Jan 2021",
+			st.ShortfallSteps, last.Shorts[0], last.Targets[0])
+	}
+	for _, p := range st.Path {
+		if p.Cash.IsNegative() {
+			t.Fatalf("%s: cash %s below zero with limited collateral", p.Day, p.Cash)
+		}
+	}
+	refilled := run([]Flow{{Time: day("2021-01-10"), Asset: "USD", Amount: d("50000")}})
+	if refilled.ShortfallSteps >= st.ShortfallSteps || refilled.Effectiveness <= st.Effectiveness {
+		t.Errorf("50,000 USD in on 2021-01-10: shortfall steps %d (was %d), effectiveness %.4f (was %.4f)",
+			refilled.ShortfallSteps, st.ShortfallSteps, refilled.Effectiveness, st.Effectiveness)
+	}
+	if !refilled.HedgedPnL.Sub(refilled.UnhedgedPnL).Abs().LessThan(st.UnhedgedPnL.Abs()) {
+		t.Errorf("the 50,000 USD flow leaked into PnL: hedged %s, unhedged %s", refilled.HedgedPnL, refilled.UnhedgedPnL)
+	}
+}

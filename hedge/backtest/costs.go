@@ -19,7 +19,7 @@ type CostModel struct {
 	// with the square of its size: GMX v2's price impact on a balanced pool,
 	// or PerpVenue's skew slippage (1 / (2 × skew scale in USD)).
 	ImpactPerUSD decimal.Decimal
-	// ExecutionFeeUSD is paid per order from the margin account's cash
+	// ExecutionFeeUSD is paid per order, from the position's margin
 	// (GMX's keeper fee).
 	ExecutionFeeUSD decimal.Decimal
 	// BorrowPerDay is charged on the open notional, whatever the side, when
