@@ -103,6 +103,8 @@ func TestBacktestRefusals(t *testing.T) {
 	gap := filepath.Join(dir, "gap.csv")
 	os.WriteFile(gap, []byte("time,spot,perp,funding\n2022-01-01,1,1,0\n2022-01-02,1,1,0\n2022-01-05,1,1,0\n"), 0o644)
 	eth := btData + "eth_daily.csv"
+	sell := filepath.Join(dir, "sell.csv")
+	os.WriteFile(sell, []byte("date,asset,amount\n2022-01-10,ETH,-11\n"), 0o644)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -117,6 +119,8 @@ func TestBacktestRefusals(t *testing.T) {
 		{[]string{"--data", eth, "--hold", "ETH=1", "--from", "2022-13-01"}, `--from "2022-13-01": want YYYY-MM-DD`},
 		{[]string{"--data", eth, "--hold", "ETH=1", "--band", "2"}, "band 2 is outside 0..1"},
 		{[]string{"--data", eth, "--hold", "ETH=1", "--from", "2030-01-01"}, "share no period"},
+		{[]string{"--data", eth, "--hold", "ETH=10", "--flows", sell}, "flow on 2022-01-10 takes 11 ETH but only 10 is held"},
+		{[]string{"--data", eth, "--hold", "ETH=1", "--collateral", "-5"}, "--collateral must not be negative"},
 	} {
 		_, err := runCLI(t, append([]string{"backtest"}, c.args...)...)
 		if err == nil || !strings.Contains(oneLine(err), c.want) {

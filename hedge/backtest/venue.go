@@ -4,6 +4,12 @@ package backtest
 // touches its API: a hedge.Snapshot built from one step of history and the
 // paper account, the planner and risk policy run on it exactly as `hedge` and
 // `watch` run them, and the plan's actions turned into paper fills.
+//
+// Porting to a new venue seam means changing this file only: snapshot fills
+// whatever the Snapshot carries (a cost or margin model from m.costs,
+// pending orders: none on paper, fills are immediate), and execute maps
+// each order onto the paper account (acct.quote/trade for a size change,
+// acct.deposit/withdraw for margin).
 
 import (
 	"fmt"
