@@ -3,6 +3,7 @@ package backtest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -189,6 +190,7 @@ type sim struct {
 	target  map[string]decimal.Decimal
 	// shortSteps counts plans that could not reach their target.
 	shortSteps int
+	plans      int // planner calls
 	lastPlan   time.Time
 	day        func(int) string
 }
@@ -204,6 +206,9 @@ type Result struct {
 	Spot, Perp string // the columns used
 	Notes      []string
 	Strategies []StrategyResult
+	// PlannerCalls counts the EvaluateRisk + ApplyRisk rounds the run made
+	// (a strategy identical to another is run once).
+	PlannerCalls int
 }
 
 // StrategyResult is one strategy's metrics and daily path.
@@ -324,6 +329,7 @@ func Run(cfg Config) (*Result, error) {
 
 	res.Strategies = make([]StrategyResult, len(strats))
 	errs := make([]error, len(strats))
+	calls := make([]int, len(strats))
 	total := len(strats) * res.Steps
 	var mu sync.Mutex
 	done := 0
@@ -376,20 +382,48 @@ func Run(cfg Config) (*Result, error) {
 				}
 				m.acct = newAccount(cash, unlimited, cfg.Costs)
 				res.Strategies[k], errs[k] = m.run(flows, report)
+				calls[k] = m.plans
 			}
 		}()
 	}
+	// A strategy identical to an earlier one (e.g. "band 5%" under a 5%
+	// policy) is run once and its result copied under its own name.
+	same := make([]int, len(strats))
 	for k := range strats {
-		jobs <- k
+		same[k] = k
+		for j := range k {
+			if same[j] == j && sameStrategy(strats[j], strats[k]) {
+				same[k] = j
+				break
+			}
+		}
+		if same[k] == k {
+			jobs <- k
+		} else {
+			report(res.Steps)
+		}
 	}
 	close(jobs)
 	wg.Wait()
+	for k, j := range same {
+		res.PlannerCalls += calls[k]
+		if j != k {
+			r := res.Strategies[j]
+			r.Name, r.Note, errs[k] = strats[k].Name, strats[k].Note, errs[j]
+			res.Strategies[k] = r
+		}
+	}
 	for k, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("strategy %q: %w", strats[k].Name, err)
 		}
 	}
 	return res, nil
+}
+
+func sameStrategy(a, b Strategy) bool {
+	return a.Every == b.Every && a.NoHedge == b.NoHedge && slices.Equal(a.NoMarket, b.NoMarket) &&
+		reflect.DeepEqual(a.Policies, b.Policies)
 }
 
 // hedgedOn says whether st carries a cross-asset holding on a's market.

@@ -80,6 +80,7 @@ func (m *sim) snapshot(i int) *hedge.Snapshot {
 
 // plan runs the risk policy and the planner on s, as a watch cycle does.
 func (m *sim) plan(s *hedge.Snapshot) (*hedge.Plan, error) {
+	m.plans++
 	dec, err := hedge.EvaluateRisk(s, m.prev, m.pol, m.state)
 	if err != nil {
 		return nil, err
