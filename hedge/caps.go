@@ -24,14 +24,16 @@ type Caps struct {
 	UsedToday        decimal.Decimal // trade notional mined in the last 24 hours
 }
 
-// TradeNotional is |SizeDelta| × AcceptablePrice: the worst-case notional of
-// a trade, since the fill is at most that price for a buy and the sale is
-// at least that price for a sell.
-func TradeNotional(a Action) decimal.Decimal {
-	if a.Kind != ActTrade {
+// TradeNotional is |SizeDelta| × CapPrice: the worst-case notional of an
+// order's trade. A buy fills at most at its acceptable price; a sell's
+// acceptable price is only its lowest fill, so it counts at the reference
+// price × (1 + slippage), as a buy would. An order without a CapPrice counts
+// at its acceptable price.
+func TradeNotional(o Order) decimal.Decimal {
+	if !o.HasTrade() {
 		return decimal.Zero
 	}
-	return a.SizeDelta.Abs().Mul(a.AcceptablePrice)
+	return o.SizeDelta.Abs().Mul(decimal.Max(o.CapPrice, o.AcceptablePrice))
 }
 
 // CapError is a plan the caps refuse; nothing of it may be sent.
@@ -39,20 +41,21 @@ type CapError struct{ Msg string }
 
 func (e *CapError) Error() string { return e.Msg }
 
-// Apply checks actions against the caps and returns them with every trade
+// Apply checks orders against the caps and returns them with every trade
 // above the per-transaction cap split into equal chunks (same intent and
 // acceptable price, sizes on the SizeDecimals grid summing exactly to the
-// original). A plan whose new-risk trades would pass the daily cap is
-// refused with a *CapError naming the cap.
-func (c Caps) Apply(actions []Action) ([]Action, error) {
+// original; the first chunk carries the order's collateral). A plan whose
+// new-risk trades would pass the daily cap is refused with a *CapError
+// naming the cap.
+func (c Caps) Apply(orders []Order) ([]Order, error) {
 	if c.MaxTradeNotional.IsNegative() || c.MaxDailyNotional.IsNegative() {
 		return nil, fmt.Errorf("notional caps must not be negative")
 	}
 	if c.MaxDailyNotional.IsPositive() {
 		add := decimal.Zero
-		for _, a := range actions {
-			if a.Kind == ActTrade && a.SizeDelta.IsNegative() {
-				add = add.Add(TradeNotional(a))
+		for _, o := range orders {
+			if o.HasTrade() && o.SizeDelta.IsNegative() {
+				add = add.Add(TradeNotional(o))
 			}
 		}
 		if add.IsPositive() && c.UsedToday.Add(add).GreaterThan(c.MaxDailyNotional) {
@@ -62,15 +65,15 @@ func (c Caps) Apply(actions []Action) ([]Action, error) {
 		}
 	}
 	if !c.MaxTradeNotional.IsPositive() {
-		return actions, nil
+		return orders, nil
 	}
-	var out []Action
-	for _, a := range actions {
-		if a.Kind != ActTrade || TradeNotional(a).LessThanOrEqual(c.MaxTradeNotional) {
-			out = append(out, a)
+	var out []Order
+	for _, o := range orders {
+		if !o.HasTrade() || TradeNotional(o).LessThanOrEqual(c.MaxTradeNotional) {
+			out = append(out, o)
 			continue
 		}
-		chunks, err := c.split(a)
+		chunks, err := c.split(o)
 		if err != nil {
 			return nil, err
 		}
@@ -81,15 +84,16 @@ func (c Caps) Apply(actions []Action) ([]Action, error) {
 
 // split cuts one trade into k equal chunks on the size grid, k as small as
 // the cap allows. Each chunk is at most the largest grid size under the cap,
-// so none passes it.
-func (c Caps) split(a Action) ([]Action, error) {
-	if !a.AcceptablePrice.IsPositive() {
+// so none passes it. A close becomes plain trades, the last of which closes.
+func (c Caps) split(a Order) ([]Order, error) {
+	price := decimal.Max(a.CapPrice, a.AcceptablePrice)
+	if !price.IsPositive() {
 		return nil, fmt.Errorf("trade in %s has no acceptable price to cap its notional", a.Asset)
 	}
-	maxSize := c.MaxTradeNotional.DivRound(a.AcceptablePrice, divPrecision).Truncate(SizeDecimals)
+	maxSize := c.MaxTradeNotional.DivRound(price, divPrecision).Truncate(SizeDecimals)
 	if !maxSize.IsPositive() {
 		return nil, &CapError{Msg: fmt.Sprintf("max trade notional %s USD is below the smallest %s trade (%s at %s); nothing sent",
-			c.MaxTradeNotional.String(), a.Asset, sizeUnit.String(), a.AcceptablePrice.String())}
+			c.MaxTradeNotional.String(), a.Asset, sizeUnit.String(), price.String())}
 	}
 	size := a.SizeDelta.Abs()
 	units := size.Shift(SizeDecimals).Truncate(0)     // size in grid units
@@ -99,7 +103,7 @@ func (c Caps) split(a Action) ([]Action, error) {
 	extra := units.Sub(base.Mul(k)) // the first `extra` chunks get one unit more
 	sign := decimal.NewFromInt(int64(a.SizeDelta.Sign()))
 	n := int(k.IntPart())
-	out := make([]Action, 0, n)
+	out := make([]Order, 0, n)
 	for i := 0; i < n; i++ {
 		u := base
 		if decimal.NewFromInt(int64(i)).LessThan(extra) {
@@ -124,6 +128,19 @@ func (c Caps) split(a Action) ([]Action, error) {
 			}
 		} else {
 			last.SizeDelta = last.SizeDelta.Add(rest.Mul(sign))
+		}
+	}
+	// Collateral moves once: in before the first chunk of an increase,
+	// out after the last chunk of a decrease; only the last chunk closes.
+	for i := range out {
+		if i > 0 && a.CollateralDelta.IsPositive() {
+			out[i].CollateralDelta = decimal.Zero
+		}
+		if i < len(out)-1 {
+			out[i].Close, out[i].WithdrawAll = false, false
+			if !a.CollateralDelta.IsPositive() {
+				out[i].CollateralDelta = decimal.Zero
+			}
 		}
 	}
 	return out, nil

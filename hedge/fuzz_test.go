@@ -35,10 +35,10 @@ func FuzzPlanInvariants(f *testing.F) {
 		if sizeMilli != 0 {
 			size := decimal.New(int64(sizeMilli), -3)
 			entry := px.Mul(decimal.New(int64(entryPct%200)+1, -2))
-			s.Position["ETH"] = Position{Size: size, EntryPrice: entry, Margin: decimal.New(int64(marginCents), -2),
-				UnrealizedPnL: size.Mul(px.Sub(entry))}
+			setPos(s, "ETH", Position{Size: size, EntryPrice: entry, Margin: decimal.New(int64(marginCents), -2),
+				UnrealizedPnL: size.Mul(px.Sub(entry))})
 		}
-		plan, err := BuildPlan(s, p)
+		plan, err := tBuildPlan(s, p)
 		if err != nil {
 			return // refusing is allowed; panicking or breaking an invariant is not
 		}

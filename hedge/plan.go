@@ -80,6 +80,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		}
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
 	}
+	addClaimables(s, spot)
 	var assets []string
 	for a := range s.Markets {
 		assets = append(assets, a)
@@ -117,7 +118,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 
 	out := make([]assetView, 0, len(assets))
 	for _, a := range assets {
-		v := assetView{asset: a, spot: spot[a], pos: s.Position[a]}
+		v := assetView{asset: a, spot: spot[a], pos: s.PositionOf(a)}
 		v.market, v.hasMarket = s.Markets[a]
 		v.current = v.pos.Size.Neg()
 		if !v.hasMarket {
@@ -145,7 +146,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
 		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
 		// funding rules may lower) applies to the whole short.
-		v.target = p.HedgeRatio.Mul(v.exposure.Add(v.crossUSD)).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
+		v.target = toStep(p.HedgeRatio.Mul(v.exposure.Add(v.crossUSD)).DivRound(m.MarkPrice, divPrecision), m.Rules.SizeStep)
 		if v.crossUSD.IsPositive() {
 			v.crossSize = p.HedgeRatio.Mul(v.crossUSD).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
 		}
@@ -160,6 +161,19 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// addClaimables counts what the venue owes the account in an asset (GMX's
+// claimable funding in WETH) as spot of that asset: it is exposure the
+// short must cover. Claimables in the collateral count as money, not
+// exposure.
+func addClaimables(s *Snapshot, spot map[string]decimal.Decimal) {
+	for _, c := range s.Claimables {
+		if c.Asset == "" || c.Asset == "USD" || c.Asset == s.CollateralSymbol || !c.Amount.IsPositive() {
+			continue
+		}
+		spot[c.Asset] = spot[c.Asset].Add(c.Amount)
+	}
 }
 
 // crossView values a held asset with no market and, when its policy names a
@@ -274,6 +288,8 @@ type assetRule struct {
 	hold       string          // no trade except a liquidation-floor reduction (cooldown)
 	minTrade   decimal.Decimal // skip trades smaller than this, except closes
 	liqFloor   decimal.Decimal // keep (liq − mark)/mark ≥ this after the plan; 0 = off
+	// reducedForFunding: a cut of the short is IntentFundingReduce.
+	reducedForFunding bool
 }
 
 func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]assetRule) (*Plan, error) {
@@ -290,17 +306,25 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 	}
 	// Deposits must be representable on chain, so only whole collateral units count.
 	available := decimal.Max(decimal.Zero, s.Collateral).RoundFloor(s.CollateralDecimals)
-	total := decimal.Zero
 	plan := &Plan{Block: s.Block}
-	var acts []Action
 	for _, v := range vs {
 		ap := v.assetPlan()
 		p, rule := policyFor(v.asset), rules[v.asset]
+		pending := s.PendingOf(v.asset)
 		switch {
 		case !v.hasMarket:
 			ap.Note = v.noMarketNote()
+			ap.Unhedgeable = v.hedgedVia == "" || v.crossNote != ""
+			if ap.Unhedgeable {
+				// Nothing can move it: its state is "unhedgeable", not drift.
+				ap.WithinBand = true
+			}
 		case rule.gate != "":
 			ap.Note = rule.gate
+		case len(pending) > 0:
+			// The position alone would double the short: wait for the keeper.
+			ap.Pending = len(pending)
+			ap.Note = fmt.Sprintf("order %s in flight on %s; waiting for it to be executed or cancelled", pending[0].Ref, v.asset)
 		case v.blocked != "":
 			ap.Note = v.blocked
 		case v.market.Paused:
@@ -311,43 +335,50 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 				return nil, err
 			}
 			ap.Note, ap.Shortfall = d.note, d.shortfall
-			if d.deposit.IsPositive() {
-				why := fmt.Sprintf("margin for %s short", v.asset)
-				switch {
-				case d.depositWhy != "":
-					why = d.depositWhy
-				case d.delta.IsZero():
-					why = fmt.Sprintf("margin top-up for %s short (leverage above cap)", v.asset)
+			if d.deposit.IsPositive() || !d.delta.IsZero() {
+				o := Order{Market: v.market.Key, Asset: v.asset, Intent: d.intent(v, rule)}
+				if d.deposit.IsPositive() {
+					why := fmt.Sprintf("margin for %s short", v.asset)
+					switch {
+					case d.depositWhy != "":
+						why = d.depositWhy
+					case d.delta.IsZero():
+						why = fmt.Sprintf("margin top-up for %s short (leverage above cap)", v.asset)
+					}
+					o.CollateralDelta, o.CollateralReason, o.CollateralIntent = d.deposit, why, d.intent(v, assetRule{})
+					if d.forFloor && v.current.IsPositive() {
+						// Only on an open short: margin for a new one is part of the hedge.
+						o.CollateralIntent = IntentTopUp
+					}
+					available = available.Sub(d.deposit)
 				}
-				acts = append(acts, Action{Kind: ActDeposit, Asset: v.asset, Amount: d.deposit, Reason: why, Intent: d.intent(v)})
-				available = available.Sub(d.deposit)
-				total = total.Add(d.deposit)
-			}
-			if !d.delta.IsZero() {
-				acts = append(acts, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: d.delta.Neg(),
-					AcceptablePrice: acceptablePrice(v.market.MarkPrice, d.delta.Neg(), p.MaxSlippage),
-					Reason:          d.reason, Intent: d.intent(v)})
+				if !d.delta.IsZero() {
+					o.SizeDelta = d.delta.Neg()
+					o.AcceptablePrice = acceptablePrice(v.market.MarkPrice, o.SizeDelta, p.MaxSlippage)
+					o.CapPrice = capPrice(v.market.MarkPrice, o.SizeDelta, p.MaxSlippage)
+					o.Reason = d.reason
+				} else {
+					o.Intent = o.CollateralIntent
+				}
+				plan.Orders = append(plan.Orders, o)
 			}
 		}
 		plan.Assets = append(plan.Assets, ap)
 	}
-	if total.GreaterThan(s.CollateralAllowance) {
-		// approve sets the allowance rather than adding to it, so ask for the total.
-		acts = append([]Action{{Kind: ActApprove, Amount: total,
-			Reason: fmt.Sprintf("allow the venue to pull %s %s", total, s.CollateralSymbol), Intent: IntentApprove}}, acts...)
-	}
-	plan.Actions = acts
 	return plan, nil
 }
 
 // intent classifies d for the journal: a trade from no position is a hedge,
-// any other trade a rebalance, and margin alone a top-up.
-func (d decision) intent(v assetView) string {
+// a buy on a short reduced for funding is that reduction, any other trade a
+// rebalance, and margin alone a top-up.
+func (d decision) intent(v assetView, rule assetRule) Intent {
 	switch {
 	case d.delta.IsZero():
 		return IntentTopUp
 	case v.current.IsZero():
 		return IntentHedge
+	case rule.reducedForFunding && d.delta.IsNegative():
+		return IntentFundingReduce
 	}
 	return IntentRebalance
 }
@@ -359,6 +390,7 @@ type decision struct {
 	shortfall      decimal.Decimal // collateral missing to reach the target
 	reason, note   string
 	depositWhy     string // overrides the default deposit reason
+	forFloor       bool   // the deposit holds the liquidation floor
 }
 
 // decide applies the rule's limits to the size wanted, plans it at the
@@ -379,9 +411,10 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 		desired = limit
 		notes = append(notes, rule.noIncrease)
 	}
-	if dl := sizeDelta(q, desired); !dl.IsZero() && !desired.IsZero() && dl.Abs().LessThan(rule.minTrade) {
+	minTrade := decimal.Max(rule.minTrade, v.market.Rules.MinSize)
+	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && dl.Abs().LessThan(minTrade) {
 		desired = q
-		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, rule.minTrade))
+		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, minTrade))
 	}
 	d, err := decideAt(v, p, available, s, desired)
 	if err != nil {
@@ -408,13 +441,11 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	if !qNew.IsPositive() {
 		return d
 	}
-	P, feeUnit := m.MarkPrice, m.MarkPrice.Mul(m.TakerFee)
-	// Short liquidates at (E + q·P)/(q·(1+mm)); ≥ P·(1+floor) needs E ≥ q·P·k.
-	k := one.Add(m.MaintenanceMargin).Mul(one.Add(floor)).Sub(one)
-	perUnit := P.Mul(k)
+	P, mm, cost := m.MarkPrice, m.margin(), m.cost()
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
 	equity := v.pos.Equity()
-	after := equity.Add(d.deposit).Sub(d.delta.Abs().Mul(feeUnit))
-	need := qNew.Mul(perUnit)
+	after := equity.Add(d.deposit).Sub(fee(qNew))
+	need := mm.FloorEquity(qNew, P, floor)
 	if after.GreaterThanOrEqual(need) {
 		return d
 	}
@@ -423,28 +454,48 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	pct := percent(floor)
 	if extra.LessThanOrEqual(left) {
 		d.deposit = d.deposit.Add(extra)
+		d.forFloor = true
 		d.depositWhy = fmt.Sprintf("margin top-up for %s short (liquidation within %s of mark)", v.asset, pct)
 		d.note = joinNote(d.note, fmt.Sprintf("liquidation floor %s: margin top-up %s %s", pct, extra, s.CollateralSymbol))
 		return d
 	}
 	// Not enough collateral: put all of it in and carry only what it supports.
 	total := equity.Add(decimal.Max(decimal.Zero, available))
-	hi, ok := maxSupported(q, total, perUnit, feeUnit)
+	var hi decimal.Decimal
+	var ok bool
+	if lm, lc, lin := linear(m); lin {
+		feeUnit := P.Mul(lc.TakerFee)
+		perUnit := P.Mul(one.Add(lm.Maintenance).Mul(one.Add(floor)).Sub(one))
+		hi, ok = maxSupported(q, total, perUnit, feeUnit)
+	} else {
+		hi, ok = maxAffordable(q, total, m.Rules.SizeStep, func(x decimal.Decimal) decimal.Decimal {
+			return mm.FloorEquity(x, P, floor).Add(fee(x))
+		})
+	}
 	capped := decimal.Zero
 	if ok {
-		capped = decimal.Min(hi.Truncate(SizeDecimals), qNew)
+		capped = decimal.Min(toStep(hi, m.Rules.SizeStep), qNew)
 	}
-	d.delta = sizeDelta(q, capped)
+	d.delta = sizeDelta(q, capped, m.Rules.SizeStep)
 	qNew = q.Add(d.delta)
 	d.deposit = decimal.Zero
 	if qNew.IsPositive() && available.IsPositive() {
 		d.deposit = available
+		d.forFloor = true
 		d.depositWhy = fmt.Sprintf("margin top-up for %s short (liquidation within %s of mark)", v.asset, pct)
 	}
 	d.reason = tradeReason(v, q, qNew, "; liquidation floor "+pct)
 	d.note = joinNote(d.note, fmt.Sprintf("liquidation floor %s: short limited to %s (need %s more %s)",
 		pct, qNew, extra.Sub(decimal.Max(decimal.Zero, left)), s.CollateralSymbol))
 	return d
+}
+
+// linear reports the market's models when both are the linear ones with no
+// fixed fee, for which sizing has a closed form.
+func linear(m Market) (LinearMargin, LinearCost, bool) {
+	lm, ok1 := m.margin().(LinearMargin)
+	lc, ok2 := m.cost().(LinearCost)
+	return lm, lc, ok1 && ok2 && lc.Fixed.IsZero()
 }
 
 func joinNote(a, b string) string {
@@ -459,23 +510,27 @@ func joinNote(a, b string) string {
 func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
-	if m.MaxLeverage.IsPositive() && m.MaxLeverage.LessThan(lev) {
-		lev = m.MaxLeverage
+	if ml := m.margin().MaxLeverage(); ml.IsPositive() && ml.LessThan(lev) {
+		lev = ml
 	}
 	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
+	step, cost := m.Rules.SizeStep, m.cost()
 	perUnit := P.Mul(one.Add(p.MarginBuffer)).DivRound(lev, divPrecision) // buffered margin per unit short
-	feeUnit := P.Mul(m.TakerFee)
-	if !perUnit.GreaterThan(feeUnit) {
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
+	lm, lc, lin := linear(m)
+	_ = lm
+	feeUnit := P.Mul(lc.TakerFee)
+	if lin && !perUnit.GreaterThan(feeUnit) {
 		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
 	}
 	// needs returns the equity to carry qNew at the cap and with the buffer,
 	// both after paying the fee to get there.
 	needs := func(qNew decimal.Decimal) (atCap, buffered decimal.Decimal) {
-		fee := qNew.Sub(q).Abs().Mul(feeUnit)
-		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(fee), qNew.Abs().Mul(perUnit).Add(fee)
+		f := fee(qNew)
+		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(f), qNew.Abs().Mul(perUnit).Add(f)
 	}
 
-	delta := sizeDelta(q, desired)
+	delta := sizeDelta(q, desired, step)
 	qNew := q.Add(delta)
 	atCap, buffered := needs(qNew)
 	if qNew.IsZero() || (!delta.IsPositive() && equity.GreaterThanOrEqual(atCap)) {
@@ -489,6 +544,10 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		return d, nil
 	}
 	deposit := decimal.Max(decimal.Zero, buffered.Sub(equity)).RoundCeil(s.CollateralDecimals)
+	if min := m.Rules.MinCollateral; min.IsPositive() && qNew.IsPositive() && equity.Add(deposit).LessThan(min) {
+		// The venue refuses a position carrying less than its minimum.
+		deposit = min.Sub(equity).RoundCeil(s.CollateralDecimals)
+	}
 	if deposit.LessThanOrEqual(available) {
 		d := decision{deposit: deposit, delta: delta, reason: tradeReason(v, q, qNew, "")}
 		if delta.IsZero() {
@@ -500,14 +559,23 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	// The cap binds: carry the largest short that equity plus all available
 	// collateral supports, and put all of that collateral in.
 	short := deposit.Sub(available)
-	hi, ok := maxSupported(q, equity.Add(available), perUnit, feeUnit)
+	var hi decimal.Decimal
+	var ok bool
+	if lin {
+		hi, ok = maxSupported(q, equity.Add(available), perUnit, feeUnit)
+	} else {
+		hi, ok = maxAffordable(q, equity.Add(available), step, func(x decimal.Decimal) decimal.Decimal {
+			_, b := needs(x)
+			return b
+		})
+	}
 	qNew = decimal.Zero
 	if ok {
-		qNew = decimal.Min(hi.Truncate(SizeDecimals), desired)
+		qNew = decimal.Min(toStep(hi, step), desired)
 	}
-	delta = sizeDelta(q, qNew)
+	delta = sizeDelta(q, qNew, step)
 	qNew = q.Add(delta)
-	if delta.Abs().LessThanOrEqual(sizeUnit) {
+	if delta.Abs().LessThanOrEqual(stepOf(step)) {
 		// Within rounding of where we are: a one-unit trade is noise.
 		delta, qNew = decimal.Zero, q
 	}
@@ -526,13 +594,29 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	return d, nil
 }
 
+// stepOf is a market's size step, SizeDecimals' unit when it sets none.
+func stepOf(step decimal.Decimal) decimal.Decimal {
+	if step.IsPositive() {
+		return step
+	}
+	return sizeUnit
+}
+
+// toStep rounds x toward zero onto the size grid.
+func toStep(x, step decimal.Decimal) decimal.Decimal {
+	if !step.IsPositive() {
+		return x.Truncate(SizeDecimals)
+	}
+	return x.DivRound(step, divPrecision).Truncate(0).Mul(step)
+}
+
 // sizeDelta is the trade from q to want, rounded toward zero so dust never
 // trades; a close is exact so that no dust position is left behind.
-func sizeDelta(q, want decimal.Decimal) decimal.Decimal {
-	if want.IsZero() && q.Abs().GreaterThanOrEqual(sizeUnit) {
+func sizeDelta(q, want, step decimal.Decimal) decimal.Decimal {
+	if want.IsZero() && q.Abs().GreaterThanOrEqual(stepOf(step)) {
 		return q.Neg()
 	}
-	return want.Sub(q).Truncate(SizeDecimals)
+	return toStep(want.Sub(q), step)
 }
 
 // maxSupported is the largest short x with |x|·perUnit + |x − q|·feeUnit ≤ M.
@@ -552,11 +636,45 @@ func maxSupported(q, M, perUnit, feeUnit decimal.Decimal) (decimal.Decimal, bool
 	return decimal.Zero, false
 }
 
+// maxAffordable is maxSupported for any margin and cost model: the largest
+// short x ≥ 0 on the size grid with need(x) ≤ M, by bisection. need must
+// rise with x (margin grows faster than a smaller trade saves in fees),
+// which every venue's margin model satisfies for shorts.
+func maxAffordable(q, M, step decimal.Decimal, need func(decimal.Decimal) decimal.Decimal) (decimal.Decimal, bool) {
+	if need(decimal.Zero).GreaterThan(M) {
+		return decimal.Zero, false
+	}
+	unit := stepOf(step)
+	lo, hi := int64(0), int64(1) // in grid units
+	for need(unit.Mul(decimal.NewFromInt(hi))).LessThanOrEqual(M) {
+		lo, hi = hi, hi*2
+		if hi > 1<<55 {
+			return unit.Mul(decimal.NewFromInt(lo)), true
+		}
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if need(unit.Mul(decimal.NewFromInt(mid))).LessThanOrEqual(M) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return unit.Mul(decimal.NewFromInt(lo)), true
+}
+
 // acceptablePrice is the worst fill a trade of sizeDelta accepts.
 func acceptablePrice(mark, sizeDelta, slippage decimal.Decimal) decimal.Decimal {
 	if sizeDelta.IsNegative() {
 		return mark.Mul(one.Sub(slippage))
 	}
+	return mark.Mul(one.Add(slippage))
+}
+
+// capPrice is the highest price a trade can count at for the notional caps:
+// a buy fills at most at its acceptable price; a sell's acceptable price is
+// its lowest fill, so the caps count it at mark × (1 + slippage).
+func capPrice(mark, sizeDelta, slippage decimal.Decimal) decimal.Decimal {
 	return mark.Mul(one.Add(slippage))
 }
 
@@ -615,33 +733,37 @@ func ClosePlan(s *Snapshot, p Policy, assets []string) (*Plan, error) {
 		selected[a] = selected[a] || len(assets) == 0
 	}
 	plan := &Plan{Block: s.Block}
-	var trades, withdraws []Action
 	for _, v := range vs {
 		if !selected[v.asset] {
 			continue
 		}
 		ap := v.assetPlan()
 		ap.TargetSize, ap.Drift, ap.WithinBand = decimal.Zero, decimal.Zero, v.current.IsZero()
+		if pend := s.PendingOf(v.asset); len(pend) > 0 {
+			return nil, fmt.Errorf("market %s has order %s in flight; close once it is executed or cancelled", v.asset, pend[0].Ref)
+		}
 		size := v.pos.Size
+		if size.IsZero() && v.pos.Margin.IsZero() {
+			ap.Note = "nothing to close"
+			plan.Assets = append(plan.Assets, ap)
+			continue
+		}
+		o := Order{Market: v.market.Key, Asset: v.asset, Intent: IntentClose, WithdrawAll: true,
+			CollateralIntent: IntentClose, CollateralReason: fmt.Sprintf("withdraw %s margin", v.asset)}
 		if !size.IsZero() {
 			if v.market.Paused {
 				return nil, fmt.Errorf("market %s is paused; cannot close", v.asset)
 			}
-			trades = append(trades, Action{Kind: ActTrade, Asset: v.asset, SizeDelta: size.Neg(),
-				AcceptablePrice: acceptablePrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage),
-				Reason:          tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, ""), Intent: IntentClose})
+			o.Close, o.SizeDelta = true, size.Neg()
+			o.AcceptablePrice = acceptablePrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage)
+			o.CapPrice = capPrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage)
+			o.Reason = tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, "")
 		}
-		if !size.IsZero() || !v.pos.Margin.IsZero() {
-			// Amount is an estimate for display; All makes the venue return whatever is left.
-			est := v.pos.Equity().Sub(size.Abs().Mul(v.market.MarkPrice).Mul(v.market.TakerFee))
-			withdraws = append(withdraws, Action{Kind: ActWithdraw, Asset: v.asset, All: true,
-				Amount: decimal.Max(decimal.Zero, est).RoundFloor(max(s.CollateralDecimals, 0)),
-				Reason: fmt.Sprintf("withdraw %s margin", v.asset), Intent: IntentClose})
-		} else {
-			ap.Note = "nothing to close"
-		}
+		// An estimate for display; WithdrawAll makes the venue return whatever is left.
+		est := v.pos.Equity().Sub(v.market.cost().TradeCost(size, v.market.MarkPrice))
+		o.CollateralDelta = decimal.Max(decimal.Zero, est).RoundFloor(max(s.CollateralDecimals, 0)).Neg()
+		plan.Orders = append(plan.Orders, o)
 		plan.Assets = append(plan.Assets, ap)
 	}
-	plan.Actions = append(trades, withdraws...)
 	return plan, nil
 }

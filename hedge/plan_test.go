@@ -19,7 +19,7 @@ func market(asset, px string) Market {
 
 // snap builds a snapshot with USDC collateral and the given markets.
 func snap(collateral string, ms ...Market) *Snapshot {
-	s := &Snapshot{Block: 7, Markets: map[string]Market{}, Position: map[string]Position{},
+	s := &Snapshot{Block: 7, Markets: map[string]Market{},
 		Collateral: d(collateral), CollateralSymbol: "USDC", CollateralDecimals: 6}
 	for _, m := range ms {
 		s.Markets[m.Asset] = m
@@ -35,12 +35,72 @@ func hold(s *Snapshot, asset, amount string) *Snapshot {
 // short opens an existing short of size at entry with margin; upnl follows mark.
 func short(s *Snapshot, asset, size, entry, margin string) *Snapshot {
 	sz := d(size).Neg()
-	s.Position[asset] = Position{Size: sz, EntryPrice: d(entry), Margin: d(margin),
-		UnrealizedPnL: sz.Mul(s.Markets[asset].MarkPrice.Sub(d(entry)))}
+	setPos(s, asset, Position{Size: sz, EntryPrice: d(entry), Margin: d(margin),
+		UnrealizedPnL: sz.Mul(s.Markets[asset].MarkPrice.Sub(d(entry)))})
 	return s
 }
 
-func kinds(p *Plan) string {
+// tplan is a plan with the steps an isolated-margin venue compiles from it
+// (approve, deposit, trade, withdraw), against the snapshot's allowance,
+// which these tests keep in Snapshot.Adapter.
+type tplan struct {
+	*Plan
+	Actions []Step
+}
+
+func compiled(p *Plan, s *Snapshot) *tplan {
+	if p == nil {
+		return nil
+	}
+	return &tplan{Plan: p, Actions: IsolatedSteps(p.Orders, allowanceOf(s), "USDC")}
+}
+
+func allowanceOf(s *Snapshot) decimal.Decimal {
+	if s == nil {
+		return decimal.Zero
+	}
+	a, _ := s.Adapter.(decimal.Decimal)
+	return a
+}
+
+// setPos replaces (or adds) the one position of asset.
+func setPos(s *Snapshot, asset string, p Position) {
+	p.Asset, p.Market, p.Key = asset, asset, asset
+	for i := range s.Positions {
+		if s.Positions[i].Asset == asset {
+			s.Positions[i] = p
+			return
+		}
+	}
+	s.Positions = append(s.Positions, p)
+}
+
+func tBuildPlan(s *Snapshot, p Policy) (*tplan, error) {
+	out, err := BuildPlan(s, p)
+	return compiled(out, s), err
+}
+
+func tClosePlan(s *Snapshot, p Policy, assets []string) (*tplan, error) {
+	out, err := ClosePlan(s, p, assets)
+	return compiled(out, s), err
+}
+
+func tApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*tplan, []Alert, error) {
+	out, alerts, err := ApplyRisk(s, pol, dec)
+	return compiled(out, s), alerts, err
+}
+
+func tBuildRiskPlan(s, prev *Snapshot, pol Policies, st RiskState) (*tplan, []Alert, error) {
+	out, alerts, err := BuildRiskPlan(s, prev, pol, st)
+	return compiled(out, s), alerts, err
+}
+
+func tbuildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]assetRule) (*tplan, error) {
+	out, err := buildPlan(s, policyFor, rules)
+	return compiled(out, s), err
+}
+
+func kinds(p *tplan) string {
 	var ks []string
 	for _, a := range p.Actions {
 		ks = append(ks, string(a.Kind)+":"+a.Asset)
@@ -48,7 +108,7 @@ func kinds(p *Plan) string {
 	return strings.Join(ks, " ")
 }
 
-func assetPlan(t *testing.T, p *Plan, asset string) AssetPlan {
+func assetPlan(t *testing.T, p *tplan, asset string) AssetPlan {
 	t.Helper()
 	for _, a := range p.Assets {
 		if a.Asset == asset {
@@ -74,17 +134,17 @@ func TestBuildPlan(t *testing.T) {
 		s     *Snapshot
 		p     Policy
 		kinds string
-		check func(t *testing.T, p *Plan, after *Snapshot)
+		check func(t *testing.T, p *tplan, after *Snapshot)
 	}{
 		{name: "zero balances", s: snap("0", market("ETH", "2000")), p: pol, kinds: "",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				if a := assetPlan(t, p, "ETH"); !a.WithinBand || !a.Drift.IsZero() {
 					t.Errorf("want within band with zero drift, got %+v", a)
 				}
 			}},
 		{name: "drift inside band", s: short(hold(snap("0", market("ETH", "2000")), "ETH", "10"), "ETH", "9.7", "2000", "19400"),
 			p: pol, kinds: "",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				a := assetPlan(t, p, "ETH")
 				eq(t, "drift", a.Drift, d("-0.03"))
 				if !a.WithinBand {
@@ -93,7 +153,7 @@ func TestBuildPlan(t *testing.T) {
 			}},
 		{name: "ratio 1 opens the hedge", s: hold(snap("10000", market("ETH", "2000")), "ETH", "2.5"), p: pol,
 			kinds: "approve: deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				// 2.5 × 2000 / 2 × 1.1 + fee 2.5 × 2000 × 0.0005
 				eq(t, "approve", p.Actions[0].Amount, d("2752.5"))
 				eq(t, "deposit", p.Actions[1].Amount, d("2752.5"))
@@ -103,27 +163,27 @@ func TestBuildPlan(t *testing.T) {
 				if tr.Reason != "open short 2.5 ETH (target 2.5, drift −100.0%)" {
 					t.Errorf("reason %q", tr.Reason)
 				}
-				eq(t, "short after", after.Position["ETH"].Size, d("-2.5"))
+				eq(t, "short after", after.PositionOf("ETH").Size, d("-2.5"))
 			}},
 		{name: "ratio 0 closes an open short", s: short(hold(snap("0", market("ETH", "2000")), "ETH", "3"), "ETH", "3", "2000", "3000"),
 			p: withRatio("0"), kinds: "trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				eq(t, "size delta", p.Actions[0].SizeDelta, d("3"))
 				eq(t, "acceptable", p.Actions[0].AcceptablePrice, d("2010"))
-				eq(t, "short after", after.Position["ETH"].Size, decimal.Zero)
+				eq(t, "short after", after.PositionOf("ETH").Size, decimal.Zero)
 			}},
 		{name: "half ratio", s: hold(snap("10000", market("ETH", "2000")), "ETH", "3"), p: withRatio("0.5"),
 			kinds: "approve: deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) { eq(t, "size delta", p.Actions[2].SizeDelta, d("-1.5")) }},
+			check: func(t *testing.T, p *tplan, _ *Snapshot) { eq(t, "size delta", p.Actions[2].SizeDelta, d("-1.5")) }},
 		{name: "leverage cap binds", s: func() *Snapshot {
 			s := hold(snap("5000", market("ETH", "2000")), "ETH", "10")
 			m := s.Markets["ETH"]
 			m.TakerFee = decimal.Zero
 			s.Markets["ETH"] = m
-			s.CollateralAllowance = d("1000000")
+			s.Adapter = d("1000000")
 			return s
 		}(), p: pol, kinds: "deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				// 5000 USDC carries 5000 / (2000 / 2 × 1.1) ETH
 				eq(t, "deposit", p.Actions[0].Amount, d("5000"))
 				eq(t, "size delta", p.Actions[1].SizeDelta, d("-4.54545454"))
@@ -143,7 +203,7 @@ func TestBuildPlan(t *testing.T) {
 			s.Markets["ETH"] = m
 			return s
 		}(), p: func() Policy { p := pol; p.MaxLeverage = d("5"); return p }(), kinds: "approve: deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				if l := leverage(after, "ETH"); l.GreaterThan(d("1")) {
 					t.Errorf("leverage after %s above venue cap 1", l)
 				}
@@ -157,13 +217,13 @@ func TestBuildPlan(t *testing.T) {
 			s.Markets["ETH"] = m
 			return short(s, "ETH", "10", "2000", "20000")
 		}(), p: pol, kinds: "trade:ETH",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				// target 10 × 2000 / 1800 = 11.11111111; equity 22000 covers it
 				eq(t, "size delta", p.Actions[0].SizeDelta, d("-1.11111111"))
 			}},
 		{name: "spot sold: short too big is reduced", s: short(hold(snap("0", market("ETH", "2000")), "ETH", "6"), "ETH", "10", "2000", "10000"),
 			p: pol, kinds: "trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				eq(t, "size delta", p.Actions[0].SizeDelta, d("4"))
 				if !strings.HasPrefix(p.Actions[0].Reason, "reduce short 4 ETH") {
 					t.Errorf("reason %q", p.Actions[0].Reason)
@@ -174,10 +234,10 @@ func TestBuildPlan(t *testing.T) {
 			}},
 		{name: "existing over-hedge is reduced", s: short(hold(snap("500", market("ETH", "2000")), "ETH", "10"), "ETH", "12", "2000", "24000"),
 			p: pol, kinds: "trade:ETH",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) { eq(t, "size delta", p.Actions[0].SizeDelta, d("2")) }},
+			check: func(t *testing.T, p *tplan, _ *Snapshot) { eq(t, "size delta", p.Actions[0].SizeDelta, d("2")) }},
 		{name: "spot bought: short too small is increased", s: short(hold(snap("20000", market("ETH", "2000")), "ETH", "15"), "ETH", "10", "2000", "10000"),
 			p: pol, kinds: "approve: deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				// 15 × 1100 + 5 × 2000 × 0.0005 − 10000
 				eq(t, "deposit", p.Actions[1].Amount, d("6505"))
 				if !strings.HasPrefix(p.Actions[2].Reason, "increase short 5 ETH") {
@@ -186,7 +246,7 @@ func TestBuildPlan(t *testing.T) {
 			}},
 		{name: "rally above cap tops up margin", s: short(hold(snap("20000", market("ETH", "3000")), "ETH", "10"), "ETH", "10", "2000", "10000"),
 			p: pol, kinds: "approve: deposit:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				// equity 10000 − 10000 = 0; need 10 × 3000 / 2 × 1.1
 				eq(t, "deposit", p.Actions[1].Amount, d("16500"))
 				if !strings.Contains(assetPlan(t, p, "ETH").Note, "margin top-up") {
@@ -198,7 +258,7 @@ func TestBuildPlan(t *testing.T) {
 			}},
 		{name: "rally above cap without collateral reduces", s: short(hold(snap("0", market("ETH", "3000")), "ETH", "10"), "ETH", "10", "2500", "15000"),
 			p: pol, kinds: "trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				if !p.Actions[0].SizeDelta.IsPositive() {
 					t.Errorf("want a buy, got %s", p.Actions[0].SizeDelta)
 				}
@@ -213,41 +273,41 @@ func TestBuildPlan(t *testing.T) {
 			s.Markets["ETH"] = m
 			return s
 		}(), p: pol, kinds: "",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				if n := assetPlan(t, p, "ETH").Note; n != "market paused; not trading" {
 					t.Errorf("note %q", n)
 				}
 			}},
 		{name: "approval is the total and comes first", s: func() *Snapshot {
 			s := hold(hold(snap("100000", market("ETH", "2000"), market("BTC", "50000")), "ETH", "1"), "BTC", "0.1")
-			s.CollateralAllowance = d("1000")
+			s.Adapter = d("1000")
 			return s
 		}(), p: pol, kinds: "approve: deposit:BTC trade:BTC deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				total := p.Actions[1].Amount.Add(p.Actions[3].Amount)
 				eq(t, "approve", p.Actions[0].Amount, total)
 			}},
 		{name: "allowance already enough", s: func() *Snapshot {
 			s := hold(snap("100000", market("ETH", "2000")), "ETH", "1")
-			s.CollateralAllowance = d("5000")
+			s.Adapter = d("5000")
 			return s
 		}(), p: pol, kinds: "deposit:ETH trade:ETH"},
 		{name: "long position is flipped", s: func() *Snapshot {
 			s := hold(snap("10000", market("ETH", "2000")), "ETH", "3")
-			s.Position["ETH"] = Position{Size: d("2"), EntryPrice: d("2000"), Margin: d("2000")}
+			setPos(s, "ETH", Position{Size: d("2"), EntryPrice: d("2000"), Margin: d("2000")})
 			return s
 		}(), p: pol, kinds: "approve: deposit:ETH trade:ETH",
-			check: func(t *testing.T, p *Plan, after *Snapshot) {
+			check: func(t *testing.T, p *tplan, after *Snapshot) {
 				// 3 × 1100 + 5 × 2000 × 0.0005 − 2000
 				eq(t, "deposit", p.Actions[1].Amount, d("1305"))
 				eq(t, "size delta", p.Actions[2].SizeDelta, d("-5"))
 				if !strings.HasPrefix(p.Actions[2].Reason, "close long 2 ETH and open short 3 ETH") {
 					t.Errorf("reason %q", p.Actions[2].Reason)
 				}
-				eq(t, "size after", after.Position["ETH"].Size, d("-3"))
+				eq(t, "size after", after.PositionOf("ETH").Size, d("-3"))
 			}},
 		{name: "held asset without a market", s: hold(snap("1000", market("ETH", "2000")), "BTC", "1"), p: pol, kinds: "",
-			check: func(t *testing.T, p *Plan, _ *Snapshot) {
+			check: func(t *testing.T, p *tplan, _ *Snapshot) {
 				a := assetPlan(t, p, "BTC")
 				if a.Note != "no market for BTC; not hedged" || !a.SpotAmount.Equal(d("1")) {
 					t.Errorf("got %+v", a)
@@ -257,7 +317,7 @@ func TestBuildPlan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := BuildPlan(c.s, c.p)
+			p, err := tBuildPlan(c.s, c.p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,7 +328,7 @@ func TestBuildPlan(t *testing.T) {
 			if c.check != nil {
 				c.check(t, p, after)
 			}
-			again, err := BuildPlan(after, c.p)
+			again, err := tBuildPlan(after, c.p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -300,8 +360,8 @@ func TestBuildPlanErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, f := range []func() error{
-				func() error { _, err := BuildPlan(c.s, c.p); return err },
-				func() error { _, err := ClosePlan(c.s, c.p, nil); return err },
+				func() error { _, err := tBuildPlan(c.s, c.p); return err },
+				func() error { _, err := tClosePlan(c.s, c.p, nil); return err },
 				func() error { _, err := Assess(c.s, c.p); return err },
 			} {
 				if err := f(); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -316,13 +376,13 @@ func TestClosePlan(t *testing.T) {
 	base := func() *Snapshot {
 		s := snap("0", market("ETH", "2000"), market("BTC", "50000"), market("SOL", "100"))
 		short(s, "ETH", "2", "2000", "4000")
-		s.Position["BTC"] = Position{Size: d("0.1"), EntryPrice: d("50000"), Margin: d("2500")}
-		s.Position["SOL"] = Position{Margin: d("5")} // margin left after an earlier close
+		setPos(s, "BTC", Position{Size: d("0.1"), EntryPrice: d("50000"), Margin: d("2500")})
+		setPos(s, "SOL", Position{Margin: d("5")}) // margin left after an earlier close
 		return s
 	}
 	t.Run("all", func(t *testing.T) {
 		s := base()
-		p, err := ClosePlan(s, DefaultPolicy(), nil)
+		p, err := tClosePlan(s, DefaultPolicy(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +399,8 @@ func TestClosePlan(t *testing.T) {
 			}
 		}
 		after := apply(t, s, p)
-		for a, pos := range after.Position {
+		for _, pos := range after.Positions {
+			a := pos.Asset
 			if !pos.Size.IsZero() || !pos.Margin.IsZero() {
 				t.Errorf("%s left open: %+v", a, pos)
 			}
@@ -348,7 +409,7 @@ func TestClosePlan(t *testing.T) {
 		eq(t, "collateral", after.Collateral, d("6500.5"))
 	})
 	t.Run("selected", func(t *testing.T) {
-		p, err := ClosePlan(base(), DefaultPolicy(), []string{"ETH"})
+		p, err := tClosePlan(base(), DefaultPolicy(), []string{"ETH"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +418,7 @@ func TestClosePlan(t *testing.T) {
 		}
 	})
 	t.Run("unknown", func(t *testing.T) {
-		_, err := ClosePlan(base(), DefaultPolicy(), []string{"DOGE"})
+		_, err := tClosePlan(base(), DefaultPolicy(), []string{"DOGE"})
 		if err == nil || err.Error() != `unknown market "DOGE"` {
 			t.Errorf("err %v", err)
 		}
@@ -367,7 +428,7 @@ func TestClosePlan(t *testing.T) {
 		m := s.Markets["ETH"]
 		m.Paused = true
 		s.Markets["ETH"] = m
-		_, err := ClosePlan(s, DefaultPolicy(), []string{"ETH"})
+		_, err := tClosePlan(s, DefaultPolicy(), []string{"ETH"})
 		if err == nil || err.Error() != "market ETH is paused; cannot close" {
 			t.Errorf("err %v", err)
 		}
@@ -409,21 +470,21 @@ func TestPlanIdempotent(t *testing.T) {
 				}
 				entry := mark.Mul(decimal.NewFromInt(70 + rng.Int63n(61))).Div(decimal.NewFromInt(100))
 				margin := size.Abs().Mul(entry).Mul(dec(1500, 3))
-				s.Position[asset] = Position{Size: size, EntryPrice: entry, Margin: margin,
-					AccruedFunding: dec(2000, 2).Sub(d("10")), UnrealizedPnL: size.Mul(mark.Sub(entry))}
+				setPos(s, asset, Position{Size: size, EntryPrice: entry, Margin: margin,
+					AccruedFunding: dec(2000, 2).Sub(d("10")), UnrealizedPnL: size.Mul(mark.Sub(entry))})
 			}
 		}
 		if rng.Intn(4) > 0 {
 			s.Collateral = dec(200000_00000000, 8)
 		}
 		if rng.Intn(3) == 0 {
-			s.CollateralAllowance = dec(100000, 0)
+			s.Adapter = dec(100000, 0)
 		}
 		if rng.Intn(10) == 0 {
 			hold(s, "XYZ", "5")
 		}
 
-		plan, err := BuildPlan(s, p)
+		plan, err := tBuildPlan(s, p)
 		if err != nil {
 			t.Fatalf("scenario %d: %v", i, err)
 		}
@@ -434,7 +495,7 @@ func TestPlanIdempotent(t *testing.T) {
 // checkPlanInvariants applies plan to s on the paper venue and checks what
 // must hold after any plan: deposits within collateral, no short above
 // h·E/mark·(1+band), no leverage above the cap, and an empty second plan.
-func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan *Plan) {
+func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan *tplan) {
 	t.Helper()
 	after := apply(t, s, plan)
 	deposits := decimal.Zero
@@ -442,7 +503,7 @@ func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan 
 		if a.Amount.IsNegative() {
 			t.Fatalf("%s: negative amount in %+v", name, a)
 		}
-		if a.Kind == ActDeposit {
+		if a.Kind == StepDeposit {
 			deposits = deposits.Add(a.Amount)
 		}
 	}
@@ -454,7 +515,7 @@ func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan 
 			continue
 		}
 		ap := assetPlan(t, plan, asset)
-		q := after.Position[asset].Size.Neg()
+		q := after.PositionOf(asset).Size.Neg()
 		ceiling := p.HedgeRatio.Mul(ap.Exposure).DivRound(m.MarkPrice, 18).Mul(one.Add(p.Band)).Add(sizeUnit)
 		if q.GreaterThan(ceiling) {
 			t.Fatalf("%s %s: short %s above %s\n%s", name, asset, q, ceiling, dump(plan))
@@ -465,14 +526,14 @@ func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan 
 				capL = m.MaxLeverage
 			}
 			// one size unit of slack: a one-unit trade is skipped as rounding noise
-			excess := q.Sub(sizeUnit).Mul(m.MarkPrice).Sub(capL.Mul(after.Position[asset].Equity()))
+			excess := q.Sub(sizeUnit).Mul(m.MarkPrice).Sub(capL.Mul(after.PositionOf(asset).Equity()))
 			if excess.IsPositive() {
 				t.Fatalf("%s %s: leverage %s above cap %s\nbefore %+v\n%s", name, asset,
-					leverage(after, asset), capL, s.Position[asset], dump(plan))
+					leverage(after, asset), capL, s.PositionOf(asset), dump(plan))
 			}
 		}
 	}
-	again, err := BuildPlan(after, p)
+	again, err := tBuildPlan(after, p)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -482,14 +543,14 @@ func checkPlanInvariants(t *testing.T, name string, s *Snapshot, p Policy, plan 
 }
 
 func leverage(s *Snapshot, asset string) decimal.Decimal {
-	pos := s.Position[asset]
+	pos := s.PositionOf(asset)
 	if !pos.Equity().IsPositive() {
 		return d("999999")
 	}
 	return pos.Size.Abs().Mul(s.Markets[asset].MarkPrice).DivRound(pos.Equity(), 18)
 }
 
-func dump(p *Plan) string {
+func dump(p *tplan) string {
 	var b strings.Builder
 	for _, a := range p.Assets {
 		fmt.Fprintf(&b, "  %s cur=%s tgt=%s drift=%s band=%v note=%q\n", a.Asset, a.CurrentSize, a.TargetSize, a.Drift, a.WithinBand, a.Note)
@@ -502,39 +563,36 @@ func dump(p *Plan) string {
 
 // apply runs a plan on a paper venue: fills at mark, takes the taker fee from
 // margin, realizes PnL on reductions and moves collateral. It returns a copy.
-func apply(t *testing.T, s *Snapshot, p *Plan) *Snapshot {
+func apply(t *testing.T, s *Snapshot, p *tplan) *Snapshot {
 	t.Helper()
 	out := *s
 	out.Markets = map[string]Market{}
 	for k, v := range s.Markets {
 		out.Markets[k] = v
 	}
-	out.Position = map[string]Position{}
-	for k, v := range s.Position {
-		out.Position[k] = v
-	}
+	out.Positions = append([]Position(nil), s.Positions...)
 	for _, a := range p.Actions {
-		pos, m := out.Position[a.Asset], out.Markets[a.Asset]
+		pos, m := out.PositionOf(a.Asset), out.Markets[a.Asset]
 		switch a.Kind {
-		case ActApprove:
-			out.CollateralAllowance = a.Amount
-		case ActDeposit:
-			if a.Amount.GreaterThan(out.Collateral) || a.Amount.GreaterThan(out.CollateralAllowance) {
-				t.Fatalf("deposit %s with collateral %s allowance %s", a.Amount, out.Collateral, out.CollateralAllowance)
+		case StepApprove:
+			out.Adapter = a.Amount
+		case StepDeposit:
+			if a.Amount.GreaterThan(out.Collateral) || a.Amount.GreaterThan(allowanceOf(&out)) {
+				t.Fatalf("deposit %s with collateral %s allowance %s", a.Amount, out.Collateral, allowanceOf(&out))
 			}
 			if !a.Amount.Equal(a.Amount.RoundFloor(out.CollateralDecimals)) {
 				t.Fatalf("deposit %s has more than %d decimals", a.Amount, out.CollateralDecimals)
 			}
 			out.Collateral = out.Collateral.Sub(a.Amount)
-			out.CollateralAllowance = out.CollateralAllowance.Sub(a.Amount)
+			out.Adapter = allowanceOf(&out).Sub(a.Amount)
 			pos.Margin = pos.Margin.Add(a.Amount)
-		case ActWithdraw:
+		case StepWithdraw:
 			if !pos.Size.IsZero() {
 				t.Fatalf("withdraw all from open %s position", a.Asset)
 			}
 			out.Collateral = out.Collateral.Add(pos.Equity())
 			pos = Position{}
-		case ActTrade:
+		case StepTrade:
 			px := m.MarkPrice
 			if m.Paused {
 				t.Fatalf("trade on paused %s", a.Asset)
@@ -571,7 +629,7 @@ func apply(t *testing.T, s *Snapshot, p *Plan) *Snapshot {
 			}
 		}
 		if a.Asset != "" {
-			out.Position[a.Asset] = pos
+			setPos(&out, a.Asset, pos)
 		}
 	}
 	return &out
@@ -595,7 +653,7 @@ func TestCrossAssetPlan(t *testing.T) {
 		return s
 	}
 	given := crossPolicies(t, "[LDO]\nhedge_with = eth\nbeta = 1.2\n")
-	plan, err := buildPlan(base(), given, nil)
+	plan, err := tbuildPlan(base(), given, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,7 +674,7 @@ func TestCrossAssetPlan(t *testing.T) {
 
 	// beta = auto without an estimate: LDO is not hedged, ETH alone is.
 	auto := crossPolicies(t, "[LDO]\nhedge_with = ETH\nbeta = auto\n")
-	plan, err = buildPlan(base(), auto, nil)
+	plan, err = tbuildPlan(base(), auto, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -632,7 +690,7 @@ func TestCrossAssetPlan(t *testing.T) {
 	// residual volatility are reported.
 	s := base()
 	s.Betas = map[string]BetaEstimate{"LDO": {Beta: d("0.8"), ResidualVol: d("0.4"), Samples: 30}}
-	plan, err = buildPlan(s, auto, nil)
+	plan, err = tbuildPlan(s, auto, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -644,7 +702,7 @@ func TestCrossAssetPlan(t *testing.T) {
 	// An estimate out of 0..10 is unusable like a missing one: ETH holds.
 	wild := base()
 	wild.Betas = map[string]BetaEstimate{"LDO": {Beta: d("12"), Samples: 30}}
-	plan, err = buildPlan(wild, auto, nil)
+	plan, err = tbuildPlan(wild, auto, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -660,7 +718,7 @@ func TestCrossAssetPlan(t *testing.T) {
 		}
 		return p
 	}
-	plan, err = buildPlan(short(base(), "ETH", "2.9", "2000", "3200"), closing, nil)
+	plan, err = tbuildPlan(short(base(), "ETH", "2.9", "2000", "3200"), closing, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -668,22 +726,22 @@ func TestCrossAssetPlan(t *testing.T) {
 
 	// A hedge market that does not exist, a missing price, and a zero LDO
 	// balance (not listed at all).
-	plan, err = buildPlan(base(), crossPolicies(t, "[LDO]\nhedge_with = SOL\nbeta = 1\n"), nil)
+	plan, err = tbuildPlan(base(), crossPolicies(t, "[LDO]\nhedge_with = SOL\nbeta = 1\n"), nil)
 	if err != nil || !strings.Contains(assetPlan(t, plan, "LDO").Note, "no such market") {
 		t.Fatalf("hedge_with SOL: %v", err)
 	}
 	noPrice := base()
 	noPrice.Prices = nil
-	if _, err := buildPlan(noPrice, given, nil); err == nil || !strings.Contains(err.Error(), "LDO") {
+	if _, err := tbuildPlan(noPrice, given, nil); err == nil || !strings.Contains(err.Error(), "LDO") {
 		t.Fatalf("no LDO price: %v", err)
 	}
 	zero := hold(snap("100000", market("ETH", "2000")), "LDO", "0")
-	plan, err = buildPlan(zero, given, nil)
+	plan, err = tbuildPlan(zero, given, nil)
 	if err != nil || len(plan.Assets) != 1 {
 		t.Fatalf("zero LDO: %v %+v", err, plan)
 	}
 	// The single-policy planner (no hedge_with) ignores LDO as before.
-	plan, err = BuildPlan(base(), DefaultPolicy())
+	plan, err = tBuildPlan(base(), DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}

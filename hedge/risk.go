@@ -22,6 +22,9 @@ package hedge
 //	resume_apr                 resume the normal ratio only once the short's
 //	                           funding APR is above −resume_apr (≤ budget)
 //	max_basis_discount_bps     refuse to open/increase a short below this discount
+//	max_entry_cost_bps         refuse to open/increase a short when what the
+//	                           venue's cost model charges for it (fees, impact,
+//	                           fixed fees) plus the basis discount passes this
 //	liq_floor                  keep (liquidation − mark)/mark at least this
 //	max_oracle_age             Go duration, e.g. 90s, 1h
 //	max_mark_index_deviation_bps
@@ -76,6 +79,7 @@ type AssetPolicy struct {
 	ResumeAPR        decimal.Decimal // resume when the short's funding APR > −ResumeAPR
 
 	MaxBasisDiscountBps      decimal.Decimal // 0 = off
+	MaxEntryCostBps          decimal.Decimal // 0 = off
 	LiqFloor                 decimal.Decimal // 0 = off
 	MaxOracleAge             time.Duration   // 0 = off
 	MaxMarkIndexDeviationBps decimal.Decimal // 0 = off
@@ -130,7 +134,7 @@ func (p *AssetPolicy) Set(key, value string) error {
 
 // PolicyKeys are the keys Set and the policy file accept.
 var PolicyKeys = []string{"hedge_ratio", "band", "max_leverage", "max_slippage", "margin_buffer",
-	"funding_budget_apr", "funding_action", "reduced_ratio", "resume_apr", "max_basis_discount_bps",
+	"funding_budget_apr", "funding_action", "reduced_ratio", "resume_apr", "max_basis_discount_bps", "max_entry_cost_bps",
 	"liq_floor", "max_oracle_age", "max_mark_index_deviation_bps", "min_trade_size", "cooldown",
 	"funding_window", "hedge_with", "beta", "beta_window", "beta_csv", "staking_apr"}
 
@@ -154,6 +158,8 @@ func (p AssetPolicy) Validate() error {
 		return fmt.Errorf("resume APR %s is negative (give it as a positive APR)", p.ResumeAPR)
 	case p.MaxBasisDiscountBps.LessThan(zero):
 		return fmt.Errorf("max basis discount %s bps is negative", p.MaxBasisDiscountBps)
+	case p.MaxEntryCostBps.LessThan(zero):
+		return fmt.Errorf("max entry cost %s bps is negative", p.MaxEntryCostBps)
 	case p.LiqFloor.LessThan(zero) || p.LiqFloor.GreaterThan(decimal.NewFromInt(10)):
 		return fmt.Errorf("liquidation floor %s is outside 0..10", p.LiqFloor)
 	case p.MaxOracleAge < 0:
@@ -310,7 +316,7 @@ func setKey(p *AssetPolicy, key, v string) error {
 		"hedge_ratio": &p.HedgeRatio, "band": &p.Band, "max_leverage": &p.MaxLeverage,
 		"max_slippage": &p.MaxSlippage, "margin_buffer": &p.MarginBuffer,
 		"funding_budget_apr": &p.FundingBudgetAPR, "reduced_ratio": &p.ReducedRatio, "resume_apr": &p.ResumeAPR,
-		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "liq_floor": &p.LiqFloor,
+		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "max_entry_cost_bps": &p.MaxEntryCostBps, "liq_floor": &p.LiqFloor,
 		"max_mark_index_deviation_bps": &p.MaxMarkIndexDeviationBps, "min_trade_size": &p.MinTradeSize,
 		"staking_apr": &p.StakingAPR,
 	}
@@ -367,10 +373,28 @@ func setKey(p *AssetPolicy, key, v string) error {
 
 // Alert is something the user should hear about, whether or not the plan acts.
 type Alert struct {
-	Asset   string `json:"asset"`
-	Kind    string `json:"kind"` // oracle, price, deviation, paused, funding-suspended, funding-index, funding, funding-resume, basis, liquidation
-	Message string `json:"message"`
+	Asset   string    `json:"asset"`
+	Kind    AlertKind `json:"kind"`
+	Message string    `json:"message"`
 }
+
+// AlertKind says what an alert is about; callers switch on it, never on
+// the message.
+type AlertKind string
+
+const (
+	AlertPrice            AlertKind = "price"             // no positive price
+	AlertOracle           AlertKind = "oracle"            // feed stale or its time unknown
+	AlertDeviation        AlertKind = "deviation"         // mark too far from index
+	AlertPaused           AlertKind = "paused"            // market paused
+	AlertFundingSuspended AlertKind = "funding-suspended" // venue stopped funding
+	AlertFundingIndex     AlertKind = "funding-index"     // funding index frozen
+	AlertFunding          AlertKind = "funding"           // funding above budget
+	AlertFundingResume    AlertKind = "funding-resume"    // back to the normal ratio
+	AlertBasis            AlertKind = "basis"             // mark below index: no increase
+	AlertEntryCost        AlertKind = "entry-cost"        // opening costs too much: no increase
+	AlertLiquidation      AlertKind = "liquidation"       // liquidation closer than the floor
+)
 
 // AssetRiskState is what one asset carries from cycle to cycle.
 type AssetRiskState struct {
@@ -394,7 +418,7 @@ func (st RiskState) Recorded(p *Plan, at time.Time) RiskState {
 	if p == nil {
 		return out
 	}
-	for _, act := range p.Actions {
+	for _, act := range p.Orders {
 		if act.Asset != "" {
 			v := out.Assets[act.Asset]
 			v.LastActionAt = at
@@ -423,8 +447,12 @@ type AssetRisk struct {
 	WindowSeconds    int64           `json:"window_seconds"`
 	// CostAPR is the funding cost the budget is checked against: the larger
 	// of the current rate's and the window's cost (positive = paid).
-	CostAPR           decimal.Decimal `json:"cost_apr"`
-	BasisBps          decimal.Decimal `json:"basis_bps"`
+	CostAPR  decimal.Decimal `json:"cost_apr"`
+	BasisBps decimal.Decimal `json:"basis_bps"`
+	// EntryCostBps is what adding the short's missing part would cost, in
+	// bps of its notional: the venue's trade cost (fees, impact, fixed
+	// fees) plus the discount of mark to index; 0 with nothing to add.
+	EntryCostBps      decimal.Decimal `json:"entry_cost_bps"`
 	ReducedForFunding bool            `json:"reduced_for_funding"`
 	Gate              string          `json:"gate,omitempty"`        // no action at all, and why
 	NoIncrease        string          `json:"no_increase,omitempty"` // may reduce only, and why
@@ -472,6 +500,7 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	for _, h := range s.Holdings {
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
 	}
+	addClaimables(s, spot)
 	// Held assets with no market that are hedged on another market's short:
 	// their feeds price part of that short, so their health gates it too.
 	cross := map[string][]string{} // hedge market -> cross assets
@@ -496,13 +525,13 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		out.Next.Assets[a] = v
 	}
 	for _, a := range assets {
-		m, p, pos := s.Markets[a], pol.For(a), s.Position[a]
+		m, p, pos := s.Markets[a], pol.For(a), s.PositionOf(a)
 		st := state.Assets[a]
 		r := AssetRisk{Asset: a, HedgeRatio: p.HedgeRatio, AccruedFunding: pos.AccruedFunding}
-		alert := func(kind, format string, args ...any) {
+		alert := func(kind AlertKind, format string, args ...any) {
 			r.Alerts = append(r.Alerts, Alert{Asset: a, Kind: kind, Message: a + ": " + fmt.Sprintf(format, args...)})
 		}
-		gate := func(kind, format string, args ...any) {
+		gate := func(kind AlertKind, format string, args ...any) {
 			alert(kind, format, args...)
 			if r.Gate == "" {
 				r.Gate = fmt.Sprintf(format, args...) + "; not trading"
@@ -511,14 +540,14 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		priceOK := m.IndexPrice.IsPositive() && m.MarkPrice.IsPositive()
 		if !priceOK {
-			gate("price", "non-positive price (index %s, mark %s)", m.IndexPrice, m.MarkPrice)
+			gate(AlertPrice, "non-positive price (index %s, mark %s)", m.IndexPrice, m.MarkPrice)
 		}
 		if p.MaxOracleAge > 0 {
 			switch {
 			case m.OracleUpdatedAt.IsZero() || s.Time.IsZero():
-				gate("oracle", "oracle update time unknown")
+				gate(AlertOracle, "oracle update time unknown")
 			case s.Time.Sub(m.OracleUpdatedAt) > p.MaxOracleAge:
-				gate("oracle", "oracle stale: updated %s ago, limit %s",
+				gate(AlertOracle, "oracle stale: updated %s ago, limit %s",
 					s.Time.Sub(m.OracleUpdatedAt).Round(time.Second), p.MaxOracleAge)
 			}
 		}
@@ -526,32 +555,32 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			fp, px := s.Prices[x], pol.For(x)
 			switch {
 			case !fp.Price.IsPositive():
-				gate("price", "%s (hedged here) has no positive feed price", x)
+				gate(AlertPrice, "%s (hedged here) has no positive feed price", x)
 			case px.MaxOracleAge > 0 && (fp.UpdatedAt.IsZero() || s.Time.IsZero()):
-				gate("oracle", "%s (hedged here): oracle update time unknown", x)
+				gate(AlertOracle, "%s (hedged here): oracle update time unknown", x)
 			case px.MaxOracleAge > 0 && s.Time.Sub(fp.UpdatedAt) > px.MaxOracleAge:
-				gate("oracle", "%s (hedged here): oracle stale: updated %s ago, limit %s",
+				gate(AlertOracle, "%s (hedged here): oracle stale: updated %s ago, limit %s",
 					x, s.Time.Sub(fp.UpdatedAt).Round(time.Second), px.MaxOracleAge)
 			}
 		}
 		if priceOK {
 			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
 			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
-				gate("deviation", "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
+				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
 		}
 		if m.Paused {
-			gate("paused", "market paused")
+			gate(AlertPaused, "market paused")
 		}
 		if m.FundingSuspended {
-			gate("funding-suspended", "funding suspended")
+			gate(AlertFundingSuspended, "funding suspended")
 		}
 		if stuck := fundingStuck(s, prev, a); stuck != "" {
-			gate("funding-index", "%s", stuck)
+			gate(AlertFundingIndex, "%s", stuck)
 		}
 
 		// Funding from a short's side: positive rates are paid by longs to shorts.
-		r.FundingAPR = m.FundingRatePerDay.Mul(daysPerYr)
+		r.FundingAPR = m.ShortCarryPerDay().Mul(daysPerYr)
 		q := pos.Size.Neg()
 		if q.IsPositive() && priceOK {
 			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
@@ -582,26 +611,40 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				what += fmt.Sprintf("; over the last %s it cost %s a year (%s USD on this short)",
 					time.Duration(r.WindowSeconds)*time.Second, percent(r.WindowFundingAPR.Neg()), signedUSD(r.WindowFundingUSD))
 			}
-			alert("funding", "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
+			alert(AlertFunding, "%s, budget %s; action: %s", what, percent(p.FundingBudgetAPR), p.FundingAction)
 		case st.ReducedForFunding && !r.ReducedForFunding:
-			alert("funding-resume", "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
+			alert(AlertFundingResume, "funding APR %s (window %s) is above −%s; hedge ratio back to %s",
 				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(resumeAPR(p)), p.HedgeRatio)
 		}
 
 		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
 			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
 				r.BasisBps.Neg().StringFixed(1), lim)
-			alert("basis", "%s", r.NoIncrease)
+			alert(AlertBasis, "%s", r.NoIncrease)
+		}
+
+		if priceOK {
+			// The missing part of the short at this cycle's ratio.
+			want := r.HedgeRatio.Mul(spotEquivalent(s, pol, a, spot, cross[a])).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
+			if add := want.Sub(decimal.Max(q, decimal.Zero)); add.IsPositive() {
+				notional := add.Mul(m.MarkPrice)
+				cost := m.cost().TradeCost(add.Neg(), m.MarkPrice).Mul(bps).DivRound(notional, divPrecision)
+				r.EntryCostBps = cost.Sub(decimal.Min(r.BasisBps, decimal.Zero))
+			}
+			if lim := p.MaxEntryCostBps; lim.IsPositive() && r.EntryCostBps.GreaterThan(lim) && r.NoIncrease == "" {
+				r.NoIncrease = fmt.Sprintf("adding to the short costs %s bps (fees, impact and basis; limit %s); not opening or increasing the short",
+					r.EntryCostBps.StringFixed(1), lim)
+				alert(AlertEntryCost, "%s", r.NoIncrease)
+			}
 		}
 
 		if q.IsPositive() && priceOK {
-			if liq := liquidationPrice(pos, m.MaintenanceMargin); liq.IsPositive() {
+			if liq := m.margin().LiquidationPrice(pos); liq.IsPositive() {
 				r.LiquidationDistance = liq.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
 			}
 			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
-				k := one.Add(m.MaintenanceMargin).Mul(one.Add(p.LiqFloor)).Sub(one)
-				r.TopUp = q.Mul(m.MarkPrice).Mul(k).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
-				alert("liquidation", "liquidation %s above mark, floor %s; needs %s %s more margin",
+				r.TopUp = m.margin().FloorEquity(q, m.MarkPrice, p.LiqFloor).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
+				alert(AlertLiquidation, "liquidation %s above mark, floor %s; needs %s %s more margin",
 					percent(r.LiquidationDistance), percent(p.LiqFloor), r.TopUp, s.CollateralSymbol)
 			}
 		}
@@ -725,7 +768,7 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 		p := pol.For(r.Asset)
 		ratio[r.Asset] = r.HedgeRatio
 		rules[r.Asset] = assetRule{gate: r.Gate, noIncrease: r.NoIncrease, hold: r.Hold,
-			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor}
+			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor, reducedForFunding: r.ReducedForFunding}
 	}
 	policyFor := func(a string) Policy {
 		p := pol.For(a).Policy()
@@ -738,31 +781,7 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err != nil {
 		return nil, nil, err
 	}
-	tagIntents(plan, dec)
 	return plan, dec.Alerts(), nil
-}
-
-// tagIntents records why the risk layer acted: a short cut (or closed)
-// while reduced for funding is IntentFundingReduce, and margin added to hold
-// the liquidation floor is IntentTopUp even when a trade follows it.
-func tagIntents(plan *Plan, dec RiskDecision) {
-	reduced, open := map[string]bool{}, map[string]bool{}
-	for _, r := range dec.Assets {
-		reduced[r.Asset] = r.ReducedForFunding
-	}
-	for _, ap := range plan.Assets {
-		open[ap.Asset] = ap.CurrentSize.IsPositive()
-	}
-	for i, a := range plan.Actions {
-		switch {
-		case a.Kind == ActTrade && reduced[a.Asset] && a.SizeDelta.IsPositive() && a.Intent == IntentRebalance:
-			// A buy on a short is a reduction.
-			plan.Actions[i].Intent = IntentFundingReduce
-		case a.Kind == ActDeposit && open[a.Asset] && strings.Contains(a.Reason, "(liquidation within"):
-			// Only on an open short: margin for a new one is part of the hedge.
-			plan.Actions[i].Intent = IntentTopUp
-		}
-	}
 }
 
 // BuildRiskPlan is EvaluateRisk then ApplyRisk. Callers that persist the

@@ -14,7 +14,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 func rsnap(collateral string, ms ...Market) *Snapshot {
 	s := snap(collateral, ms...)
 	s.Time = t0
-	s.CollateralAllowance = d("1000000")
+	s.Adapter = d("1000000")
 	for a, m := range s.Markets {
 		m.OracleUpdatedAt = t0.Add(-30 * time.Second)
 		s.Markets[a] = m
@@ -44,7 +44,7 @@ func pols(f func(*AssetPolicy)) Policies {
 func alertKinds(as []Alert) string {
 	var ks []string
 	for _, a := range as {
-		ks = append(ks, a.Kind)
+		ks = append(ks, string(a.Kind))
 	}
 	return strings.Join(ks, " ")
 }
@@ -97,7 +97,7 @@ func TestFundingBudget(t *testing.T) {
 			// Shown from the user's side: −30% APR on a 20000 short is −6000 a year.
 			eq(t, "funding APR", r.FundingAPR.Round(10), d(c.apr))
 			eq(t, "per year", r.FundingPerYearUSD.Round(6), d(c.apr).Mul(d("20000")))
-			p, alerts, err := ApplyRisk(s, pol, dec)
+			p, alerts, err := tApplyRisk(s, pol, dec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,13 +151,13 @@ func TestFundingHysteresis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, _, err := ApplyRisk(s, pol, dec)
+		p, _, err := tApplyRisk(s, pol, dec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s = apply(t, s, p)
-		st = dec.Next.Recorded(p, s.Time)
-		if got := s.Position["ETH"].Size; !got.Equal(d(c.wantSize)) {
+		st = dec.Next.Recorded(p.Plan, s.Time)
+		if got := s.PositionOf("ETH").Size; !got.Equal(d(c.wantSize)) {
 			t.Fatalf("step %d (apr %s): size %s, want %s\n%s", i, c.apr, got, c.wantSize, dump(p))
 		}
 	}
@@ -170,7 +170,7 @@ func TestBasisGate(t *testing.T) {
 	pol := pols(nil)
 	t.Run("blocks open", func(t *testing.T) {
 		s := discount(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"))
-		p, alerts, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		p, alerts, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestBasisGate(t *testing.T) {
 	})
 	t.Run("blocks increase", func(t *testing.T) {
 		s := discount(short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", "8", "2000", "10000"))
-		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		p, _, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +193,7 @@ func TestBasisGate(t *testing.T) {
 	})
 	t.Run("allows reduce", func(t *testing.T) {
 		s := discount(short(hold(rsnap("0", market("ETH", "2000")), "ETH", "10"), "ETH", "12", "2000", "20000"))
-		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		p, _, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestBasisGate(t *testing.T) {
 	})
 	t.Run("no gate at a premium", func(t *testing.T) {
 		s := edit(hold(rsnap("100000", market("ETH", "2000")), "ETH", "10"), "ETH", func(m *Market) { m.MarkPrice = d("2020") })
-		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		p, _, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +247,7 @@ func TestLiquidationFloor(t *testing.T) {
 			if alertKinds(dec.Alerts()) != "liquidation" {
 				t.Errorf("alerts %q", alertKinds(dec.Alerts()))
 			}
-			p, _, err := ApplyRisk(s, pol, dec)
+			p, _, err := tApplyRisk(s, pol, dec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +261,7 @@ func TestLiquidationFloor(t *testing.T) {
 				}
 			}
 			after := apply(t, s, p)
-			eq(t, "size after", after.Position["ETH"].Size, d(c.size))
+			eq(t, "size after", after.PositionOf("ETH").Size, d(c.size))
 			if lb, la := leverage(s, "ETH"), leverage(after, "ETH"); la.GreaterThan(lb) {
 				t.Errorf("leverage raised from %s to %s", lb, la)
 			}
@@ -269,7 +269,7 @@ func TestLiquidationFloor(t *testing.T) {
 			if st.LiquidationDistance.LessThan(d("0.25")) {
 				t.Errorf("liquidation distance after %s below floor", st.LiquidationDistance)
 			}
-			again, _, err := BuildRiskPlan(after, nil, pol, RiskState{})
+			again, _, err := tBuildRiskPlan(after, nil, pol, RiskState{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -281,19 +281,19 @@ func TestLiquidationFloor(t *testing.T) {
 	t.Run("increase respects the floor", func(t *testing.T) {
 		// Spot doubled; the leverage cap alone would deposit for 5×, the floor asks more.
 		s := short(hold(rsnap("100000", market("ETH", "2000")), "ETH", "20"), "ETH", "10", "2000", "6000")
-		p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+		p, _, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		after := apply(t, s, p)
-		eq(t, "size after", after.Position["ETH"].Size, d("-20"))
+		eq(t, "size after", after.PositionOf("ETH").Size, d("-20"))
 		if st := status(t, after, "ETH"); st.LiquidationDistance.LessThan(d("0.25")) {
 			t.Errorf("liquidation distance after %s below floor\n%s", st.LiquidationDistance, dump(p))
 		}
 	})
 	t.Run("floor off", func(t *testing.T) {
 		off := pols(func(p *AssetPolicy) { p.MaxLeverage = d("5"); p.LiqFloor = decimal.Zero })
-		p, alerts, err := BuildRiskPlan(at5x("10000"), nil, off, RiskState{})
+		p, alerts, err := tBuildRiskPlan(at5x("10000"), nil, off, RiskState{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,7 +359,7 @@ func TestHealthGates(t *testing.T) {
 			if c.prev != nil {
 				prev = c.prev(s)
 			}
-			p, alerts, err := BuildRiskPlan(s, prev, pols(nil), RiskState{})
+			p, alerts, err := tBuildRiskPlan(s, prev, pols(nil), RiskState{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -422,7 +422,7 @@ func TestMinTradeAndCooldown(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, _, err := BuildRiskPlan(c.s, nil, pols(c.pol), c.state)
+			p, _, err := tBuildRiskPlan(c.s, nil, pols(c.pol), c.state)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -435,7 +435,7 @@ func TestMinTradeAndCooldown(t *testing.T) {
 		})
 	}
 	t.Run("recorded", func(t *testing.T) {
-		p := &Plan{Actions: []Action{{Kind: ActApprove}, {Kind: ActTrade, Asset: "ETH"}}}
+		p := &Plan{Orders: []Order{{Asset: "ETH", SizeDelta: d("-1")}}}
 		st := RiskState{}.Recorded(p, t0)
 		if len(st.Assets) != 1 || !st.Assets["ETH"].LastActionAt.Equal(t0) {
 			t.Errorf("state %+v", st)
@@ -502,7 +502,7 @@ func TestRiskErrors(t *testing.T) {
 	}
 	bad := DefaultPolicies()
 	bad.Default.FundingAction = "sell everything"
-	if _, _, err := BuildRiskPlan(rsnap("0"), nil, bad, RiskState{}); err == nil || !strings.Contains(err.Error(), "funding action") {
+	if _, _, err := tBuildRiskPlan(rsnap("0"), nil, bad, RiskState{}); err == nil || !strings.Contains(err.Error(), "funding action") {
 		t.Errorf("err %v", err)
 	}
 }
@@ -562,7 +562,7 @@ func TestFundingWindow(t *testing.T) {
 			if r.ReducedForFunding != c.reduced {
 				t.Errorf("reduced %v, want %v (cost %s)", r.ReducedForFunding, c.reduced, r.CostAPR)
 			}
-			plan, alerts, err := ApplyRisk(s, p, dec)
+			plan, alerts, err := tApplyRisk(s, p, dec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -610,7 +610,7 @@ func TestFundingWindow(t *testing.T) {
 		if riskOf(t, dec, "ETH").ReducedForFunding || alertKinds(dec.Alerts()) != "funding-resume" {
 			t.Fatalf("not resumed (alerts %q)", alertKinds(dec.Alerts()))
 		}
-		plan, _, err := ApplyRisk(s, pol, dec)
+		plan, _, err := tApplyRisk(s, pol, dec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -626,7 +626,7 @@ func TestFundingWindow(t *testing.T) {
 func TestTopUpIntent(t *testing.T) {
 	pol := pols(func(p *AssetPolicy) { p.MaxLeverage = d("5") })
 	s := short(hold(rsnap("500", market("ETH", "2000")), "ETH", "10"), "ETH", "10", "2000", "4000")
-	p, _, err := BuildRiskPlan(s, nil, pol, RiskState{})
+	p, _, err := tBuildRiskPlan(s, nil, pol, RiskState{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) 
 			} else {
 				st.Note = "equity is not positive; position at risk"
 			}
-			st.LiquidationPrice = liquidationPrice(pos, m.MaintenanceMargin)
+			st.LiquidationPrice = m.margin().LiquidationPrice(pos)
 			if st.LiquidationPrice.IsPositive() {
 				st.LiquidationDistance = st.LiquidationPrice.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
 			}

@@ -35,7 +35,7 @@ func TestAssessLiquidation(t *testing.T) {
 		m := market("ETH", "2000")
 		m.MaintenanceMargin = d(mm)
 		s := hold(snap("0", m), "ETH", "1")
-		s.Position["ETH"] = pos
+		setPos(s, "ETH", pos)
 		return s
 	}
 	cases := []struct {
@@ -93,7 +93,7 @@ func TestAssessFunding(t *testing.T) {
 			m := s.Markets["ETH"]
 			m.FundingRatePerDay = d(c.ratePerDay)
 			s.Markets["ETH"] = m
-			s.Position["ETH"] = Position{Size: d(c.size), EntryPrice: d("2000"), Margin: d("2000")}
+			setPos(s, "ETH", Position{Size: d(c.size), EntryPrice: d("2000"), Margin: d("2000")})
 			st := status(t, s, "ETH")
 			eq(t, "per hour", st.FundingRatePerHour, d(c.perHour))
 			eq(t, "apr", st.FundingAPR, d(c.apr))
@@ -106,7 +106,7 @@ func TestAssessFigures(t *testing.T) {
 	m.MarkPrice = d("2002")
 	m.FundingSuspended = true
 	s := hold(hold(snap("0", m), "ETH", "4"), "BTC", "0.5")
-	s.Position["ETH"] = Position{Size: d("-2"), EntryPrice: d("2002"), Margin: d("1001"), UnrealizedPnL: d("0")}
+	setPos(s, "ETH", Position{Size: d("-2"), EntryPrice: d("2002"), Margin: d("1001"), UnrealizedPnL: d("0")})
 	st := status(t, s, "ETH")
 	eq(t, "basis bps", st.BasisBps, d("10"))
 	eq(t, "spot value", st.SpotValueUSD, d("8000"))
@@ -185,7 +185,7 @@ func TestAssessCarryAndCross(t *testing.T) {
 		t.Fatalf("LDO status %+v", ldo)
 	}
 	// A long pays positive funding: carry turns negative.
-	s.Position["ETH"] = Position{Size: d("1"), EntryPrice: d("2000"), Margin: d("1000")}
+	setPos(s, "ETH", Position{Size: d("1"), EntryPrice: d("2000"), Margin: d("1000")})
 	sts, _ = AssessPolicies(s, ps)
 	for _, st := range sts {
 		if st.Asset == "ETH" && !st.FundingPerYearUSD.Equal(d("-219")) {

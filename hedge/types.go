@@ -1,10 +1,10 @@
 // Package hedge is the policy core of hedger: exposure, targets, drift and
 // plans, in decimal arithmetic. It imports nothing from go-ethereum; adapters
-// (see hedge/onchain) turn chain state into a Snapshot and execute Actions.
+// (see hedge/perpvenue and venue.go) turn chain state into a Snapshot and
+// compile Orders into their transactions.
 package hedge
 
 import (
-	"context"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -29,18 +29,27 @@ type Holding struct {
 // Market is the venue's view of one perpetual market at the snapshot block.
 // Prices are USD per whole unit; rates are fractions (0.0001 = 1 bp).
 type Market struct {
-	ID                uint64
+	// Key is how the venue names the market (an ID, an address); orders
+	// carry it back. The planner keys markets by Asset: an adapter offers one
+	// market per asset.
+	Key               string
 	Asset             string // underlying symbol, e.g. "ETH"
 	IndexPrice        decimal.Decimal
 	MarkPrice         decimal.Decimal
 	FundingRatePerDay decimal.Decimal // venue convention: > 0 means longs pay shorts
+	// BorrowRatePerDay is what a short pays to borrow, per day of notional
+	// (≥ 0; zero on a venue without borrowing fees).
+	BorrowRatePerDay  decimal.Decimal
 	MaxLeverage       decimal.Decimal // venue's own cap, e.g. 20
 	MaintenanceMargin decimal.Decimal // fraction, e.g. 0.05
 	TakerFee          decimal.Decimal // fraction of notional, e.g. 0.0005
-	SkewScale         decimal.Decimal // base units; mark = index * (1 + skew/skewScale)
-	Skew              decimal.Decimal // net open interest, base units (long − short)
-	Paused            bool
-	FundingSuspended  bool
+	// Margin and Cost are the adapter's models; nil means the linear ones
+	// built from MaintenanceMargin, MaxLeverage and TakerFee.
+	Margin           MarginModel
+	Cost             CostModel
+	Rules            MarketRules
+	Paused           bool
+	FundingSuspended bool
 	// OracleUpdatedAt is when the index price was last written (the
 	// feed's updatedAt); zero when unknown, which the risk checks treat as stale.
 	OracleUpdatedAt time.Time
@@ -59,8 +68,13 @@ type FundingMark struct {
 	Index decimal.Decimal
 }
 
-// Position is the signing account's isolated position in one market.
+// Position is one of the signing account's positions, keyed as the venue
+// keys them (PerpVenue: the market; GMX: market, collateral and side). The
+// planner nets an asset's positions into one.
 type Position struct {
+	Key            string
+	Market         string // Market.Key
+	Asset          string
 	Size           decimal.Decimal // signed base units, negative = short
 	EntryPrice     decimal.Decimal
 	Margin         decimal.Decimal // deposited margin after settled PnL, funding and fees (USD)
@@ -75,19 +89,27 @@ func (p Position) Equity() decimal.Decimal {
 
 // Snapshot is everything one cycle read, pinned to one block.
 type Snapshot struct {
-	ChainID  uint64
-	Block    uint64
-	Time     time.Time
-	Account  string              // signing (margin) account, "" when watch-only
-	Holdings []Holding           // spot, from the watch-only wallets
-	Markets  map[string]Market   // by asset symbol
-	Position map[string]Position // by asset symbol; zero value when none
-	// Collateral is the signing account's stablecoin balance (whole units)
-	// and the venue's allowance to pull it.
-	Collateral          decimal.Decimal
-	CollateralAllowance decimal.Decimal
-	CollateralSymbol    string
-	CollateralDecimals  int32 // deposits are rounded up to this many places
+	ChainID   uint64
+	Block     uint64
+	Time      time.Time
+	Account   string            // signing (margin) account, "" when watch-only
+	Holdings  []Holding         // spot, from the watch-only wallets
+	Markets   map[string]Market // by asset symbol
+	Positions []Position        // as the venue keys them
+	// Pending are orders the venue holds and has not executed yet; the
+	// planner sends nothing on their markets until they settle.
+	Pending []PendingOrder
+	// Claimables are what the venue owes the account (received funding).
+	Claimables []Claimable
+	// Collateral is the signing account's stablecoin balance (whole units).
+	Collateral         decimal.Decimal
+	CollateralSymbol   string
+	CollateralDecimals int32 // deposits are rounded up to this many places
+	// Native is the margin account's native coin (gas, execution fees).
+	Native decimal.Decimal
+	// Adapter is the adapter's own state for Compile (PerpVenue: the
+	// collateral allowance); the planner never reads it.
+	Adapter any
 	// Prices are the feed prices of held assets that have no market of
 	// their own (cross-asset hedges), by asset symbol.
 	Prices map[string]FeedPrice
@@ -97,44 +119,70 @@ type Snapshot struct {
 	Betas map[string]BetaEstimate
 }
 
+// PositionOf nets the positions of asset into one (zero value when none).
+// Entry price is the size-weighted mean.
+func (s *Snapshot) PositionOf(asset string) Position {
+	var out Position
+	n := 0
+	notional := decimal.Zero
+	for _, p := range s.Positions {
+		if p.Asset != asset {
+			continue
+		}
+		n++
+		if n == 1 {
+			out = p
+			notional = p.Size.Abs().Mul(p.EntryPrice)
+			continue
+		}
+		out.Key += "," + p.Key
+		out.Size = out.Size.Add(p.Size)
+		out.Margin = out.Margin.Add(p.Margin)
+		out.AccruedFunding = out.AccruedFunding.Add(p.AccruedFunding)
+		out.UnrealizedPnL = out.UnrealizedPnL.Add(p.UnrealizedPnL)
+		notional = notional.Add(p.Size.Abs().Mul(p.EntryPrice))
+	}
+	if n > 1 && !out.Size.IsZero() {
+		out.EntryPrice = notional.DivRound(out.Size.Abs(), divPrecision)
+	}
+	return out
+}
+
+// PendingOf is the pending orders on asset's markets.
+func (s *Snapshot) PendingOf(asset string) []PendingOrder {
+	var out []PendingOrder
+	for _, p := range s.Pending {
+		if p.Asset == asset {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ShortCarryPerDay is what a short receives per day of notional, from the
+// user's side: funding (+ when longs pay) minus borrowing.
+func (m Market) ShortCarryPerDay() decimal.Decimal {
+	return m.FundingRatePerDay.Sub(m.BorrowRatePerDay)
+}
+
+func (m Market) margin() MarginModel {
+	if m.Margin != nil {
+		return m.Margin
+	}
+	return LinearMargin{Maintenance: m.MaintenanceMargin, Leverage: m.MaxLeverage}
+}
+
+func (m Market) cost() CostModel {
+	if m.Cost != nil {
+		return m.Cost
+	}
+	return LinearCost{TakerFee: m.TakerFee}
+}
+
 // FeedPrice is one feed's latest answer.
 type FeedPrice struct {
 	Price     decimal.Decimal
 	UpdatedAt time.Time
-}
-
-// ActionKind names what an Action does on chain.
-type ActionKind string
-
-const (
-	ActApprove  ActionKind = "approve"  // allow the venue to pull exactly Amount collateral
-	ActDeposit  ActionKind = "deposit"  // move Amount collateral into the market's isolated margin
-	ActWithdraw ActionKind = "withdraw" // move Amount margin back to the signing account
-	ActTrade    ActionKind = "trade"    // change the position by SizeDelta (negative = sell)
-)
-
-// Intents say why an action is taken; the journal records them for the user
-// (and a tax adviser) to read.
-const (
-	IntentApprove       = "approve"            // allowance for the deposits that follow
-	IntentHedge         = "hedge"              // open a short (or its margin) from nothing
-	IntentRebalance     = "rebalance"          // bring a short back into its band
-	IntentFundingReduce = "reduce-for-funding" // cut the short while funding costs too much
-	IntentTopUp         = "margin-top-up"      // margin added with no trade (leverage, liquidation floor)
-	IntentClose         = "close"              // close a short and withdraw its margin
-)
-
-// Action is one transaction of a plan.
-type Action struct {
-	Kind   ActionKind      `json:"kind"`
-	Asset  string          `json:"asset,omitempty"` // market asset; empty for approve
-	Amount decimal.Decimal `json:"amount"`          // collateral units for approve/deposit/withdraw
-	All    bool            `json:"all,omitempty"`   // withdraw: all margin left once the earlier actions ran
-	// Trade fields.
-	SizeDelta       decimal.Decimal `json:"size_delta"`       // signed base units
-	AcceptablePrice decimal.Decimal `json:"acceptable_price"` // worst fill: min for sells, max for buys
-	Reason          string          `json:"reason"`           // one line a person can read
-	Intent          string          `json:"intent"`           // one of the Intent constants
 }
 
 // AssetPlan explains the decision for one asset, whether or not it acts.
@@ -147,6 +195,13 @@ type AssetPlan struct {
 	Drift       decimal.Decimal `json:"drift"`        // (current − target) / target; 0 when both are 0
 	WithinBand  bool            `json:"within_band"`
 	Note        string          `json:"note,omitempty"` // why nothing is done, or what limited the action
+	// Unhedgeable: a holding no market can carry (no market of its own and
+	// no usable hedge_with). It is reported as such, apart from drift: its
+	// WithinBand is true since no order could change it.
+	Unhedgeable bool `json:"unhedgeable,omitempty"`
+	// Pending is how many orders are in flight on this asset's market; the
+	// planner holds it until they settle.
+	Pending int `json:"pending_orders,omitempty"`
 	// Shortfall is the collateral missing to reach the target at the
 	// leverage cap; non-zero means the plan hedges less than asked.
 	Shortfall decimal.Decimal `json:"shortfall"`
@@ -163,20 +218,11 @@ type AssetPlan struct {
 	CrossTargetSize *decimal.Decimal `json:"cross_target_size,omitempty"`
 }
 
-// Plan is the ordered list of actions that takes the chain from the snapshot
-// to the policy's targets. An empty Actions means "within band, nothing to do".
+// Plan is the ordered list of orders that takes the venue from the snapshot
+// to the policy's targets. No Orders means "nothing to do" (see the assets'
+// notes for why). The venue compiles Orders into the transactions it sends.
 type Plan struct {
-	Block   uint64      `json:"block"`
-	Assets  []AssetPlan `json:"assets"`
-	Actions []Action    `json:"actions"`
-}
-
-// Venue is what the planner's callers need from an exchange. Adapters
-// implement it over real contracts.
-type Venue interface {
-	// Snapshot reads all state for one cycle at one block.
-	Snapshot(ctx context.Context) (*Snapshot, error)
-	// Execute sends one action and waits until it is mined; it returns the
-	// transaction hash.
-	Execute(ctx context.Context, a Action) (string, error)
+	Block  uint64      `json:"block"`
+	Assets []AssetPlan `json:"assets"`
+	Orders []Order     `json:"orders"`
 }

@@ -26,16 +26,16 @@ func closeCommand() *cli.Command {
 			for _, a := range c.StringSlice("asset") {
 				assets = append(assets, strings.ToUpper(strings.TrimSpace(a)))
 			}
-			plan, gas, err := s.plan(p, assets)
+			e, cy, err := s.closePlan(p, assets)
 			if err != nil {
 				return err
 			}
 			if !s.json {
-				printPlan(plan, gas)
+				printPlan(cy)
 			}
-			txs, err := s.apply(plan, &gas, c.Bool("yes"), false)
+			txs, err := s.apply(e, cy, c.Bool("yes"))
 			if s.json && err == nil {
-				return printJSON(planJSON(plan, gas, txs))
+				return printJSON(planJSON(cy, txs))
 			}
 			return err
 		},

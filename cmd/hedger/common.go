@@ -15,7 +15,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/chain"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 // Flags shared by commands. Each command lists the ones it takes, so flags
@@ -100,10 +101,10 @@ func walletsFrom(c *cli.Context) ([]common.Address, error) {
 type session struct {
 	ctx     context.Context
 	client  *chain.Client
-	book    *onchain.AddressBook
-	venue   *onchain.Venue
-	signer  chain.Signer // nil when read-only
-	release func()       // closes a hardware wallet
+	book    *perpvenue.AddressBook
+	venue   *perpvenue.Venue // the adapter, as constructed; commands use seam()
+	signer  chain.Signer     // nil when read-only
+	release func()           // closes a hardware wallet
 	json    bool
 	// journal is the signing account's journal, open and locked for the
 	// life of a command that sends; nil otherwise.
@@ -190,7 +191,7 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		s.journal = j
 	}
 	if o.needBook {
-		book, err := onchain.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
+		book, err := perpvenue.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
 		if err == nil {
 			err = book.Verify(ctx, client)
 		}
@@ -199,14 +200,11 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 			return nil, err
 		}
 		s.book = book
-		s.venue = &onchain.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
+		var tx *chain.TxManager
 		if s.signer != nil {
-			s.venue.Tx = s.txManager(s.signer)
-			s.venue.Tx.DecodeFill = s.venue.DecodeFill
-			// The venue and its collateral are the only contracts a plan
-			// sends to; anything else is refused before signing.
-			s.venue.Tx.Recipients = map[common.Address]bool{book.Venue: true, book.Collateral.Address: true}
+			tx = s.txManager(s.signer)
 		}
+		s.venue = perpvenue.New(client, book, wallets, from, tx)
 	}
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.
@@ -230,7 +228,7 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 // txManager is the transaction manager of signer sg with the command's
 // transaction flags; the session's signer also gets the journal.
 func (s *session) txManager(sg chain.Signer) *chain.TxManager {
-	m := &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
+	m := &chain.TxManager{Client: s.client, Signer: sg, ABIs: perpvenue.ABIs()}
 	s.tx.apply(m)
 	if s.journal != nil && s.signer != nil && sg.Address() == s.signer.Address() {
 		m.Journal = s.journal
@@ -240,6 +238,15 @@ func (s *session) txManager(sg chain.Signer) *chain.TxManager {
 		fmt.Fprintln(os.Stderr, "note: "+redactURLs(fmt.Sprintf(format, args...)))
 	}
 	return m
+}
+
+// seam is the session's venue behind the hedge.Venue seam: commands use it
+// and its capabilities, never the concrete adapter (only open builds that).
+func (s *session) seam() hedge.Venue {
+	if s.venue == nil {
+		return nil
+	}
+	return s.venue
 }
 
 func (s *session) close() {

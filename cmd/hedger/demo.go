@@ -16,7 +16,7 @@ import (
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/contracts"
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 func demoCommand() *cli.Command {
@@ -75,7 +75,7 @@ type demo struct {
 	quiet    bool
 	emb      *chain.Embedded
 	s        *session
-	dev      *onchain.Devnet
+	dev      *perpvenue.Devnet
 	wallet   common.Address
 	policy   hedge.Policy
 	last     *hedge.Snapshot
@@ -111,13 +111,13 @@ func runDemo(ctx context.Context, quiet bool) (*demoResult, error) {
 	d.s = s
 	ownerTx := s.txManager(owner)
 	d.logf("embedded chain %s: deploying the venue, feeds and tokens", emb.ChainID)
-	book, err := onchain.Deploy(ctx, ownerTx, onchain.DefaultMarkets())
+	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		return nil, err
 	}
 	s.book = book
-	d.dev = &onchain.Devnet{Book: book, Owner: ownerTx}
-	s.venue = &onchain.Venue{Client: emb.Client, Book: book, Wallets: []common.Address{d.wallet},
+	d.dev = &perpvenue.Devnet{Book: book, Owner: ownerTx}
+	s.venue = &perpvenue.Venue{Client: emb.Client, Book: book, Wallets: []common.Address{d.wallet},
 		Account: signer.Address(), Tx: s.txManager(signer)}
 
 	d.logf("cold wallet %s holds 10 ETH and 0.5 WBTC; signer %s holds 100000 USDC for margin",
@@ -219,25 +219,31 @@ func (d *demo) buyETH(n string) func() error {
 // both books to market.
 func (d *demo) cycle(n int, name string, closing bool) error {
 	d.logf("\n%d. %s", n, name)
-	var closeAssets []string
-	if closing {
-		closeAssets = []string{}
-	}
-	plan, gas, err := d.s.plan(d.policy, closeAssets)
+	e := d.s.engine(hedge.Policies{Default: hedge.DefaultAssetPolicy()})
+	e.AllowPartial = true
+	c, err := e.Read(d.ctx, nil)
 	if err != nil {
 		return err
 	}
-	txs, err := d.s.apply(plan, &gas, true, true)
+	if closing {
+		err = e.PlanClose(d.ctx, c, d.policy, []string{})
+	} else {
+		err = e.PlanWith(d.ctx, c, func(s *hedge.Snapshot) (*hedge.Plan, error) { return hedge.BuildPlan(s, d.policy) })
+	}
+	if err != nil {
+		return err
+	}
+	txs, err := d.s.apply(e, c, true)
 	if err != nil {
 		return err
 	}
 	d.txs += len(txs)
 	step := demoStep{Step: n, Name: name, Actions: []string{}}
-	for _, a := range plan.Actions {
+	for _, a := range c.Steps {
 		step.Actions = append(step.Actions, describe(a))
 		d.logf("   -> %s", describe(a))
 	}
-	if len(plan.Actions) == 0 {
+	if len(c.Steps) == 0 {
 		d.logf("   -> within band, nothing to do")
 	}
 	snap, err := d.s.venue.Snapshot(d.ctx)
@@ -333,7 +339,7 @@ func (d *demo) tally(fromBlock uint64) error {
 // equity of every position.
 func perpValue(s *hedge.Snapshot) decimal.Decimal {
 	v := s.Collateral
-	for _, p := range s.Position {
+	for _, p := range s.Positions {
 		v = v.Add(p.Equity())
 	}
 	return v

@@ -5,7 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 func deployCommand() *cli.Command {
@@ -19,7 +19,7 @@ func deployCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			book, err := onchain.Deploy(s.ctx, s.txManager(s.signer), onchain.DefaultMarkets())
+			book, err := perpvenue.Deploy(s.ctx, s.txManager(s.signer), perpvenue.DefaultMarkets())
 			if err != nil {
 				return err
 			}

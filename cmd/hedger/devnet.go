@@ -13,7 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
 
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 func devnetCommand() *cli.Command {
@@ -33,7 +33,7 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.SetPrice(s.ctx, asset, price); err != nil {
 							return err
 						}
@@ -78,7 +78,7 @@ func devnetCommand() *cli.Command {
 					if !any {
 						amounts["eth"], amounts["usdc"] = decimal.NewFromInt(10), decimal.NewFromInt(100_000)
 					}
-					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.SendNative(s.ctx, to, amounts["eth"]); err != nil {
 							return err
 						}
@@ -114,7 +114,7 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.Skew(s.ctx, asset, size); err != nil {
 							return err
 						}
@@ -136,7 +136,7 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.SetRate(s.ctx, sym, rate); err != nil {
 							return err
 						}
@@ -168,7 +168,7 @@ func devnetCommand() *cli.Command {
 							prices = append(prices, p)
 						}
 					}
-					return withDevnet(c, true, func(d *onchain.Devnet, s *session) error {
+					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.PushHistory(s.ctx, asset, prices, every); err != nil {
 							return err
 						}
@@ -191,7 +191,7 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return withDevnet(c, false, func(dev *onchain.Devnet, s *session) error {
+					return withDevnet(c, false, func(dev *perpvenue.Devnet, s *session) error {
 						if err := s.client.AdvanceTime(s.ctx, d); err != nil {
 							return err
 						}
@@ -255,8 +255,8 @@ func fundSymbol(k string) string {
 
 // heartbeat re-publishes every feed's latest answer at the current block
 // time, as a live oracle does on its heartbeat, and returns how many.
-func heartbeat(ctx context.Context, dev *onchain.Devnet, s *session) (int, error) {
-	v := &onchain.Venue{Client: s.client, Book: s.book}
+func heartbeat(ctx context.Context, dev *perpvenue.Devnet, s *session) (int, error) {
+	v := &perpvenue.Venue{Client: s.client, Book: s.book}
 	snap, err := v.Snapshot(ctx)
 	if err != nil {
 		return 0, err
@@ -280,7 +280,7 @@ func devnetFlags() []cli.Flag {
 }
 
 // withDevnet opens a session on a dev chain, with the owner's key if needed.
-func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) error) error {
+func withDevnet(c *cli.Context, needKey bool, f func(*perpvenue.Devnet, *session) error) error {
 	s, err := open(c, openOpts{needBook: true, needSigner: needKey})
 	if err != nil {
 		return err
@@ -289,9 +289,9 @@ func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) 
 	if !s.client.IsDev() {
 		return fmt.Errorf("devnet commands run only on dev chains (1337, 31337); chain %s is not one", s.client.ChainID)
 	}
-	var d *onchain.Devnet
+	var d *perpvenue.Devnet
 	if s.signer != nil {
-		d = &onchain.Devnet{Book: s.book, Owner: s.txManager(s.signer)}
+		d = &perpvenue.Devnet{Book: s.book, Owner: s.txManager(s.signer)}
 	}
 	return f(d, s)
 }

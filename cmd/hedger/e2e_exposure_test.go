@@ -18,30 +18,38 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/engine"
 )
 
 // exposureRun plans s's chain through the risk layer (betas estimated as
 // status does) and executes every action; it returns the plan.
-func exposureRun(t *testing.T, s *session, pol hedge.Policies) *hedge.Plan {
+// exposureRun is one engine cycle through the seam; it returns the plan and
+// the steps it sent.
+func exposureRun(t *testing.T, s *session, pol hedge.Policies) *exposurePlan {
 	t.Helper()
 	ctx := context.Background()
-	snap, err := s.venue.Snapshot(ctx)
+	e := &engine.Engine{Venue: s.venue, Policies: pol}
+	c, err := e.Read(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.venue.EstimateBetas(ctx, snap, pol); err != nil {
+	if c.BetaErr != nil {
+		t.Fatal(c.BetaErr)
+	}
+	if err := e.Plan(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	plan, _, err := hedge.BuildRiskPlan(snap, nil, pol, hedge.RiskState{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range plan.Actions {
+	for _, a := range c.Steps {
 		if _, err := s.venue.Execute(ctx, a); err != nil {
 			t.Fatalf("%s %s: %v", a.Kind, a.Asset, err)
 		}
 	}
-	return plan
+	return &exposurePlan{Plan: c.Plan, Actions: c.Steps}
+}
+
+type exposurePlan struct {
+	*hedge.Plan
+	Actions []hedge.Step
 }
 
 func decs(ss []string) []decimal.Decimal {
@@ -52,7 +60,7 @@ func decs(ss []string) []decimal.Decimal {
 	return out
 }
 
-func planFor(t *testing.T, p *hedge.Plan, asset string) hedge.AssetPlan {
+func planFor(t *testing.T, p *exposurePlan, asset string) hedge.AssetPlan {
 	t.Helper()
 	for _, a := range p.Assets {
 		if a.Asset == asset {

@@ -5,6 +5,7 @@ package main
 // after a command returned.
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"os"
@@ -18,7 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hedger/hedger/chain"
-	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 // A "replaced" (or "dropped") outcome was concluded at a head block: a plan
@@ -36,15 +37,12 @@ func TestE2EJournalFreshAfterReplaced(t *testing.T) {
 	j.Append(chain.JournalEntry{Type: chain.EntryIntent, ID: "r", ActionMeta: chain.ActionMeta{Kind: "trade"}})
 	j.Append(chain.JournalEntry{Type: chain.EntrySigned, ID: "r", Hash: "0x02", Nonce: &n})
 	j.Append(chain.JournalEntry{Type: chain.EntryOutcome, ID: "r", Outcome: chain.OutcomeReplaced, HeadBlock: 12})
-	plan := func(b uint64) *hedge.Plan {
-		return &hedge.Plan{Block: b, Actions: []hedge.Action{{Kind: hedge.ActTrade}}}
-	}
-	s := &session{journal: j}
-	err = s.checkFresh(plan(10))
+	v := &perpvenue.Venue{Tx: &chain.TxManager{Journal: j}}
+	err = v.CheckFresh(context.Background(), 10)
 	if err == nil || !strings.Contains(err.Error(), "block 10") || !strings.Contains(err.Error(), "replaced at block 12") {
 		t.Fatalf("plan at block 10 after a replaced outcome concluded at 12: %v", err)
 	}
-	if err := (&session{journal: j}).checkFresh(plan(12)); err != nil {
+	if err := v.CheckFresh(context.Background(), 12); err != nil {
 		t.Fatalf("plan at block 12: %v", err)
 	}
 }

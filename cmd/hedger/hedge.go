@@ -31,7 +31,8 @@ func hedgeCommand() *cli.Command {
 			if !s.json {
 				run.print()
 			}
-			txs, err := s.apply(run.plan, &run.gas, c.Bool("yes"), c.Bool("allow-partial"))
+			run.e.AllowPartial = c.Bool("allow-partial")
+			txs, err := s.apply(run.e, run.Cycle, c.Bool("yes"))
 			if s.json && err == nil {
 				if err := printJSON(run.json(txs)); err != nil {
 					return err

@@ -20,7 +20,7 @@ import (
 type watchMetrics struct {
 	reg *prometheus.Registry
 
-	exposure, shortSize, drift, fundingAPR, basisBps, liqDistance, margin, leverage *prometheus.GaugeVec
+	exposure, shortSize, target, drift, fundingAPR, basisBps, liqDistance, margin, leverage *prometheus.GaugeVec
 
 	// Risk layer.
 	windowFundingUSD, windowFundingAPR, fundingCostAPR, hedgeRatio, reduced *prometheus.GaugeVec
@@ -44,6 +44,7 @@ func newWatchMetrics() *watchMetrics {
 	m := &watchMetrics{reg: reg,
 		exposure:    gv("exposure_usd", "spot exposure in USD at index price"),
 		shortSize:   gv("short_size", "short position size in base units (negative when long)"),
+		target:      gv("target_size", "short size the plan aims for in base units (cross-asset hedges included)"),
 		drift:       gv("drift", "(short - target) / target"),
 		fundingAPR:  gv("funding_apr", "funding APR from the user's side: + received, - paid"),
 		basisBps:    gv("basis_bps", "mark minus index, in basis points of index"),
@@ -63,7 +64,7 @@ func newWatchMetrics() *watchMetrics {
 		Help: "risk alerts raised, by kind (a lasting condition counts once)"}, []string{"kind"})
 	reg.MustRegister(m.alertsActive, m.alertsTotal)
 	for _, k := range alertKinds {
-		m.alertsTotal.WithLabelValues(k) // export zeros from the start
+		m.alertsTotal.WithLabelValues(string(k)) // export zeros from the start
 	}
 	m.lastAction = prometheus.NewGauge(prometheus.GaugeOpts{Name: "hedger_last_action_timestamp_seconds",
 		Help: "unix time of the last mined action"})
@@ -74,15 +75,16 @@ func newWatchMetrics() *watchMetrics {
 	m.cycles = prometheus.NewCounter(prometheus.CounterOpts{Name: "hedger_cycles_total", Help: "cycles run"})
 	m.block = prometheus.NewGauge(prometheus.GaugeOpts{Name: "hedger_block_number", Help: "block of the last snapshot"})
 	reg.MustRegister(m.lastAction, m.actions, m.errors, m.cycles, m.block)
-	for _, k := range []hedge.ActionKind{hedge.ActApprove, hedge.ActDeposit, hedge.ActWithdraw, hedge.ActTrade} {
+	for _, k := range []hedge.StepKind{hedge.StepApprove, hedge.StepDeposit, hedge.StepWithdraw, hedge.StepTrade} {
 		m.actions.WithLabelValues(string(k)) // export zeros from the start
 	}
 	return m
 }
 
 // alertKinds are the kinds hedge.EvaluateRisk raises.
-var alertKinds = []string{"oracle", "price", "deviation", "paused", "funding-suspended", "funding-index",
-	"funding", "funding-resume", "basis", "liquidation"}
+var alertKinds = []hedge.AlertKind{hedge.AlertOracle, hedge.AlertPrice, hedge.AlertDeviation, hedge.AlertPaused,
+	hedge.AlertFundingSuspended, hedge.AlertFundingIndex, hedge.AlertFunding, hedge.AlertFundingResume,
+	hedge.AlertBasis, hedge.AlertEntryCost, hedge.AlertLiquidation}
 
 func f64(d decimal.Decimal) float64 { return d.InexactFloat64() }
 
@@ -92,6 +94,7 @@ func (m *watchMetrics) observe(block uint64, st []hedge.AssetStatus) {
 	for _, a := range st {
 		m.exposure.WithLabelValues(a.Asset).Set(f64(a.SpotValueUSD))
 		m.shortSize.WithLabelValues(a.Asset).Set(f64(a.ShortSize))
+		m.target.WithLabelValues(a.Asset).Set(f64(a.TargetSize))
 		m.drift.WithLabelValues(a.Asset).Set(f64(a.Drift))
 		m.fundingAPR.WithLabelValues(a.Asset).Set(f64(a.FundingAPR))
 		m.basisBps.WithLabelValues(a.Asset).Set(f64(a.BasisBps))
@@ -117,15 +120,15 @@ func (m *watchMetrics) observeRisk(dec hedge.RiskDecision) {
 }
 
 func (m *watchMetrics) alertRaised(a hedge.Alert) {
-	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(1)
-	m.alertsTotal.WithLabelValues(a.Kind).Inc()
+	m.alertsActive.WithLabelValues(a.Asset, string(a.Kind)).Set(1)
+	m.alertsTotal.WithLabelValues(string(a.Kind)).Inc()
 }
 
 func (m *watchMetrics) alertCleared(a hedge.Alert) {
-	m.alertsActive.WithLabelValues(a.Asset, a.Kind).Set(0)
+	m.alertsActive.WithLabelValues(a.Asset, string(a.Kind)).Set(0)
 }
 
-func (m *watchMetrics) action(kind hedge.ActionKind) {
+func (m *watchMetrics) action(kind hedge.StepKind) {
 	m.actions.WithLabelValues(string(kind)).Inc()
 	m.lastAction.SetToCurrentTime()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/engine"
 )
 
 func planCommand() *cli.Command {
@@ -27,16 +28,14 @@ func planCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			run, err := s.riskPlan(pol)
-			if err != nil {
-				return err
-			}
 			// The caps as `hedge` applies them: trades split, or the plan
 			// refused by the daily cap (nothing is sent here either way).
-			if run.gas, err = s.capPlan(run.plan, run.gas); err != nil {
-				if !s.json {
-					run.print() // what the daily cap refuses
-				}
+			run, err := s.riskPlan(pol)
+			var ce *hedge.CapError
+			if errors.As(err, &ce) && run != nil && !s.json {
+				run.print() // what the daily cap refuses
+			}
+			if err != nil {
 				return err
 			}
 			if s.json {
@@ -48,103 +47,55 @@ func planCommand() *cli.Command {
 	}
 }
 
-// plan reads the chain and builds a hedge plan (or a close plan when close
-// is non-nil), with gas estimates for its actions.
-func (s *session) plan(p hedge.Policy, closeAssets []string) (*hedge.Plan, []onchain.GasEstimate, error) {
-	snap, err := s.venue.Snapshot(s.ctx)
+// closePlan reads the venue and plans closing assets (all when empty).
+func (s *session) closePlan(p hedge.Policy, assets []string) (*engine.Engine, *engine.Cycle, error) {
+	e := s.engine(hedge.Policies{Default: hedge.DefaultAssetPolicy()})
+	c, err := e.Read(s.ctx, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	var plan *hedge.Plan
-	if closeAssets != nil {
-		plan, err = hedge.ClosePlan(snap, p, closeAssets)
-	} else {
-		plan, err = hedge.BuildPlan(snap, p)
-	}
-	if err != nil {
+	if err := e.PlanClose(s.ctx, c, p, assets); err != nil {
 		return nil, nil, err
 	}
-	if len(plan.Actions) > 0 && s.venue.Account == ([20]byte{}) {
-		return nil, nil, fmt.Errorf("the plan needs a margin account: pass --private-key or --from")
-	}
-	gas, err := s.venue.EstimatePlan(s.ctx, plan.Actions)
-	if err != nil {
-		return nil, nil, err
-	}
-	return plan, gas, nil
+	return e, c, nil
 }
 
-// riskRun is one pass of the risk layer: the snapshot, the verdict per
-// asset, the plan it allows and its gas.
+// riskRun is one pass of the engine: the snapshot, the verdict per asset,
+// the plan it allows and the steps that carry it out.
 type riskRun struct {
-	snap      *hedge.Snapshot
-	dec       hedge.RiskDecision
-	plan      *hedge.Plan
-	alerts    []hedge.Alert
-	gas       []onchain.GasEstimate
-	windowErr error // the rolling funding window could not be read
+	*engine.Cycle
+	e *engine.Engine
 }
 
-// riskPlan reads the chain (one batch, plus the funding window's start) and
+// riskPlan reads the venue (one batch, plus the funding window's start) and
 // plans through the risk layer, as one `watch` cycle does with no history.
+// On a cap refusal the run is returned with the error, for display.
 func (s *session) riskPlan(pol hedge.Policies) (*riskRun, error) {
-	snap, err := s.venue.Snapshot(s.ctx)
+	e := s.engine(pol)
+	c, err := e.Read(s.ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	hist := &onchain.FundingHistory{Venue: s.venue}
-	run := &riskRun{snap: snap}
-	run.windowErr = hist.Fill(s.ctx, snap, func(a string) time.Duration { return pol.For(a).FundingWindow })
 	// A cross-asset holding with beta = auto and no estimate holds its hedge
 	// market (the planner's rule), so a failed estimate is a warning, not an error.
-	if err := s.venue.EstimateBetas(s.ctx, snap, pol); err != nil {
-		warn("beta estimate: %s", oneLine(err))
+	if c.BetaErr != nil {
+		warn("beta estimate: %s", oneLine(c.BetaErr))
 	}
-	run.dec, run.plan, run.alerts, err = evaluateRisk(snap, nil, pol, hedge.RiskState{})
-	if err != nil {
-		return nil, err
-	}
-	if len(run.plan.Actions) > 0 && s.venue.Account == ([20]byte{}) {
-		return nil, fmt.Errorf("the plan needs a margin account: pass --private-key or --from")
-	}
-	if s.tx.approveMax {
-		// Shown and estimated as it will be signed: unlimited.
-		for i, a := range run.plan.Actions {
-			run.plan.Actions[i] = s.venue.ApproveMax(a)
+	run := &riskRun{Cycle: c, e: e}
+	if err := e.Plan(s.ctx, c); err != nil {
+		if errors.Is(err, engine.ErrNoAccount) {
+			return nil, fmt.Errorf("the plan needs a margin account: pass --private-key or --from")
 		}
-	}
-	if run.gas, err = s.venue.EstimatePlan(s.ctx, run.plan.Actions); err != nil {
-		return nil, err
+		if c.Plan == nil {
+			return nil, err
+		}
+		return run, err
 	}
 	return run, nil
 }
 
-// evaluateRisk is EvaluateRisk then ApplyRisk: the decision (with the state
-// for the next cycle), the plan, and the alerts.
-func evaluateRisk(snap, prev *hedge.Snapshot, pol hedge.Policies, st hedge.RiskState) (hedge.RiskDecision, *hedge.Plan, []hedge.Alert, error) {
-	dec, err := hedge.EvaluateRisk(snap, prev, pol, st)
-	if err != nil {
-		return dec, nil, nil, err
-	}
-	plan, alerts, err := hedge.ApplyRisk(snap, pol, dec)
-	return dec, plan, alerts, err
-}
-
 // gated says which assets a risk gate kept from a trade they needed.
-func (r *riskRun) gated() string {
-	var out []string
-	for _, a := range r.dec.Assets {
-		if a.Gate == "" {
-			continue
-		}
-		for _, ap := range r.plan.Assets {
-			if ap.Asset == a.Asset && !ap.WithinBand {
-				out = append(out, a.Asset+": "+a.Gate)
-			}
-		}
-	}
-	return strings.Join(out, "; ")
-}
+func (r *riskRun) gated() string { return strings.Join(r.Gated(), "; ") }
 
 type riskPlanOut struct {
 	planOut
@@ -155,15 +106,15 @@ type riskPlanOut struct {
 }
 
 func (r *riskRun) json(txs []string) riskPlanOut {
-	out := riskPlanOut{planOut: planJSON(r.plan, r.gas, txs), Risk: r.dec.Assets, Alerts: r.alerts}
+	out := riskPlanOut{planOut: planJSON(r.Cycle, txs), Risk: r.Dec.Assets, Alerts: r.Alerts}
 	if out.Risk == nil {
 		out.Risk = []hedge.AssetRisk{}
 	}
 	if out.Alerts == nil {
 		out.Alerts = []hedge.Alert{}
 	}
-	if r.windowErr != nil {
-		out.FundingWindowError = oneLine(r.windowErr)
+	if r.WindowErr != nil {
+		out.FundingWindowError = oneLine(r.WindowErr)
 	}
 	return out
 }
@@ -172,7 +123,7 @@ func (r *riskRun) json(txs []string) riskPlanOut {
 func (r *riskRun) print() {
 	w := newTable(os.Stdout)
 	fmt.Fprintln(w, "ASSET\tBASIS\tFUNDING APR\tWINDOW APR\tHEDGE RATIO\tLIQ DISTANCE\tRISK")
-	for _, a := range r.dec.Assets {
+	for _, a := range r.Dec.Assets {
 		win := "n/a"
 		if a.WindowSeconds > 0 {
 			win = fmt.Sprintf("%s (%s)", spct(a.WindowFundingAPR), time.Duration(a.WindowSeconds)*time.Second)
@@ -195,39 +146,46 @@ func (r *riskRun) print() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Asset, sbps(a.BasisBps), spct(a.FundingAPR), win, a.HedgeRatio, liq, state)
 	}
 	w.Flush()
-	if r.windowErr != nil {
-		say("note: funding window unknown (%s); only the current rate is checked", oneLine(r.windowErr))
+	if r.WindowErr != nil {
+		say("note: funding window unknown (%s); only the current rate is checked", oneLine(r.WindowErr))
 	}
-	if len(r.alerts) > 0 {
+	if len(r.Alerts) > 0 {
 		say("\nalerts:")
-		for _, a := range r.alerts {
+		for _, a := range r.Alerts {
 			say("  [%s] %s", a.Kind, a.Message)
 		}
 	}
 	say("")
-	printPlan(r.plan, r.gas)
+	printPlan(r.Cycle)
 }
 
 type actionJSON struct {
-	hedge.Action
+	hedge.Step
 	Gas      uint64 `json:"gas"`
 	GasError string `json:"gas_error,omitempty"`
 	Tx       string `json:"tx,omitempty"`
 }
 
+// planOut is a plan as JSON: the venue-neutral orders and the venue's
+// transactions ("actions") that carry them out.
 type planOut struct {
 	Block       uint64            `json:"block"`
 	NothingToDo bool              `json:"nothing_to_do"`
 	Assets      []hedge.AssetPlan `json:"assets"`
+	Orders      []hedge.Order     `json:"orders"`
 	Actions     []actionJSON      `json:"actions"`
 }
 
-func planJSON(plan *hedge.Plan, gas []onchain.GasEstimate, txs []string) planOut {
-	out := planOut{Block: plan.Block, NothingToDo: len(plan.Actions) == 0, Assets: plan.Assets, Actions: []actionJSON{}}
-	for i, a := range plan.Actions {
-		aj := actionJSON{Action: a}
-		if i < len(gas) {
-			aj.Gas, aj.GasError = gas[i].Gas, gas[i].Err
+func planJSON(c *engine.Cycle, txs []string) planOut {
+	plan := c.Plan
+	out := planOut{Block: plan.Block, NothingToDo: len(c.Steps) == 0, Assets: plan.Assets, Orders: plan.Orders, Actions: []actionJSON{}}
+	if out.Orders == nil {
+		out.Orders = []hedge.Order{}
+	}
+	for i, a := range c.Steps {
+		aj := actionJSON{Step: a}
+		if i < len(c.Gas) {
+			aj.Gas, aj.GasError = c.Gas[i].Gas, c.Gas[i].Err
 		}
 		if i < len(txs) {
 			aj.Tx = txs[i]
@@ -237,12 +195,20 @@ func planJSON(plan *hedge.Plan, gas []onchain.GasEstimate, txs []string) planOut
 	return out
 }
 
-func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
+func printPlan(c *engine.Cycle) {
+	plan := c.Plan
 	w := newTable(os.Stdout)
 	fmt.Fprintln(w, "ASSET\tSPOT\tEXPOSURE USD\tSHORT\tTARGET\tDRIFT\tDECISION")
+	var unhedgeable []string
 	for _, a := range plan.Assets {
 		d := "within band"
-		if !a.WithinBand {
+		switch {
+		case a.Unhedgeable:
+			d = "not hedgeable"
+			unhedgeable = append(unhedgeable, a.Asset)
+		case a.Pending > 0:
+			d = "order in flight"
+		case !a.WithinBand:
 			d = "rebalance"
 		}
 		if a.Note != "" && a.Note != d {
@@ -252,7 +218,16 @@ func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
 			amt(a.TargetSize), spct(a.Drift), d)
 	}
 	w.Flush()
-	if len(plan.Actions) == 0 {
+	if len(unhedgeable) > 0 {
+		say("\nnot hedgeable (no market carries them; not counted as drift): %s", strings.Join(unhedgeable, ", "))
+	}
+	if len(c.Steps) == 0 {
+		for _, a := range plan.Assets {
+			if a.Pending > 0 {
+				say("\norders in flight; nothing sent until they are executed or cancelled")
+				return
+			}
+		}
 		for _, a := range plan.Assets {
 			if !a.WithinBand {
 				say("\nno transaction can move the hedge towards its target (see the notes above)")
@@ -262,15 +237,15 @@ func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
 		say("\nwithin band, nothing to do")
 		return
 	}
-	say("\nplan at block %d: %d transaction(s)", plan.Block, len(plan.Actions))
+	say("\nplan at block %d: %d transaction(s)", plan.Block, len(c.Steps))
 	var total uint64
-	for i, a := range plan.Actions {
+	for i, a := range c.Steps {
 		g := ""
-		if i < len(gas) {
-			g = fmt.Sprintf("  gas ~%d", gas[i].Gas)
-			total += gas[i].Gas
-			if gas[i].Err != "" {
-				g += "  (" + gas[i].Err + ")"
+		if i < len(c.Gas) {
+			g = fmt.Sprintf("  gas ~%d", c.Gas[i].Gas)
+			total += c.Gas[i].Gas
+			if c.Gas[i].Err != "" {
+				g += "  (" + c.Gas[i].Err + ")"
 			}
 		}
 		say("  %d. %s%s", i+1, describe(a), g)
@@ -278,22 +253,25 @@ func printPlan(plan *hedge.Plan, gas []onchain.GasEstimate) {
 	say("  total gas ~%d", total)
 }
 
-func describe(a hedge.Action) string {
+func describe(a hedge.Step) string {
 	switch a.Kind {
-	case hedge.ActApprove:
-		if strings.HasSuffix(a.Reason, "(--approve-max)") {
+	case hedge.StepApprove:
+		if a.Unlimited {
 			return a.Reason
 		}
 		return fmt.Sprintf("approve the venue to pull %s collateral", usd(a.Amount))
-	case hedge.ActDeposit:
+	case hedge.StepDeposit:
 		return fmt.Sprintf("deposit %s margin into %s", usd(a.Amount), a.Asset)
-	case hedge.ActWithdraw:
+	case hedge.StepWithdraw:
 		if a.All {
 			return fmt.Sprintf("withdraw all %s margin (~%s)", a.Asset, usd(a.Amount))
 		}
 		return fmt.Sprintf("withdraw %s margin from %s", usd(a.Amount), a.Asset)
-	case hedge.ActTrade:
+	case hedge.StepTrade:
 		return fmt.Sprintf("%s (size %s %s, worst price %s)", a.Reason, signed(a.SizeDelta.String()), a.Asset, usd(a.AcceptablePrice))
+	}
+	if a.Reason != "" {
+		return a.Reason
 	}
 	return string(a.Kind)
 }

@@ -25,7 +25,7 @@ import (
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/contracts"
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 // scenEnv is a chain with the venue deployed, a cold wallet holding 10 ETH
@@ -34,8 +34,8 @@ type scenEnv struct {
 	t      *testing.T
 	ctx    context.Context
 	client *chain.Client
-	book   *onchain.AddressBook
-	dev    *onchain.Devnet
+	book   *perpvenue.AddressBook
+	dev    *perpvenue.Devnet
 	signer *chain.KeySigner
 	wallet common.Address
 }
@@ -58,13 +58,13 @@ func newScenAnvil(t *testing.T) *scenEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ownerTx := &chain.TxManager{Client: client, Signer: chain.NewKeySigner(ownerKey), ABIs: onchain.ABIs()}
-	book, err := onchain.Deploy(ctx, ownerTx, onchain.DefaultMarkets())
+	ownerTx := &chain.TxManager{Client: client, Signer: chain.NewKeySigner(ownerKey), ABIs: perpvenue.ABIs()}
+	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
 	}
 	signerKey, _ := crypto.GenerateKey()
-	e := &scenEnv{t: t, ctx: ctx, client: client, book: book, dev: &onchain.Devnet{Book: book, Owner: ownerTx},
+	e := &scenEnv{t: t, ctx: ctx, client: client, book: book, dev: &perpvenue.Devnet{Book: book, Owner: ownerTx},
 		signer: chain.NewKeySigner(signerKey), wallet: common.HexToAddress("0x000000000000000000000000000000000000c01d")}
 	if err := e.dev.SendNative(ctx, e.signer.Address(), decimal.NewFromInt(10)); err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func onBoth(t *testing.T, f func(t *testing.T, e *scenEnv)) {
 
 func (e *scenEnv) session() *session {
 	s := &session{ctx: e.ctx, client: e.client, book: e.book, release: func() {}, signer: e.signer}
-	s.venue = &onchain.Venue{Client: e.client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
+	s.venue = &perpvenue.Venue{Client: e.client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
 	s.venue.Tx = s.txManager(e.signer)
 	return s
 }
@@ -288,7 +288,7 @@ func TestScenarioFallRally(t *testing.T) {
 				if a.Kind == "approve" {
 					continue // the allowance for the top-up that follows
 				}
-				if a.Kind != "deposit" || a.Intent != hedge.IntentTopUp {
+				if a.Kind != "deposit" || a.Intent != string(hedge.IntentTopUp) {
 					t.Errorf("at %s: unexpected action %s %s (%s): %s", px, a.Kind, a.Asset, a.Intent, a.Description)
 				}
 			}
@@ -385,7 +385,7 @@ func TestScenarioFundingReduce(t *testing.T) {
 		if len(tr) != 2 {
 			t.Fatalf("%d trades, want 2 (one reduce, one resume):%s", len(tr), describeEvents(tr))
 		}
-		if tr[0].Intent != hedge.IntentFundingReduce || tr[1].Intent != hedge.IntentRebalance {
+		if tr[0].Intent != string(hedge.IntentFundingReduce) || tr[1].Intent != string(hedge.IntentRebalance) {
 			t.Errorf("intents %q then %q, want %q then %q", tr[0].Intent, tr[1].Intent, hedge.IntentFundingReduce, hedge.IntentRebalance)
 		}
 		funding := sw.since(from, "risk_alert", func(a alert) bool { return a.Kind == "funding" })
@@ -471,8 +471,8 @@ func TestScenarioStaleFeedAndPause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(run.plan.Actions) != 0 || !strings.Contains(run.gated(), "ETH: oracle stale") {
-		t.Errorf("hedge on a stale oracle: %d actions, gated %q", len(run.plan.Actions), run.gated())
+	if len(run.Steps) != 0 || !strings.Contains(run.gated(), "ETH: oracle stale") {
+		t.Errorf("hedge on a stale oracle: %d actions, gated %q", len(run.Steps), run.gated())
 	}
 	if j := run.json(nil); len(j.Alerts) == 0 || j.Alerts[0].Kind != "oracle" {
 		t.Errorf("plan --json alerts %+v", j.Alerts)

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/chain"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 var (
@@ -66,7 +66,7 @@ func finishDevice(c *cli.Context, kind string, client *chain.Client, from common
 			return nil, nil, err
 		}
 		// Clef approves only calls it can decode: give it our method signatures.
-		s.AddABIs(onchain.ABIs()...)
+		s.AddABIs(perpvenue.ABIs()...)
 		return s, func() { s.Close() }, nil
 	}
 	return nil, nil, fmt.Errorf("unknown signer %q", kind)

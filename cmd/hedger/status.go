@@ -25,15 +25,17 @@ func statusCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			snap, err := s.venue.Snapshot(s.ctx)
+			snap, err := s.seam().Snapshot(s.ctx)
 			if err != nil {
 				return err
 			}
 			// Cross-asset betas: estimated from the feeds' rounds or a CSV
 			// (beta = auto), or for display next to a given beta.
 			var betaErr string
-			if err := s.venue.EstimateBetas(s.ctx, snap, pol); err != nil {
-				betaErr = err.Error()
+			if be, ok := s.seam().(hedge.BetaEstimator); ok {
+				if err := be.EstimateBetas(s.ctx, snap, pol); err != nil {
+					betaErr = err.Error()
+				}
 			}
 			st, err := hedge.AssessPolicies(snap, pol)
 			if err != nil {

@@ -22,7 +22,7 @@ import (
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/engine"
 )
 
 var (
@@ -140,19 +140,16 @@ func (cfg watchConfig) riskPolicies() hedge.Policies {
 // (cooldown clock, funding hysteresis), the previous snapshot (to see a
 // frozen funding index) and the alerts raised, so each is sent once.
 type watcher struct {
-	pol    hedge.Policies
-	risk   hedge.RiskState
-	prev   *hedge.Snapshot
-	hist   *onchain.FundingHistory
+	pol hedge.Policies
+	// eng carries the risk state (cooldown clock, funding hysteresis), the
+	// previous snapshot and the beta estimates (refreshed every betaRefresh
+	// of chain time: each estimate reads up to 2000 rounds per feed).
+	eng    *engine.Engine
 	active map[string]hedge.Alert // by asset/kind: alerts raised and not yet cleared
 	gates  map[string]string      // by asset: gated last cycle
 	// windowErr is the last funding-window read error logged.
 	windowErr string
-	// betas are the last beta = auto estimates, refreshed every betaRefresh
-	// of chain time: each estimate reads up to 2000 rounds per feed.
-	betas   map[string]hedge.BetaEstimate
-	betasAt time.Time
-	betaErr string
+	betaErr   string
 	// reconcile asks the next cycle to settle the journal before sending:
 	// set when a send failed and may have left a live entry.
 	reconcile bool
@@ -260,9 +257,12 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 		// Gas estimates need a sender; a watch-only signer never signs.
 		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
 	}
+	eng := s.engine(pol)
+	// A pending order is left to the next cycle's snapshot: the loop never
+	// blocks on a keeper.
+	eng.Settle, eng.AllowPartial = false, cfg.allowPartial
 	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop, pol: pol, cancelWork: cancelWork,
-		hist: &onchain.FundingHistory{Venue: s.venue}, active: map[string]hedge.Alert{},
-		alerts: newAlerter(cfg.webhook, cfg.log)}
+		eng: eng, active: map[string]hedge.Alert{}, alerts: newAlerter(cfg.webhook, cfg.log)}
 	w.alerts.hook = cfg.onAlert
 	stopMetrics := func() {}
 	if cfg.metricsAddr != "" {
@@ -398,39 +398,65 @@ func (w *watcher) cycle(head *types.Header) {
 		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
 		return
 	}
-	hctx, hcancel := context.WithTimeout(w.s.ctx, 30*time.Second)
-	err = w.hist.Fill(hctx, snap, func(a string) time.Duration { return w.pol.For(a).FundingWindow })
+	hctx, hcancel := context.WithTimeout(w.s.ctx, 60*time.Second)
+	c, err := w.eng.Read(hctx, snap)
 	hcancel()
 	if err != nil {
+		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
+		return
+	}
+	if c.WindowErr != nil {
 		// Only the current rate is checked then; say so once.
-		if msg := oneLine(err); msg != w.windowErr {
+		if msg := oneLine(c.WindowErr); msg != w.windowErr {
 			w.windowErr = msg
 			w.log.Warn("funding window unknown; checking the current rate only", "block", block, "err", msg)
 		}
 	} else {
 		w.windowErr = ""
 	}
-	w.fillBetas(snap)
-	if st, err := assessAll(snap, w.pol); err == nil {
-		w.m.observe(block, st)
+	if c.BetaErr != nil {
+		if msg := oneLine(c.BetaErr); msg != w.betaErr {
+			w.betaErr = msg
+			w.log.Warn("beta estimate failed; markets hedging a beta = auto asset hold", "block", snap.Block, "err", msg)
+		}
 	} else {
-		w.m.block.Set(float64(block))
+		w.betaErr = ""
 	}
-	dec, plan, alerts, err := evaluateRisk(snap, w.prev, w.pol, w.risk)
-	if err != nil {
+	ectx, ecancel := context.WithTimeout(w.s.ctx, 30*time.Second)
+	err = w.eng.Plan(ectx, c)
+	ecancel()
+	if c.Plan != nil {
+		// Metrics from the same assessment the plan acted on.
+		if c.Status != nil {
+			w.m.observe(block, c.Status)
+		} else {
+			w.m.block.Set(float64(block))
+		}
+		w.m.observeRisk(c.Dec)
+		w.raise(block, c.Alerts)
+		w.logAssets(block, c.Plan, c.Dec, len(c.Steps))
+	}
+	var ce *hedge.CapError
+	switch {
+	case errors.As(err, &ce):
+		// The daily cap refuses the whole plan before anything is sent.
+		w.refuse(block, err)
+		return
+	case errors.Is(err, engine.ErrNoAccount):
+		w.refuse(block, err)
+		return
+	case err != nil && c.Plan == nil:
 		w.fail("plan", fmt.Errorf("block %d: %w", block, err))
 		return
+	case err != nil:
+		w.fail("estimate", fmt.Errorf("block %d: %w", block, err))
+		return
 	}
-	w.prev, w.risk = snap, dec.Next
-	w.m.observeRisk(dec)
-	w.raise(block, alerts)
-	w.logAssets(block, plan, dec)
-	if len(plan.Actions) == 0 {
-		for _, a := range plan.Assets {
-			if a.Shortfall.IsPositive() && !w.cfg.allowPartial {
-				w.refuse(block, fmt.Errorf("insufficient margin for %s: %s %s short", a.Asset, a.Shortfall.StringFixed(2), snap.CollateralSymbol))
-				return
-			}
+	plan := c.Plan
+	if len(c.Steps) == 0 {
+		if err := w.eng.Check(c); err != nil {
+			w.refuse(block, err)
+			return
 		}
 		held := false
 		for _, a := range plan.Assets {
@@ -445,86 +471,75 @@ func (w *watcher) cycle(head *types.Header) {
 		w.novel("")
 		return
 	}
-	if w.s.venue.Account == (common.Address{}) {
-		w.refuse(block, errors.New("the plan needs a margin account: pass a signer or --from"))
-		return
-	}
-	ectx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
-	gas, err := w.s.venue.EstimatePlan(ectx, plan.Actions)
-	cancel()
-	if err != nil {
-		w.fail("estimate", fmt.Errorf("block %d: %w", block, err))
-		return
-	}
 	if w.cfg.dryRun {
-		for i, a := range plan.Actions {
-			args := []any{"block", block, "step", i + 1, "of", len(plan.Actions), "kind", string(a.Kind), "intent", a.Intent, "asset", a.Asset, "action", describe(a)}
-			if i < len(gas) && gas[i].Err != "" {
-				args = append(args, "gas_error", gas[i].Err)
+		for i, a := range c.Steps {
+			args := []any{"block", block, "step", i + 1, "of", len(c.Steps), "kind", string(a.Kind), "intent", string(a.Intent), "asset", a.Asset, "action", describe(a)}
+			if i < len(c.Gas) && c.Gas[i].Err != "" {
+				args = append(args, "gas_error", c.Gas[i].Err)
 			}
 			w.log.Info("dry-run: would send", args...)
-			w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(a.Kind), Intent: a.Intent, Asset: a.Asset, Description: describe(a)})
+			w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(a.Kind), Intent: string(a.Intent), Asset: a.Asset, Description: describe(a)})
 		}
 		return
 	}
 	// A send that failed in an earlier cycle (e.g. not mined within the
 	// receipt timeout) is still live in the journal and would block every
 	// later send: settle it against the chain first, as a restart would.
-	if w.reconcile && w.s.venue.Tx != nil {
-		sum, err := w.s.venue.Tx.Reconcile(w.s.ctx)
+	if rc, ok := w.s.seam().(hedge.Reconciler); w.reconcile && ok {
+		summary, n, err := rc.Reconcile(w.s.ctx)
 		if err != nil {
 			w.fail("reconcile", fmt.Errorf("block %d: %w", block, err))
 			return
 		}
 		w.reconcile = false
-		if sum.Total() > 0 {
-			w.log.Info("journal reconciled", "block", block, "summary", sum.String())
+		if n > 0 {
+			w.log.Info("journal reconciled", "block", block, "summary", summary)
 			return // the snapshot may predate what was just settled: replan on the next head
 		}
 	}
-	// Transactions of ours (or a parallel `hedge`) still pending would make
-	// this snapshot stale: wait for them to be mined.
-	if pending, err := w.pendingTxs(block); err != nil {
-		w.fail("nonce", err)
-		return
-	} else if pending {
-		w.log.Warn("cycle: the margin account has pending transactions; waiting for them before acting", "block", block)
+	// Transactions of ours (or a parallel `hedge`) still pending make this
+	// snapshot stale: wait for them. A node behind the journal refuses.
+	if err := w.eng.Fresh(w.s.ctx, c); err != nil {
+		var st *hedge.StaleError
+		if errors.As(err, &st) && st.Pending {
+			w.log.Warn("cycle: the margin account has pending transactions; waiting for them before acting", "block", block)
+			return
+		}
+		w.refuse(block, err)
 		return
 	}
+	if err := w.eng.Check(c); err != nil {
+		var se *engine.StepError
+		if errors.As(err, &se) {
+			err = fmt.Errorf("step %d (%s) %s; nothing sent", se.Index+1, describe(se.Step), se.Err)
+		}
+		w.refuse(block, err)
+		return
+	}
+	for _, sp := range c.Splits {
+		w.log.Info("split", "block", block, "asset", sp.Order.Asset, "size", sp.Order.SizeDelta.String(), "parts", sp.Parts,
+			"max_trade_notional", w.s.tx.caps.MaxTradeNotional.String())
+	}
 	sent := 0
-	var done []hedge.Action
-	defer func() {
-		// The cooldown runs from the actions that were mined.
-		w.risk = w.risk.Recorded(&hedge.Plan{Actions: done}, snap.Time)
-	}()
-	for i, a := range plan.Actions {
-		if w.stop.Err() != nil {
-			w.log.Info("stopping: remaining actions left to the next run", "sent", sent, "left", len(plan.Actions)-i)
-			break
-		}
-		one := &hedge.Plan{Block: plan.Block, Assets: plan.Assets, Actions: plan.Actions[i : i+1]}
-		var g []onchain.GasEstimate
-		if i < len(gas) {
-			g = gas[i : i+1]
-		}
-		w.log.Info("sending", "block", block, "step", i+1, "of", len(plan.Actions), "kind", string(a.Kind), "asset", a.Asset, "action", describe(a))
-		txs, err := w.s.apply(one, &g, true, w.cfg.allowPartial)
-		for _, h := range txs {
-			sent++
-			done = append(done, a)
-			w.m.action(a.Kind)
-			w.log.Info("mined", "block", block, "kind", string(a.Kind), "intent", a.Intent, "asset", a.Asset, "tx", h, "action", describe(a))
-			w.alerts.send(alert{Event: "action", Block: block, Kind: string(a.Kind), Intent: a.Intent, Asset: a.Asset, Description: describe(a), Tx: h})
-		}
-		if err != nil {
-			if i == 0 && isRefusal(err) {
-				w.refuse(block, err)
-			} else {
-				w.fail("apply", fmt.Errorf("block %d: %w", block, err))
-				w.reconcile = w.s.journal != nil
+	_, err = w.eng.Submit(w.s.ctx, c, engine.Hooks{
+		Before: func(i, n int, a hedge.Step) bool {
+			if w.stop.Err() != nil {
+				w.log.Info("stopping: remaining actions left to the next run", "sent", sent, "left", n-i)
+				return false
 			}
-			break
-		}
+			w.log.Info("sending", "block", block, "step", i+1, "of", n, "kind", string(a.Kind), "asset", a.Asset, "action", describe(a))
+			return true
+		},
+		After: func(i int, a hedge.Step, sub hedge.Submission, _ *hedge.Settlement) {
+			sent++
+			w.m.action(a.Kind)
+			w.log.Info("mined", "block", block, "kind", string(a.Kind), "intent", string(a.Intent), "asset", a.Asset, "tx", sub.Tx, "action", describe(a))
+			w.alerts.send(alert{Event: "action", Block: block, Kind: string(a.Kind), Intent: string(a.Intent), Asset: a.Asset, Description: describe(a), Tx: sub.Tx})
+		},
+	})
+	if err != nil {
+		w.fail("apply", fmt.Errorf("block %d: %w", block, err))
+		w.reconcile = w.s.journal != nil
 	}
 	if sent > 0 {
 		w.novel("")
@@ -534,33 +549,6 @@ func (w *watcher) cycle(head *types.Header) {
 
 // betaRefresh is how much chain time a beta estimate is reused for.
 const betaRefresh = time.Hour
-
-// fillBetas puts the cached beta estimates into snap, re-estimating once
-// they are betaRefresh old. A failure is logged once; the planner then holds
-// a market whose cross-asset beta is unknown rather than shrink its short.
-func (w *watcher) fillBetas(snap *hedge.Snapshot) {
-	if w.betas == nil || snap.Time.Sub(w.betasAt) >= betaRefresh || snap.Time.Before(w.betasAt) {
-		fresh := &hedge.Snapshot{Holdings: snap.Holdings, Markets: snap.Markets}
-		ctx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
-		err := w.s.venue.EstimateBetas(ctx, fresh, w.pol)
-		cancel()
-		if err != nil {
-			if msg := oneLine(err); msg != w.betaErr {
-				w.betaErr = msg
-				w.log.Warn("beta estimate failed; markets hedging a beta = auto asset hold", "block", snap.Block, "err", msg)
-			}
-		} else {
-			w.betaErr = ""
-		}
-		w.betas, w.betasAt = fresh.Betas, snap.Time
-		if w.betas == nil {
-			w.betas = map[string]hedge.BetaEstimate{}
-		}
-	}
-	if len(w.betas) > 0 {
-		snap.Betas = w.betas
-	}
-}
 
 // markOwnHead makes heads older than the one now on chain (which includes
 // our last receipt) be skipped: planning from them would repeat what was
@@ -574,26 +562,6 @@ func (w *watcher) markOwnHead() {
 		return
 	}
 	w.minHead = h.Number.Uint64()
-}
-
-func (w *watcher) pendingTxs(block uint64) (bool, error) {
-	ctx, cancel := context.WithTimeout(w.s.ctx, 15*time.Second)
-	defer cancel()
-	acct := w.s.venue.Account
-	mined, err := w.s.client.Eth.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
-	if err != nil {
-		return false, err
-	}
-	pending, err := w.s.client.Eth.PendingNonceAt(ctx, acct)
-	if err != nil {
-		return false, err
-	}
-	return pending > mined, nil
-}
-
-func isRefusal(err error) bool {
-	m := err.Error()
-	return strings.Contains(m, "nothing sent") || strings.Contains(m, "insufficient margin")
 }
 
 func (w *watcher) refuse(block uint64, err error) {
@@ -611,14 +579,14 @@ func (w *watcher) refuse(block uint64, err error) {
 func (w *watcher) raise(block uint64, alerts []hedge.Alert) {
 	now := map[string]hedge.Alert{}
 	for _, a := range alerts {
-		k := a.Asset + "/" + a.Kind
+		k := a.Asset + "/" + string(a.Kind)
 		now[k] = a
 		if _, ok := w.active[k]; ok {
 			continue
 		}
 		w.m.alertRaised(a)
 		w.log.Warn("risk alert", "block", block, "asset", a.Asset, "kind", a.Kind, "message", a.Message)
-		w.alerts.send(alert{Event: "risk_alert", Block: block, Kind: a.Kind, Asset: a.Asset, Description: a.Message})
+		w.alerts.send(alert{Event: "risk_alert", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: a.Message})
 	}
 	for k, a := range w.active {
 		if _, ok := now[k]; ok {
@@ -626,12 +594,12 @@ func (w *watcher) raise(block uint64, alerts []hedge.Alert) {
 		}
 		w.m.alertCleared(a)
 		w.log.Info("risk alert cleared", "block", block, "asset", a.Asset, "kind", a.Kind)
-		w.alerts.send(alert{Event: "risk_alert_cleared", Block: block, Kind: a.Kind, Asset: a.Asset, Description: a.Message})
+		w.alerts.send(alert{Event: "risk_alert_cleared", Block: block, Kind: string(a.Kind), Asset: a.Asset, Description: a.Message})
 	}
 	w.active = now
 }
 
-func (w *watcher) logAssets(block uint64, plan *hedge.Plan, dec hedge.RiskDecision) {
+func (w *watcher) logAssets(block uint64, plan *hedge.Plan, dec hedge.RiskDecision, steps int) {
 	// A gate is a warning when it starts, then a debug line per block while
 	// it lasts.
 	gates := map[string]string{}
@@ -660,7 +628,7 @@ func (w *watcher) logAssets(block uint64, plan *hedge.Plan, dec hedge.RiskDecisi
 		}
 		w.log.Debug("asset", args...)
 	}
-	w.log.Info("cycle", "block", block, "actions", len(plan.Actions), "decision", summarize(plan))
+	w.log.Info("cycle", "block", block, "actions", steps, "decision", summarize(plan))
 }
 
 func summarize(plan *hedge.Plan) string {
@@ -766,26 +734,4 @@ func (a *alerter) close(d time.Duration) {
 	case <-time.After(d):
 		a.log.Warn("alert webhook: gave up flushing queued alerts")
 	}
-}
-
-// assessAll is the status of every asset under its own policy.
-func assessAll(snap *hedge.Snapshot, pol hedge.Policies) ([]hedge.AssetStatus, error) {
-	base, err := hedge.Assess(snap, pol.Default.Policy())
-	if err != nil || len(pol.Assets) == 0 {
-		return base, err
-	}
-	for i, a := range base {
-		if p, ok := pol.Assets[a.Asset]; ok {
-			st, err := hedge.Assess(snap, p.Policy())
-			if err != nil {
-				return nil, err
-			}
-			for _, x := range st {
-				if x.Asset == a.Asset {
-					base[i] = x
-				}
-			}
-		}
-	}
-	return base, nil
 }

@@ -27,9 +27,11 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
-	"github.com/hedger/hedger/hedge/onchain"
+	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
 // syncBuf is a log sink safe for the watcher's goroutines.
@@ -45,8 +47,8 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // holding 10 ETH and a signer holding 100000 USDC.
 type watchEnv struct {
 	emb    *chain.Embedded
-	dev    *onchain.Devnet
-	book   *onchain.AddressBook
+	dev    *perpvenue.Devnet
+	book   *perpvenue.AddressBook
 	signer *chain.KeySigner
 	wallet common.Address
 }
@@ -65,12 +67,12 @@ func newWatchEnv(t *testing.T) *watchEnv {
 	}
 	t.Cleanup(emb.Close)
 	ctx := context.Background()
-	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: onchain.ABIs()}
-	book, err := onchain.Deploy(ctx, ownerTx, onchain.DefaultMarkets())
+	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: perpvenue.ABIs()}
+	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &watchEnv{emb: emb, book: book, signer: signer, dev: &onchain.Devnet{Book: book, Owner: ownerTx},
+	e := &watchEnv{emb: emb, book: book, signer: signer, dev: &perpvenue.Devnet{Book: book, Owner: ownerTx},
 		wallet: common.HexToAddress("0x000000000000000000000000000000000000c01d")}
 	if err := e.dev.SendNative(ctx, e.wallet, decimal.NewFromInt(10)); err != nil {
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func newWatchEnv(t *testing.T) *watchEnv {
 // session builds what `open` would; signer nil means watch-only (--from).
 func (e *watchEnv) session(withSigner bool) *session {
 	s := &session{ctx: context.Background(), client: e.emb.Client, book: e.book, release: func() {}}
-	s.venue = &onchain.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
+	s.venue = &perpvenue.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
 	if withSigner {
 		s.signer = e.signer
 		s.venue.Tx = s.txManager(e.signer)
@@ -98,7 +100,7 @@ func (e *watchEnv) short(t *testing.T, asset string) decimal.Decimal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snap.Position[asset].Size.Neg()
+	return snap.PositionOf(asset).Size.Neg()
 }
 
 func (e *watchEnv) nonce(t *testing.T) uint64 {
@@ -470,5 +472,45 @@ func TestWatchSIGKILLRestartOnAnvil(t *testing.T) {
 	t.Logf("SIGINT exit took %s", time.Since(t0).Round(time.Millisecond))
 	if !strings.Contains(logOf(log2), "watch stopped") {
 		t.Errorf("no stop line in the log after SIGINT")
+	}
+}
+
+// TestWatchMetricsCrossAssetTarget: an asset hedged on another market's
+// short (hedge_with in its own policy section) is in that market's target
+// and drift on /metrics, as in the plan: the metrics come from the cycle's
+// own assessment, not a second one under the default policy.
+func TestWatchMetricsCrossAssetTarget(t *testing.T) {
+	e := newWatchEnv(t)
+	ctx := context.Background()
+	if err := e.dev.Mint(ctx, "LDO", e.wallet, decimal.NewFromInt(1000)); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := hedge.ParsePolicies(strings.NewReader("[LDO]\nhedge_with = ETH\nbeta = 1.2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuf
+	// First a short of the ETH alone (10), under the default policy.
+	if err := runWatch(ctx, e.session(true), watchConfig{policy: hedge.DefaultPolicy(), poll: 10 * time.Millisecond,
+		maxCycles: 1, log: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	if q := e.short(t, "ETH"); !q.Equal(decimal.NewFromInt(10)) {
+		t.Fatalf("ETH short %s, want 10\n%s", q, logs.String())
+	}
+	m := newWatchMetrics()
+	if err := runWatch(ctx, e.session(false), watchConfig{policies: &pol, dryRun: true, poll: 10 * time.Millisecond,
+		maxCycles: 1, metrics: m, log: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	// (10 × 3000 + 1.2 × 1000 × 1.5) / mark ≈ 10.6 ETH (the short's own
+	// skew puts the mark a hair under 3000): drift ≈ (10 − 10.6) / 10.6.
+	// Assessed under the default policy it would read 10 and 0.
+	tgt := testutil.ToFloat64(m.target.WithLabelValues("ETH"))
+	if tgt < 10.6 || tgt > 10.601 {
+		t.Errorf("ETH target gauge %v, want 10.6\n%s", tgt, logs.String())
+	}
+	if got, want := testutil.ToFloat64(m.drift.WithLabelValues("ETH")), (10-tgt)/tgt; got > want+1e-9 || got < want-1e-9 {
+		t.Errorf("ETH drift gauge %v, want %v", got, want)
 	}
 }

@@ -125,9 +125,9 @@ type fill struct {
 }
 
 // quote is the fill of delta at mark: worse than mark by the impact model.
-func (a *account) quote(delta, mark decimal.Decimal) fill {
+func (a CostModel) quote(delta, mark decimal.Decimal) fill {
 	notional := delta.Abs().Mul(mark)
-	frac := a.costs.ImpactPerUSD.Mul(notional)
+	frac := a.ImpactPerUSD.Mul(notional)
 	price := mark.Mul(one.Add(frac)) // buys pay more
 	if delta.IsNegative() {
 		price = mark.Mul(one.Sub(frac)) // sells get less
@@ -139,7 +139,7 @@ func (a *account) quote(delta, mark decimal.Decimal) fill {
 		price = price.RoundCeil(moneyDecimals)
 	}
 	return fill{price: price, impact: notional.Mul(frac).RoundCeil(moneyDecimals),
-		fee: delta.Abs().Mul(price).Mul(a.costs.TakerFee).RoundCeil(moneyDecimals).Add(a.costs.ExecutionFeeUSD)}
+		fee: delta.Abs().Mul(price).Mul(a.TakerFee).RoundCeil(moneyDecimals).Add(a.ExecutionFeeUSD)}
 }
 
 // trade changes asset's position by delta at f, as PerpVenue does: the

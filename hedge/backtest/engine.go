@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/engine"
 )
 
 // MinBand stands for a band of 0: hedge.Policy refuses 0, and any drift the
@@ -169,6 +171,8 @@ type assetData struct {
 	perDay []decimal.Decimal // funding rate per day, venue convention
 	index  []decimal.Decimal // cumulative funding per unit of short, USD
 	borrow []decimal.Decimal // borrowing per period, fraction of notional
+	// borrowPerDay is borrow as a rate per day, as the venue's market shows it.
+	borrowPerDay []decimal.Decimal
 }
 
 // sim is one strategy's run.
@@ -185,9 +189,14 @@ type sim struct {
 	betas   map[string]*betaSeries
 	spot    map[string]decimal.Decimal
 	acct    *account
-	prev    *hedge.Snapshot
-	state   hedge.RiskState
+	margin  hedge.LinearMargin
+	eng     *engine.Engine
 	target  map[string]decimal.Decimal
+	// The venue's side: the step being run, whether it traded, and how
+	// many steps it accepted.
+	i         int
+	traded    bool
+	submitted int
 	// shortSteps counts plans that could not reach their target.
 	shortSteps int
 	plans      int // planner calls
@@ -381,6 +390,11 @@ func Run(cfg Config) (*Result, error) {
 					cash = *cfg.Collateral
 				}
 				m.acct = newAccount(cash, unlimited, cfg.Costs)
+				m.margin = hedge.LinearMargin{Maintenance: cfg.Costs.MaintenanceMargin, Leverage: cfg.Costs.MaxLeverage}
+				// The engine `hedge` and `watch` run, on this paper venue; a
+				// plan short of collateral hedges what it can (counted in
+				// ShortfallSteps) rather than stopping the run.
+				m.eng = &engine.Engine{Venue: m, Policies: st.Policies, AllowPartial: true}
 				res.Strategies[k], errs[k] = m.run(flows, report)
 				calls[k] = m.plans
 			}
@@ -446,7 +460,7 @@ func appendNew(xs []string, x string) []string {
 func prepare(s *Series, costs CostModel) *assetData {
 	n := len(s.Rows)
 	d := &assetData{asset: s.Asset, rows: s.Rows, perDay: make([]decimal.Decimal, n), index: make([]decimal.Decimal, n),
-		borrow: make([]decimal.Decimal, n)}
+		borrow: make([]decimal.Decimal, n), borrowPerDay: make([]decimal.Decimal, n)}
 	perDay := decimal.NewFromInt(int64(24*time.Hour)).DivRound(decimal.NewFromInt(int64(s.Step)), 18)
 	stepBorrow := costs.BorrowPerDay.DivRound(perDay, 18)
 	idx := decimal.Zero
@@ -461,6 +475,7 @@ func prepare(s *Series, costs CostModel) *assetData {
 		if r.HasBorrow {
 			d.borrow[i] = r.Borrow
 		}
+		d.borrowPerDay[i] = d.borrow[i].Mul(perDay)
 	}
 	return d
 }
@@ -504,12 +519,9 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 		}
 		if !m.strat.NoHedge && (m.strat.Every == 0 || m.lastPlan.IsZero() || m.times[i].Sub(m.lastPlan) >= m.strat.Every) {
 			m.lastPlan = m.times[i]
-			plan, err := m.plan(m.snapshot(i))
-			if err != nil {
+			var err error
+			if pt.Traded, err = m.cycle(context.Background(), i); err != nil {
 				return out, fmt.Errorf("%s: %w", m.day(i), err)
-			}
-			if pt.Traded, err = m.execute(i, plan); err != nil {
-				return out, err
 			}
 		}
 		spotValue := decimal.Zero

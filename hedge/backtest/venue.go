@@ -1,23 +1,26 @@
 package backtest
 
-// The paper venue's side of the planner's seam, and the only file that
-// touches its API: a hedge.Snapshot built from one step of history and the
-// paper account, the planner and risk policy run on it exactly as `hedge` and
-// `watch` run them, and the plan's actions turned into paper fills.
-//
-// Porting to a new venue seam means changing this file only: snapshot fills
-// whatever the Snapshot carries (a cost or margin model from m.costs,
-// pending orders: none on paper, fills are immediate), and execute maps
-// each order onto the paper account (acct.quote/trade for a size change,
-// acct.deposit/withdraw for margin).
+// The paper venue behind the hedge.Venue seam, and the only file that
+// touches the planner's API. Each strategy's sim is a venue: Snapshot reads
+// the paper account and step i's close, Compile turns the planner's orders
+// into isolated-margin steps (approve, deposit, trade, withdraw) as the
+// PerpVenue adapter and hedge/paper do, and Submit fills them on the paper
+// account with the backtest's cost model. The markets carry that cost model
+// (hedge.CostModel) and a linear margin model (hedge.MarginModel), so the
+// planner sizes margin and gates entries with what this venue charges. A
+// step of history runs through hedge/engine (Read → Plan → Check → Submit),
+// the cycle `hedge` and `watch` run.
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/engine"
 )
 
 // collateralDecimals is USDC's: deposits round up to whole micro-dollars.
@@ -27,19 +30,43 @@ const collateralDecimals = 6
 // balance when the user tops it up on demand: more than any plan asks.
 var unlimitedCollateral = decimal.New(1, 15)
 
-// snapshot is what a watch cycle would read at step i's close.
-func (m *sim) snapshot(i int) *hedge.Snapshot {
+var (
+	_ hedge.Venue         = (*sim)(nil)
+	_ hedge.CarryHistory  = (*sim)(nil)
+	_ hedge.BetaEstimator = (*sim)(nil)
+	_ hedge.CostModel     = CostModel{}
+)
+
+// TradeCost is what the paper venue charges for a trade of size (venue
+// sign) at mark price: the taker fee on the fill, the price impact and the
+// execution fee, exactly as Submit will charge it.
+func (c CostModel) TradeCost(size, price decimal.Decimal) decimal.Decimal {
+	if size.IsZero() {
+		return decimal.Zero
+	}
+	f := c.quote(size, price)
+	return f.fee.Add(f.impact)
+}
+
+// marketKey is how the paper venue names a market.
+func marketKey(asset string) string { return "paper-" + asset }
+
+// Snapshot is what a watch cycle reads at the current step's close.
+func (m *sim) Snapshot(context.Context) (*hedge.Snapshot, error) {
+	i := m.i
 	t := m.times[i]
 	s := &hedge.Snapshot{
 		Block: uint64(i + 1), Time: t, Account: "paper",
-		Markets: map[string]hedge.Market{}, Position: map[string]hedge.Position{},
+		Markets:          make(map[string]hedge.Market, len(m.markets)),
 		CollateralSymbol: "USD", CollateralDecimals: collateralDecimals,
 	}
 	s.Collateral = decimal.Max(decimal.Zero, m.acct.cash).RoundFloor(collateralDecimals)
 	if m.acct.unlimited {
 		s.Collateral = unlimitedCollateral
 	}
-	s.CollateralAllowance = s.Collateral // approvals cost nothing on paper
+	// The allowance Compile sees: approvals cost nothing on paper, so the
+	// venue allows whatever the account holds.
+	s.Adapter = s.Collateral
 	for _, a := range m.held {
 		if amt := m.spot[a]; amt.IsPositive() {
 			s.Holdings = append(s.Holdings, hedge.Holding{Wallet: "paper", Asset: a, Token: "native", Amount: amt, TokenAmount: amt})
@@ -48,51 +75,124 @@ func (m *sim) snapshot(i int) *hedge.Snapshot {
 	for _, a := range m.markets {
 		d := m.data[a]
 		r := d.rows[i]
-		mk := hedge.Market{
-			Asset: a, IndexPrice: r.Spot, MarkPrice: r.Perp,
+		s.Markets[a] = hedge.Market{
+			Key: marketKey(a), Asset: a, IndexPrice: r.Spot, MarkPrice: r.Perp,
 			// The rate known at this close is the one just paid.
 			FundingRatePerDay: d.perDay[i],
+			BorrowRatePerDay:  d.borrowPerDay[i],
 			MaxLeverage:       m.costs.MaxLeverage, MaintenanceMargin: m.costs.MaintenanceMargin, TakerFee: m.costs.TakerFee,
+			Margin:          m.margin,
+			Cost:            m.costs,
 			OracleUpdatedAt: t, FundingIndex: d.index[i],
 		}
-		if w := m.pol.For(a).FundingWindow; w > 0 {
-			// The window starts at the last step at least w before this one.
-			if k := i - int((w+m.step-1)/m.step); k >= 0 {
-				mk.FundingBefore = hedge.FundingMark{Block: uint64(k + 1), Time: m.times[k], Index: d.index[k]}
-			}
-		}
-		s.Markets[a] = mk
 		if p := m.acct.pos[a]; p != nil && !(p.size.IsZero() && p.margin.IsZero()) {
-			s.Position[a] = hedge.Position{Size: p.size, EntryPrice: p.entry, Margin: p.margin, UnrealizedPnL: p.upnl(r.Perp)}
+			s.Positions = append(s.Positions, hedge.Position{Key: marketKey(a), Market: marketKey(a), Asset: a,
+				Size: p.size, EntryPrice: p.entry, Margin: p.margin, UnrealizedPnL: p.upnl(r.Perp)})
 		}
 	}
 	for _, x := range m.cross {
 		if s.Prices == nil {
-			s.Prices, s.Betas = map[string]hedge.FeedPrice{}, map[string]hedge.BetaEstimate{}
+			s.Prices = map[string]hedge.FeedPrice{}
 		}
 		s.Prices[x] = hedge.FeedPrice{Price: m.data[x].rows[i].Spot, UpdatedAt: t}
-		if est, ok := m.betas[x].at(i); ok {
+	}
+	return s, nil
+}
+
+// FillCarryWindow sets each market's FundingBefore: the window starts at
+// the last step at least window(asset) before this one.
+func (m *sim) FillCarryWindow(_ context.Context, s *hedge.Snapshot, window func(asset string) time.Duration) error {
+	i := int(s.Block) - 1
+	for a, mk := range s.Markets {
+		w := window(a)
+		if w <= 0 {
+			continue
+		}
+		if k := i - int((w+m.step-1)/m.step); k >= 0 {
+			mk.FundingBefore = hedge.FundingMark{Block: uint64(k + 1), Time: m.times[k], Index: m.data[a].index[k]}
+			s.Markets[a] = mk
+		}
+	}
+	return nil
+}
+
+// EstimateBetas gives the cross-asset holdings the OLS estimate from the
+// returns up to this step (precomputed per series: no look-ahead).
+func (m *sim) EstimateBetas(_ context.Context, s *hedge.Snapshot, _ hedge.Policies) error {
+	for _, x := range m.cross {
+		if est, ok := m.betas[x].at(m.i); ok {
+			if s.Betas == nil {
+				s.Betas = map[string]hedge.BetaEstimate{}
+			}
 			s.Betas[x] = est
 		}
 	}
-	return s
+	return nil
 }
 
-// plan runs the risk policy and the planner on s, as a watch cycle does.
-func (m *sim) plan(s *hedge.Snapshot) (*hedge.Plan, error) {
+// Compile: the isolated-margin steps, as PerpVenue's adapter compiles them.
+func (m *sim) Compile(s *hedge.Snapshot, orders []hedge.Order) ([]hedge.Step, error) {
+	for _, o := range orders {
+		if _, ok := s.Markets[o.Asset]; !ok {
+			return nil, fmt.Errorf("paper: unknown market %q", o.Asset)
+		}
+	}
+	allowance, _ := s.Adapter.(decimal.Decimal)
+	return hedge.IsolatedSteps(orders, allowance, s.CollateralSymbol), nil
+}
+
+// errSlippage is a trade whose fill is worse than its acceptable price: the
+// venue refuses it, as PerpVenue reverts it.
+var errSlippage = errors.New("paper: acceptable price not met")
+
+// Submit fills one step on the paper account at the current step's marks.
+func (m *sim) Submit(_ context.Context, st hedge.Step) (hedge.Submission, error) {
+	i := m.i
+	switch st.Kind {
+	case hedge.StepApprove:
+	case hedge.StepDeposit:
+		if err := m.acct.deposit(st.Asset, st.Amount); err != nil {
+			return hedge.Submission{}, fmt.Errorf("deposit %s for %s: %w", st.Amount, st.Asset, err)
+		}
+		if st.Intent == hedge.IntentTopUp {
+			m.acct.topUps++
+			m.acct.topUpUSD = m.acct.topUpUSD.Add(st.Amount)
+		}
+	case hedge.StepWithdraw:
+		m.acct.withdraw(st.Asset, st.Amount, st.All, m.data[st.Asset].rows[i].Perp)
+	case hedge.StepTrade:
+		f := m.costs.quote(st.SizeDelta, m.data[st.Asset].rows[i].Perp)
+		if (st.SizeDelta.IsNegative() && f.price.LessThan(st.AcceptablePrice)) ||
+			(st.SizeDelta.IsPositive() && f.price.GreaterThan(st.AcceptablePrice)) {
+			m.acct.refused++
+			return hedge.Submission{}, errSlippage
+		}
+		m.acct.trade(st.Asset, st.SizeDelta, f)
+		m.traded = true
+	default:
+		return hedge.Submission{}, fmt.Errorf("paper: unknown step %q", st.Kind)
+	}
+	m.submitted++
+	ref := fmt.Sprintf("paper-%d", m.submitted)
+	return hedge.Submission{Ref: ref, Tx: ref}, nil
+}
+
+// cycle is one watch cycle at step i through the engine: read, risk and
+// plan, check, submit. A trade refused for slippage stops the rest of the
+// plan, as a reverted transaction does; the next step replans.
+func (m *sim) cycle(ctx context.Context, i int) (traded bool, err error) {
+	m.i, m.traded = i, false
 	m.plans++
-	dec, err := hedge.EvaluateRisk(s, m.prev, m.pol, m.state)
+	c, err := m.eng.Read(ctx, nil)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	plan, _, err := hedge.ApplyRisk(s, m.pol, dec)
-	if err != nil {
-		return nil, err
+	if err := m.eng.Plan(ctx, c); err != nil {
+		return false, err
 	}
-	m.state, m.prev = dec.Next, s
 	short := false
-	for _, a := range plan.Assets {
-		if _, ok := s.Markets[a.Asset]; ok {
+	for _, a := range c.Plan.Assets {
+		if _, ok := c.Snap.Markets[a.Asset]; ok {
 			m.target[a.Asset] = a.TargetSize
 			short = short || a.Shortfall.IsPositive()
 		}
@@ -100,44 +200,13 @@ func (m *sim) plan(s *hedge.Snapshot) (*hedge.Plan, error) {
 	if short {
 		m.shortSteps++
 	}
-	return plan, nil
-}
-
-// execute fills plan on the paper account at step i's marks. A trade whose
-// fill is worse than its acceptable price is refused, as the venue would
-// revert it; the cooldown restarts from what was done.
-func (m *sim) execute(i int, plan *hedge.Plan) (traded bool, err error) {
-	var done []hedge.Action
-	for _, act := range plan.Actions {
-		switch act.Kind {
-		case hedge.ActApprove:
-			done = append(done, act)
-		case hedge.ActDeposit:
-			if err := m.acct.deposit(act.Asset, act.Amount); err != nil {
-				return traded, fmt.Errorf("step %s: deposit %s for %s: %w", m.day(i), act.Amount, act.Asset, err)
-			}
-			if act.Intent == hedge.IntentTopUp {
-				m.acct.topUps++
-				m.acct.topUpUSD = m.acct.topUpUSD.Add(act.Amount)
-			}
-			done = append(done, act)
-		case hedge.ActWithdraw:
-			m.acct.withdraw(act.Asset, act.Amount, act.All, m.data[act.Asset].rows[i].Perp)
-			done = append(done, act)
-		case hedge.ActTrade:
-			f := m.acct.quote(act.SizeDelta, m.data[act.Asset].rows[i].Perp)
-			if (act.SizeDelta.IsNegative() && f.price.LessThan(act.AcceptablePrice)) ||
-				(act.SizeDelta.IsPositive() && f.price.GreaterThan(act.AcceptablePrice)) {
-				m.acct.refused++
-				continue
-			}
-			m.acct.trade(act.Asset, act.SizeDelta, f)
-			traded = true
-			done = append(done, act)
-		}
+	if err := m.eng.Check(c); err != nil {
+		return false, err
 	}
-	m.state = m.state.Recorded(&hedge.Plan{Actions: done}, m.times[i])
-	return traded, nil
+	if _, err := m.eng.Submit(ctx, c, engine.Hooks{}); err != nil && !errors.Is(err, errSlippage) {
+		return m.traded, fmt.Errorf("step %s: %w", m.day(i), err)
+	}
+	return m.traded, nil
 }
 
 // betaSeries is an OLS beta estimate per step from the returns before it,

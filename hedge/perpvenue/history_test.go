@@ -1,4 +1,4 @@
-package onchain
+package perpvenue
 
 import (
 	"context"

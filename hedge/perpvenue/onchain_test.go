@@ -1,4 +1,4 @@
-package onchain
+package perpvenue
 
 import (
 	"bytes"
@@ -156,8 +156,9 @@ func TestSnapshotOneRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// balances, the wstETH rate, LDO's own feed, (market view, feed round,
-	// position) per market, collateral + allowance
-	wantCalls := 50*5 + 1 + 1 + 2*3 + 2
+	// position) per market, collateral + allowance, the account's native
+	// balance (gas; execution fees on async venues)
+	wantCalls := 50*5 + 1 + 1 + 2*3 + 2 + 1
 	if ct.requests != 1 || ct.calls[0] != wantCalls {
 		t.Fatalf("snapshot took %d round trips carrying %v calls, want 1 carrying %d", ct.requests, ct.calls, wantCalls)
 	}

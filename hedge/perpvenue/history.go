@@ -1,4 +1,4 @@
-package onchain
+package perpvenue
 
 // Funding history for the rolling-window funding budget: find the block at
 // (now − window) by searching header timestamps, then read every market's

@@ -1,9 +1,10 @@
-package onchain
+package perpvenue
 
 // Execution: actions to transactions, sending, and gas estimates for plans.
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -18,10 +19,30 @@ import (
 	"github.com/hedger/hedger/hedge"
 )
 
-// request turns an action into the transaction that performs it.
-func (v *Venue) request(a hedge.Action) (chain.TxRequest, error) {
+// Compile turns orders planned on s into this venue's transactions: one
+// approval of the total deposit when the allowance s read is short of it,
+// then each order's deposit and trade, then the withdrawals.
+func (v *Venue) Compile(s *hedge.Snapshot, orders []hedge.Order) ([]hedge.Step, error) {
+	allowance := decimal.Zero
+	if st, ok := s.Adapter.(*state); ok && st != nil {
+		allowance = st.allowance
+	}
+	for _, o := range orders {
+		m, ok := v.Book.Market(o.Asset)
+		if !ok {
+			return nil, fmt.Errorf("unknown market %q", o.Asset)
+		}
+		if o.Market != "" && o.Market != MarketKey(m.ID) {
+			return nil, fmt.Errorf("order for market %s, but %s is market %s here", o.Market, o.Asset, MarketKey(m.ID))
+		}
+	}
+	return hedge.IsolatedSteps(orders, allowance, v.Book.Collateral.Symbol), nil
+}
+
+// request turns a step into the transaction that performs it.
+func (v *Venue) request(a hedge.Step) (chain.TxRequest, error) {
 	b := v.Book
-	if a.Kind == hedge.ActApprove {
+	if a.Kind == hedge.StepApprove {
 		return chain.TxRequest{To: &b.Collateral.Address,
 			Data: tokenABI.PackApprove(b.Venue, toUnitsUp(a.Amount, b.Collateral.Decimals))}, nil
 	}
@@ -32,28 +53,38 @@ func (v *Venue) request(a hedge.Action) (chain.TxRequest, error) {
 	id := new(big.Int).SetUint64(m.ID)
 	var data []byte
 	switch a.Kind {
-	case hedge.ActDeposit:
+	case hedge.StepDeposit:
 		data = venueABI.PackDeposit(id, toUnitsUp(a.Amount, b.Collateral.Decimals))
-	case hedge.ActWithdraw:
+	case hedge.StepWithdraw:
 		if a.All {
 			data = venueABI.PackWithdrawAll(id)
 		} else {
 			data = venueABI.PackWithdraw(id, toUnits(a.Amount, b.Collateral.Decimals))
 		}
-	case hedge.ActTrade:
+	case hedge.StepTrade:
 		if a.SizeDelta.IsZero() {
 			return chain.TxRequest{}, fmt.Errorf("trade of zero size in %s", a.Asset)
 		}
 		data = venueABI.PackModifyPosition(id, toWad(a.SizeDelta), toWad(a.AcceptablePrice))
 	default:
-		return chain.TxRequest{}, fmt.Errorf("unknown action %q", a.Kind)
+		return chain.TxRequest{}, fmt.Errorf("unknown step %q", a.Kind)
 	}
 	return chain.TxRequest{To: &b.Venue, Data: data}, nil
 }
 
-// Execute sends one action and waits for it to be mined. The action's
+// Submit sends one step and waits for it to be mined: PerpVenue fills in
+// the same transaction, so the submission is settled (Ref is the hash).
+func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, error) {
+	h, err := v.Execute(ctx, st)
+	if err != nil {
+		return hedge.Submission{}, err
+	}
+	return hedge.Submission{Ref: h, Tx: h}, nil
+}
+
+// Execute sends one step and waits for it to be mined. The step's
 // description goes to the transaction manager's journal with it.
-func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
+func (v *Venue) Execute(ctx context.Context, a hedge.Step) (string, error) {
 	if v.Tx == nil {
 		return "", fmt.Errorf("no signer: this command is read-only")
 	}
@@ -69,33 +100,35 @@ func (v *Venue) Execute(ctx context.Context, a hedge.Action) (string, error) {
 	return rcpt.TxHash.Hex(), nil
 }
 
-// ActionMeta describes an action for the journal: kind, intent, market,
-// signed size, acceptable price and notional (trades: |size| × acceptable
-// price; other actions: the collateral amount).
-func ActionMeta(a hedge.Action) chain.ActionMeta {
-	m := chain.ActionMeta{Kind: string(a.Kind), Intent: a.Intent, Market: a.Asset, Description: a.Reason}
-	if a.Kind == hedge.ActTrade {
-		m.Size, m.Price, m.Notional = a.SizeDelta.String(), a.AcceptablePrice.String(), hedge.TradeNotional(a).String()
+// ActionMeta describes a step for the journal: kind, intent, market,
+// signed size, acceptable price and notional (trades: the worst-case
+// notional the caps count; other steps: the collateral amount).
+func ActionMeta(a hedge.Step) chain.ActionMeta {
+	m := chain.ActionMeta{Kind: string(a.Kind), Intent: string(a.Intent), Market: a.Asset, Description: a.Reason}
+	if a.Kind == hedge.StepTrade {
+		m.Size, m.Price, m.Notional = a.SizeDelta.String(), a.AcceptablePrice.String(), hedge.StepNotional(a).String()
 	} else if !a.Amount.IsZero() {
 		m.Notional = a.Amount.String()
 	}
 	return m
 }
 
-// ApproveMax turns an approve action into an approval of the largest
+// ApproveMax turns an approve step into an approval of the largest
 // amount the token accepts (max uint256), for users who ask for it with
 // --approve-max instead of approving exactly what each plan needs.
-func (v *Venue) ApproveMax(a hedge.Action) hedge.Action {
-	if a.Kind == hedge.ActApprove {
-		a.Amount = decimal.NewFromBigInt(math.MaxBig256, -v.Book.Collateral.Decimals)
-		a.Reason = "allow the venue to pull any amount of " + v.Book.Collateral.Symbol + " (--approve-max)"
+func (v *Venue) ApproveMax(a hedge.Step) (hedge.Step, bool) {
+	if a.Kind != hedge.StepApprove {
+		return a, false
 	}
-	return a
+	a.Amount = decimal.NewFromBigInt(math.MaxBig256, -v.Book.Collateral.Decimals)
+	a.Reason = "allow the venue to pull any amount of " + v.Book.Collateral.Symbol + " (--approve-max)"
+	a.Unlimited = true
+	return a, true
 }
 
-// IsMaxApproval reports whether an approve action is ApproveMax's.
-func (v *Venue) IsMaxApproval(a hedge.Action) bool {
-	return a.Kind == hedge.ActApprove && toUnitsUp(a.Amount, v.Book.Collateral.Decimals).Cmp(math.MaxBig256) == 0
+// IsMaxApproval reports whether an approve step is ApproveMax's.
+func (v *Venue) IsMaxApproval(a hedge.Step) bool {
+	return a.Kind == hedge.StepApprove && toUnitsUp(a.Amount, v.Book.Collateral.Decimals).Cmp(math.MaxBig256) == 0
 }
 
 // DecodeFill reads the fill price and venue fee of the account's trade from
@@ -118,16 +151,14 @@ func (v *Venue) DecodeFill(rcpt *types.Receipt) (fillPrice, fee string) {
 	return "", ""
 }
 
-// GasEstimate is the gas of one planned action.
-type GasEstimate struct {
-	Gas uint64
-	Err string // why the action would fail, if it would
-}
+// GasEstimate is the gas of one planned step.
+type GasEstimate = hedge.Estimate
 
-// EstimatePlan estimates the gas of each action as if the earlier ones had
+// Estimate estimates the gas of each step as if the earlier ones had
 // already run (a deposit after its approve), with eth_simulateV1 where the
-// node has it, else one eth_estimateGas per action.
-func (v *Venue) EstimatePlan(ctx context.Context, actions []hedge.Action) ([]GasEstimate, error) {
+// node has it, else one eth_estimateGas per step. It needs no signer: a
+// read-only session (plan --from) estimates as the account.
+func (v *Venue) Estimate(ctx context.Context, actions []hedge.Step) ([]hedge.Estimate, error) {
 	if len(actions) == 0 {
 		return nil, nil
 	}
@@ -142,9 +173,14 @@ func (v *Venue) EstimatePlan(ctx context.Context, actions []hedge.Action) ([]Gas
 	if out, err := v.simulate(ctx, reqs); err == nil {
 		return out, nil
 	}
+	est := v.Tx
+	if est == nil {
+		// Estimates only need the sender's address, never a signature.
+		est = &chain.TxManager{Client: v.Client, Signer: addressOnly(v.Account), ABIs: ABIs()}
+	}
 	out := make([]GasEstimate, len(reqs))
 	for i, r := range reqs {
-		gas, err := v.Tx.Estimate(ctx, r)
+		gas, err := est.Estimate(ctx, r)
 		out[i] = GasEstimate{Gas: gas}
 		if err != nil {
 			out[i].Err = err.Error()
@@ -192,4 +228,12 @@ func (v *Venue) simulate(ctx context.Context, reqs []chain.TxRequest) ([]GasEsti
 		}
 	}
 	return out, nil
+}
+
+// addressOnly names an account for estimates; it refuses to sign.
+type addressOnly common.Address
+
+func (a addressOnly) Address() common.Address { return common.Address(a) }
+func (a addressOnly) SignTx(context.Context, *types.Transaction, *big.Int) (*types.Transaction, error) {
+	return nil, errors.New("read-only: nothing is signed")
 }

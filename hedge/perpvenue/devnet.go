@@ -1,4 +1,4 @@
-package onchain
+package perpvenue
 
 import (
 	"context"
@@ -134,7 +134,7 @@ func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) e
 	if err != nil {
 		return err
 	}
-	delta := size.Sub(s.Position[m.Asset].Size)
+	delta := size.Sub(s.PositionOf(m.Asset).Size)
 	if delta.IsZero() {
 		return nil
 	}
@@ -154,9 +154,9 @@ func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) e
 		if err := d.Mint(ctx, d.Book.Collateral.Symbol, signer.Address(), margin); err != nil {
 			return err
 		}
-		for _, a := range []hedge.Action{
-			{Kind: hedge.ActApprove, Amount: margin},
-			{Kind: hedge.ActDeposit, Asset: m.Asset, Amount: margin},
+		for _, a := range []hedge.Step{
+			{Kind: hedge.StepApprove, Amount: margin},
+			{Kind: hedge.StepDeposit, Asset: m.Asset, Amount: margin},
 		} {
 			if _, err := v.Execute(ctx, a); err != nil {
 				return err
@@ -167,7 +167,7 @@ func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) e
 	if delta.IsNegative() {
 		worst = mk.MarkPrice.Mul(decimal.RequireFromString("0.95"))
 	}
-	_, err = v.Execute(ctx, hedge.Action{Kind: hedge.ActTrade, Asset: m.Asset, SizeDelta: delta, AcceptablePrice: worst})
+	_, err = v.Execute(ctx, hedge.Step{Kind: hedge.StepTrade, Asset: m.Asset, SizeDelta: delta, AcceptablePrice: worst})
 	return err
 }
 

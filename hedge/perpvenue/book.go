@@ -2,7 +2,7 @@
 // a hedge.Snapshot in one batched round trip, executes hedge.Actions through
 // the abigen bindings and the chain transaction manager, and deploys and
 // drives the local venue on dev chains.
-package onchain
+package perpvenue
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package onchain
+package perpvenue
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -40,16 +41,52 @@ func ABIs() []*abi.ABI {
 	return out
 }
 
-// Venue implements hedge.Venue over the PerpVenue contract.
+// Venue is the adapter of hedger's own PerpVenue contract behind the
+// hedge.Venue seam: isolated margin per market, collateral moved by its own
+// approve/deposit/withdraw transactions, trades filled synchronously at the
+// skew-adjusted mark (so a Submission is never pending).
 type Venue struct {
 	Client  *chain.Client
 	Book    *AddressBook
 	Wallets []common.Address // watch-only spot holders
 	Account common.Address   // signing (margin) account; zero for read-only
 	Tx      *chain.TxManager // nil for read-only use
+
+	hist *FundingHistory // for FillCarryWindow, made on first use
 }
 
-var _ hedge.Venue = (*Venue)(nil)
+// Capabilities this adapter offers, checked at compile time.
+var (
+	_ hedge.Venue            = (*Venue)(nil)
+	_ hedge.Estimator        = (*Venue)(nil)
+	_ hedge.MaxApprover      = (*Venue)(nil)
+	_ hedge.FreshnessChecker = (*Venue)(nil)
+	_ hedge.CarryHistory     = (*Venue)(nil)
+	_ hedge.BetaEstimator    = (*Venue)(nil)
+	_ hedge.Reconciler       = (*Venue)(nil)
+)
+
+// New is the adapter for account (zero: read-only) watching wallets. With a
+// transaction manager it sends: the manager decodes this venue's fills for
+// the journal and refuses any recipient but the venue and its collateral.
+func New(c *chain.Client, b *AddressBook, wallets []common.Address, account common.Address, tx *chain.TxManager) *Venue {
+	v := &Venue{Client: c, Book: b, Wallets: wallets, Account: account, Tx: tx}
+	if tx != nil {
+		tx.DecodeFill = v.DecodeFill
+		// The venue and its collateral are the only contracts a plan sends
+		// to; anything else is refused before signing.
+		tx.Recipients = map[common.Address]bool{b.Venue: true, b.Collateral.Address: true}
+	}
+	return v
+}
+
+// state is what Compile needs beyond the venue-neutral snapshot.
+type state struct {
+	allowance decimal.Decimal // collateral the venue may pull
+}
+
+// MarketKey is how this adapter names a market: its ID in decimal.
+func MarketKey(id uint64) string { return strconv.FormatUint(id, 10) }
 
 // FeedRound is a feed's latest answer, kept for status output.
 type FeedRound struct {
@@ -77,7 +114,6 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 		Block:              head.Number.Uint64(),
 		Time:               time.Unix(int64(head.Time), 0).UTC(),
 		Markets:            map[string]hedge.Market{},
-		Position:           map[string]hedge.Position{},
 		CollateralSymbol:   b.Collateral.Symbol,
 		CollateralDecimals: b.Collateral.Decimals,
 	}
@@ -164,8 +200,9 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 			})
 		}
 	}
-	var coll, allow big.Int
+	var coll, allow, native big.Int
 	if v.Account != (common.Address{}) {
+		batch.Balance(v.Account, &native)
 		batch.Call(b.Collateral.Address, tokenABI.PackBalanceOf(v.Account), func(out []byte) error {
 			x, err := tokenABI.UnpackBalanceOf(out)
 			if err == nil {
@@ -207,11 +244,13 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 		}
 	}
 	s.Collateral = fromUnits(&coll, b.Collateral.Decimals)
-	s.CollateralAllowance = fromUnits(&allow, b.Collateral.Decimals)
+	s.Adapter = &state{allowance: fromUnits(&allow, b.Collateral.Decimals)}
+	s.Native = fromUnits(&native, 18)
 	for i, m := range b.Markets {
 		mv := views[i]
+		key := MarketKey(m.ID)
 		s.Markets[m.Asset] = hedge.Market{
-			ID:                m.ID,
+			Key:               key,
 			Asset:             m.Asset,
 			IndexPrice:        fromUnits(rounds[i].Answer, m.FeedDecimals),
 			MarkPrice:         fromWad(mv.MarkPrice),
@@ -219,21 +258,27 @@ func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snap
 			MaxLeverage:       fromWad(mv.Params.MaxLeverage),
 			MaintenanceMargin: fromWad(mv.Params.MaintenanceMargin),
 			TakerFee:          fromWad(mv.Params.TakerFee),
-			SkewScale:         fromWad(mv.Params.SkewScale),
-			Skew:              fromWad(mv.Skew),
-			Paused:            mv.Paused,
-			FundingSuspended:  mv.FundingSuspended,
-			OracleUpdatedAt:   time.Unix(rounds[i].UpdatedAt.Int64(), 0).UTC(),
-			FundingIndex:      fromWad(mv.FundingIndex),
+			// Isolated margin liquidated at maintenance × notional; the fee is
+			// the taker fee at mark, whose skew premium is the price impact.
+			Margin:           hedge.LinearMargin{Maintenance: fromWad(mv.Params.MaintenanceMargin), Leverage: fromWad(mv.Params.MaxLeverage)},
+			Cost:             hedge.LinearCost{TakerFee: fromWad(mv.Params.TakerFee)},
+			Paused:           mv.Paused,
+			FundingSuspended: mv.FundingSuspended,
+			OracleUpdatedAt:  time.Unix(rounds[i].UpdatedAt.Int64(), 0).UTC(),
+			FundingIndex:     fromWad(mv.FundingIndex),
 		}
 		p := positions[i]
-		s.Position[m.Asset] = hedge.Position{
+		if p.Size == nil || (p.Size.Sign() == 0 && p.Margin.Sign() == 0) {
+			continue // read-only, or no position
+		}
+		s.Positions = append(s.Positions, hedge.Position{
+			Key: key, Market: key, Asset: m.Asset,
 			Size:           fromWad(p.Size),
 			EntryPrice:     fromWad(p.EntryPrice),
 			Margin:         fromWad(p.Margin),
 			AccruedFunding: fromWad(p.AccruedFunding),
 			UnrealizedPnL:  fromWad(p.UnrealizedPnl),
-		}
+		})
 	}
 	return s, nil
 }

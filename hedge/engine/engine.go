@@ -1,0 +1,439 @@
+// Package engine runs one hedging cycle for any venue behind the hedge.Venue
+// seam: read → risk → plan → caps → compile → freshness → submit → settle.
+// Both `hedger hedge` (one cycle) and `hedger watch` (one per head) use it,
+// so the checks between planning and sending exist once.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/hedge"
+)
+
+// Engine holds what a hedger process carries from cycle to cycle: the risk
+// state (cooldown clock, funding hysteresis), the previous snapshot (to see
+// a frozen funding index) and the beta estimates. Trade sizes always come
+// from a fresh snapshot, so a new Engine (a restart) is safe: pending orders
+// are in the snapshot, not here.
+type Engine struct {
+	Venue    hedge.Venue
+	Policies hedge.Policies
+	// Caps are the notional caps; UsedToday, when set, says what the daily
+	// cap has spent in the 24 hours before now (from the journal). A nil
+	// UsedToday with a daily cap counts nothing spent.
+	Caps      hedge.Caps
+	UsedToday func(now time.Time) (decimal.Decimal, error)
+	// ApproveMax asks a MaxApprover venue for unlimited approvals.
+	ApproveMax bool
+	// AllowPartial lets a plan hedge less than asked when collateral is short.
+	AllowPartial bool
+	// Settle makes Submit wait for a pending order's outcome (one-shot
+	// commands); watch leaves it to the next cycle's snapshot.
+	Settle bool
+	// BetaRefresh is how much chain time beta estimates are reused for (0:
+	// every cycle).
+	BetaRefresh time.Duration
+
+	Risk hedge.RiskState
+	Prev *hedge.Snapshot
+
+	betas   map[string]hedge.BetaEstimate
+	betasAt time.Time
+	fresh   struct {
+		ok    bool
+		block uint64
+	}
+}
+
+// Cycle is one pass: what was read, decided and compiled.
+type Cycle struct {
+	Snap   *hedge.Snapshot
+	Dec    hedge.RiskDecision
+	Plan   *hedge.Plan
+	Alerts []hedge.Alert
+	// Status is the per-asset assessment under each asset's own policy
+	// (cross-asset hedges included), for status and metrics; its targets
+	// and drift are replaced by the plan's, so metrics show what the plan
+	// decided on.
+	Status []hedge.AssetStatus
+	// Steps are the venue's transactions for Plan.Orders (after the caps),
+	// Gas their estimates when the venue estimates.
+	Steps []hedge.Step
+	Gas   []hedge.Estimate
+	// Splits are trades the per-transaction cap split.
+	Splits []Split
+	// Refused is why the caps refused the plan; Steps then show what was
+	// refused and Submit sends nothing.
+	Refused error
+	// WindowErr: the rolling funding window could not be read (only the
+	// current rate is checked then). BetaErr: an auto beta could not be
+	// estimated (its hedge market holds).
+	WindowErr, BetaErr error
+}
+
+// Split is one order cut into Parts by the per-transaction cap.
+type Split struct {
+	Order hedge.Order
+	Parts int
+}
+
+// Read snapshots the venue (or takes snap, already read at a chosen head)
+// and fills the funding window and betas through the venue's capabilities.
+func (e *Engine) Read(ctx context.Context, snap *hedge.Snapshot) (*Cycle, error) {
+	if snap == nil {
+		var err error
+		if snap, err = e.Venue.Snapshot(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c := &Cycle{Snap: snap}
+	if ch, ok := e.Venue.(hedge.CarryHistory); ok {
+		c.WindowErr = ch.FillCarryWindow(ctx, snap, func(a string) time.Duration { return e.Policies.For(a).FundingWindow })
+	}
+	c.BetaErr = e.fillBetas(ctx, snap)
+	return c, nil
+}
+
+func (e *Engine) fillBetas(ctx context.Context, snap *hedge.Snapshot) error {
+	be, ok := e.Venue.(hedge.BetaEstimator)
+	if !ok {
+		return nil
+	}
+	var err error
+	if e.betas == nil || e.BetaRefresh == 0 || snap.Time.Sub(e.betasAt) >= e.BetaRefresh || snap.Time.Before(e.betasAt) {
+		fresh := &hedge.Snapshot{Holdings: snap.Holdings, Markets: snap.Markets}
+		err = be.EstimateBetas(ctx, fresh, e.Policies)
+		e.betas, e.betasAt = fresh.Betas, snap.Time
+		if e.betas == nil {
+			e.betas = map[string]hedge.BetaEstimate{}
+		}
+	}
+	if len(e.betas) > 0 {
+		snap.Betas = e.betas
+	}
+	return err
+}
+
+// Plan runs the risk layer and the planner on c.Snap, then the caps, and
+// compiles the orders into the venue's steps with their estimates. The
+// daily cap refuses the whole plan (*hedge.CapError) before anything is
+// sent. The risk state advances (as a watch cycle's does) unless c is a
+// close plan.
+func (e *Engine) Plan(ctx context.Context, c *Cycle) error {
+	dec, err := hedge.EvaluateRisk(c.Snap, e.Prev, e.Policies, e.Risk)
+	if err != nil {
+		return err
+	}
+	plan, alerts, err := hedge.ApplyRisk(c.Snap, e.Policies, dec)
+	if err != nil {
+		return err
+	}
+	c.Dec, c.Plan, c.Alerts = dec, plan, alerts
+	e.Prev, e.Risk = c.Snap, dec.Next
+	e.assess(c)
+	return e.finish(ctx, c)
+}
+
+// PlanClose plans closing the positions of assets (all when empty) with p's
+// slippage, then caps and compiles it like Plan.
+func (e *Engine) PlanClose(ctx context.Context, c *Cycle, p hedge.Policy, assets []string) error {
+	return e.PlanWith(ctx, c, func(s *hedge.Snapshot) (*hedge.Plan, error) { return hedge.ClosePlan(s, p, assets) })
+}
+
+// PlanWith plans with build instead of the risk layer (the plain planner,
+// a close), then caps and compiles it like Plan. The risk state is left
+// as it is.
+func (e *Engine) PlanWith(ctx context.Context, c *Cycle, build func(*hedge.Snapshot) (*hedge.Plan, error)) error {
+	plan, err := build(c.Snap)
+	if err != nil {
+		return err
+	}
+	c.Plan = plan
+	return e.finish(ctx, c)
+}
+
+// PlanClaim compiles the claim of c.Snap's claimables through the venue's
+// Claimer; ok is false when the venue has none.
+func (e *Engine) PlanClaim(c *Cycle) (ok bool, err error) {
+	cl, ok := e.Venue.(hedge.Claimer)
+	if !ok {
+		return false, nil
+	}
+	c.Plan = &hedge.Plan{Block: c.Snap.Block}
+	c.Steps, err = cl.Claim(c.Snap)
+	return true, err
+}
+
+// assess fills c.Status from the per-asset policies and overlays the
+// plan's own short, target and drift, so what metrics report is what the
+// plan acted on.
+func (e *Engine) assess(c *Cycle) {
+	st, err := hedge.AssessPolicies(c.Snap, e.Policies)
+	if err != nil {
+		return
+	}
+	byAsset := map[string]hedge.AssetPlan{}
+	for _, a := range c.Plan.Assets {
+		byAsset[a.Asset] = a
+	}
+	for i, a := range st {
+		if ap, ok := byAsset[a.Asset]; ok {
+			st[i].TargetSize, st[i].Drift, st[i].WithinBand = ap.TargetSize, ap.Drift, ap.WithinBand
+		}
+	}
+	c.Status = st
+}
+
+// ErrNoAccount is a plan that would trade from a read-only session.
+var ErrNoAccount = errors.New("the plan needs a margin account: pass a signer or --from")
+
+func (e *Engine) finish(ctx context.Context, c *Cycle) error {
+	if len(c.Plan.Orders) > 0 && c.Snap.Account == "" {
+		return ErrNoAccount
+	}
+	orders, err := e.capOrders(c)
+	if err != nil {
+		// Shown as planned (what the cap refuses), never sent.
+		c.Refused = err
+		if steps, cerr := e.Venue.Compile(c.Snap, c.Plan.Orders); cerr == nil {
+			c.Steps = steps
+		}
+		return err
+	}
+	c.Plan.Orders = orders
+	steps, err := e.Venue.Compile(c.Snap, orders)
+	if err != nil {
+		return err
+	}
+	if ma, ok := e.Venue.(hedge.MaxApprover); ok && e.ApproveMax {
+		// Shown and estimated as it will be signed: unlimited.
+		for i := range steps {
+			if out, ok := ma.ApproveMax(steps[i]); ok {
+				steps[i] = out
+			}
+		}
+	}
+	c.Steps = steps
+	if est, ok := e.Venue.(hedge.Estimator); ok && len(steps) > 0 {
+		if c.Gas, err = est.Estimate(ctx, steps); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// capOrders applies the daily cap to the whole plan, then splits trades
+// above the per-transaction cap.
+func (e *Engine) capOrders(c *Cycle) ([]hedge.Order, error) {
+	caps := e.Caps
+	orders := c.Plan.Orders
+	if caps.MaxDailyNotional.IsPositive() && len(orders) > 0 {
+		if e.UsedToday != nil {
+			used, err := e.UsedToday(time.Now())
+			if err != nil {
+				return nil, err
+			}
+			caps.UsedToday = used
+		}
+		if _, err := caps.Apply(orders); err != nil {
+			return nil, fmt.Errorf("%w (--max-daily-notional)", err)
+		}
+	}
+	if !caps.MaxTradeNotional.IsPositive() {
+		return orders, nil
+	}
+	per := hedge.Caps{MaxTradeNotional: caps.MaxTradeNotional}
+	var out []hedge.Order
+	for _, o := range orders {
+		parts, err := per.Apply([]hedge.Order{o})
+		if err != nil {
+			return nil, fmt.Errorf("%w (--max-trade-notional)", err)
+		}
+		if len(parts) > 1 {
+			c.Splits = append(c.Splits, Split{Order: o, Parts: len(parts)})
+		}
+		out = append(out, parts...)
+	}
+	return out, nil
+}
+
+// InsufficientMarginError is a plan that hedges less than asked because
+// collateral is short, refused unless AllowPartial.
+type InsufficientMarginError struct {
+	Asset     string
+	Shortfall decimal.Decimal
+	Symbol    string
+	Account   string
+}
+
+func (e *InsufficientMarginError) Error() string {
+	return fmt.Sprintf("insufficient margin: hedging %s needs %s more %s in %s at this leverage cap; nothing sent (fund it, lower --hedge-ratio, raise --max-leverage, or pass --allow-partial)",
+		e.Asset, e.Shortfall.StringFixed(2), e.Symbol, e.Account)
+}
+
+// StepError is a step the estimate says would fail; nothing was sent.
+type StepError struct {
+	Index int
+	Step  hedge.Step
+	Err   string
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("step %d %s; nothing sent", e.Index+1, e.Err)
+}
+
+// Check refuses, before anything is sent, a plan the margin cannot carry
+// (unless AllowPartial) or a step the estimate says would revert. It runs
+// for empty plans too: a margin account that cannot carry any short plans
+// nothing, and that must not read as "nothing to do".
+func (e *Engine) Check(c *Cycle) error {
+	if c.Refused != nil {
+		return c.Refused
+	}
+	for _, a := range c.Plan.Assets {
+		if a.Shortfall.IsPositive() && !e.AllowPartial {
+			return &InsufficientMarginError{Asset: a.Asset, Shortfall: a.Shortfall, Symbol: c.Snap.CollateralSymbol, Account: c.Snap.Account}
+		}
+	}
+	for i, g := range c.Gas {
+		if g.Err != "" && i < len(c.Steps) {
+			return &StepError{Index: i, Step: c.Steps[i], Err: g.Err}
+		}
+	}
+	return nil
+}
+
+// Fresh asks the venue whether c's state is still current for the account
+// (once per plan block: a plan's own earlier steps are newer than its
+// snapshot). An error refuses the plan; a *hedge.StaleError says to retry
+// from a newer state.
+func (e *Engine) Fresh(ctx context.Context, c *Cycle) error {
+	fc, ok := e.Venue.(hedge.FreshnessChecker)
+	if c.Refused != nil {
+		return c.Refused
+	}
+	if !ok || len(c.Steps) == 0 {
+		return nil
+	}
+	if e.fresh.ok && e.fresh.block == c.Plan.Block {
+		return nil
+	}
+	if err := fc.CheckFresh(ctx, c.Plan.Block); err != nil {
+		return err
+	}
+	e.fresh.ok, e.fresh.block = true, c.Plan.Block
+	return nil
+}
+
+// Hooks let a caller report and interrupt a submission.
+type Hooks struct {
+	// Before is called before step i of n; returning false stops there
+	// (shutdown), leaving the rest to the next run.
+	Before func(i, n int, st hedge.Step) bool
+	// After is called once step i was submitted (and settled, when the
+	// engine waits).
+	After func(i int, st hedge.Step, sub hedge.Submission, set *hedge.Settlement)
+}
+
+// Result is what Submit sent.
+type Result struct {
+	Submissions []hedge.Submission
+	Steps       []hedge.Step // the steps submitted, in order
+	Settlements []hedge.Settlement
+}
+
+// SendError is a step that failed after Sent earlier ones went out.
+type SendError struct {
+	Index, Total, Sent int
+	Err                error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("step %d/%d failed after %d sent: %v", e.Index+1, e.Total, e.Sent, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// CancelledError is an order the venue's keeper cancelled; the next cycle
+// replans from the venue's state.
+type CancelledError struct{ Settlement hedge.Settlement }
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("order %s was cancelled: %s; the next run replans", e.Settlement.Ref, e.Settlement.Reason)
+}
+
+// Submit sends c's steps in order: the freshness check first (every other
+// check read the plan's state, which may be stale), then each step, stopping
+// at the first failure (later steps depend on earlier ones; the next run
+// replans from the venue). The cooldown clock restarts for every asset a
+// submitted step acted on.
+func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) {
+	var res Result
+	if c.Refused != nil {
+		return res, c.Refused
+	}
+	if len(c.Steps) == 0 {
+		return res, nil
+	}
+	if err := e.Fresh(ctx, c); err != nil {
+		return res, err
+	}
+	settler, async := e.Venue.(hedge.Settler)
+	defer func() {
+		var acted []hedge.Order
+		for _, st := range res.Steps {
+			if st.Asset != "" {
+				acted = append(acted, hedge.Order{Asset: st.Asset})
+			}
+		}
+		e.Risk = e.Risk.Recorded(&hedge.Plan{Orders: acted}, c.Snap.Time)
+	}()
+	for i, st := range c.Steps {
+		if h.Before != nil && !h.Before(i, len(c.Steps), st) {
+			break
+		}
+		sub, err := e.Venue.Submit(ctx, st)
+		if err != nil {
+			return res, &SendError{Index: i, Total: len(c.Steps), Sent: len(res.Submissions), Err: err}
+		}
+		res.Submissions, res.Steps = append(res.Submissions, sub), append(res.Steps, st)
+		var set *hedge.Settlement
+		if sub.Pending && async && e.Settle {
+			s, err := settler.Settle(ctx, sub.Ref)
+			if err != nil {
+				return res, &SendError{Index: i, Total: len(c.Steps), Sent: len(res.Submissions), Err: err}
+			}
+			res.Settlements = append(res.Settlements, s)
+			set = &s
+		}
+		if h.After != nil {
+			h.After(i, st, sub, set)
+		}
+		if set != nil && set.Status == hedge.OrderCancelled {
+			// What follows was planned on this order's fill.
+			return res, &CancelledError{Settlement: *set}
+		}
+	}
+	return res, nil
+}
+
+// Gated says which assets a risk gate kept from a trade they needed.
+func (c *Cycle) Gated() []string {
+	var out []string
+	for _, a := range c.Dec.Assets {
+		if a.Gate == "" {
+			continue
+		}
+		for _, ap := range c.Plan.Assets {
+			if ap.Asset == a.Asset && !ap.WithinBand {
+				out = append(out, a.Asset+": "+a.Gate)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/engine"
+	"github.com/hedger/hedger/hedge/paper"
+)
+
+var d = decimal.RequireFromString
+
+func venue(async bool) *paper.Venue {
+	v := paper.New(d("100000"), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	v.Async = async
+	v.SetMarket("ETH", d("2000"), d("0.0005"), d("0.01"), d("20"))
+	return v
+}
+
+func policies(t *testing.T, text string) hedge.Policies {
+	t.Helper()
+	p, err := hedge.ParsePolicies(strings.NewReader("cooldown = 0s\nmax_oracle_age = 0s\nfunding_window = 0s\n" + text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The status a cycle reports (what watch's metrics show) is the plan's own
+// assessment: an asset with hedge_with in its own section adds to its
+// market's target there too. (watch's metrics used to assess the market
+// with the default policy, which has no hedge_with, and missed it.)
+func TestStatusTargetsIncludeCrossAssetHedges(t *testing.T) {
+	v := venue(false)
+	v.SetSpot("ETH", d("2"))
+	v.SetSpot("LDO", d("1000"))
+	v.SetFeedPrice("LDO", d("1.5"))
+	e := &engine.Engine{Venue: v, Policies: policies(t, "[LDO]\nhedge_with = ETH\nbeta = 1.2\n")}
+	ctx := context.Background()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Plan(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var planTarget, statusTarget decimal.Decimal
+	for _, a := range c.Plan.Assets {
+		if a.Asset == "ETH" {
+			planTarget = a.TargetSize
+		}
+	}
+	for _, a := range c.Status {
+		if a.Asset == "ETH" {
+			statusTarget = a.TargetSize
+		}
+	}
+	// (2 × 2000 + 1.2 × 1000 × 1.5) / 2000 = 2.9
+	if !planTarget.Equal(d("2.9")) || !statusTarget.Equal(planTarget) {
+		t.Fatalf("ETH target: plan %s, status %s, want 2.9 in both", planTarget, statusTarget)
+	}
+}
+
+// The daily cap sees the whole plan at once: two sells that each pass it
+// but together do not are refused before either is sent.
+func TestDailyCapOnWholePlan(t *testing.T) {
+	v := venue(false)
+	v.SetMarket("BTC", d("50000"), d("0.0005"), d("0.01"), d("20"))
+	v.SetSpot("ETH", d("1"))
+	v.SetSpot("BTC", d("0.04"))
+	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Caps: hedge.Caps{MaxDailyNotional: d("3000")}}
+	ctx := context.Background()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *hedge.CapError
+	if err := e.Plan(ctx, c); !errors.As(err, &ce) {
+		t.Fatalf("plan of 2010 + 2010 USD against a 3000 USD cap: %v", err)
+	}
+	if _, err := e.Submit(ctx, c, engine.Hooks{}); !errors.As(err, &ce) || v.Submitted() != 0 {
+		t.Fatalf("sent %d steps after the refusal (%v)", v.Submitted(), err)
+	}
+}
+
+// An asynchronous order, waited for, reports its settlement; a cancelled
+// one ends the submission with the reason.
+func TestSettleWaitsForTheKeeper(t *testing.T) {
+	v := venue(true)
+	v.SetSpot("ETH", d("1"))
+	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Settle: true}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Plan(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			if s, _ := v.Snapshot(ctx); len(s.Pending) > 0 {
+				_ = v.Cancel(s.Pending[0].Ref, "acceptable price not met")
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	res, err := e.Submit(ctx, c, engine.Hooks{})
+	var ce *engine.CancelledError
+	if !errors.As(err, &ce) || ce.Settlement.Reason != "acceptable price not met" || len(res.Settlements) != 1 {
+		t.Fatalf("submit: %v, %+v", err, res)
+	}
+}
+
+// Claimable funding counts as spot before the claim, and claimed it is
+// spot in the wallet: the target does not move, and the claim empties the
+// claimables.
+func TestClaim(t *testing.T) {
+	v := venue(false)
+	v.SetSpot("ETH", d("2"))
+	v.SetClaimable("ETH", d("0.5"))
+	ctx := context.Background()
+	target := func() decimal.Decimal {
+		e := &engine.Engine{Venue: v, Policies: policies(t, "")}
+		c, err := e.Read(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Plan(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.Plan.Assets[0].TargetSize
+	}
+	if got := target(); !got.Equal(d("2.5")) {
+		t.Fatalf("target with 0.5 ETH claimable: %s", got)
+	}
+	e := &engine.Engine{Venue: v, Policies: policies(t, "")}
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.PlanClaim(c); !ok || err != nil || len(c.Steps) != 1 || c.Steps[0].Intent != hedge.IntentClaim {
+		t.Fatalf("claim plan %v %v %+v", ok, err, c.Steps)
+	}
+	if _, err := e.Submit(ctx, c, engine.Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := v.Snapshot(ctx)
+	if len(s.Claimables) != 0 || !s.Holdings[0].Amount.Equal(d("2.5")) {
+		t.Fatalf("after the claim: claimables %+v holdings %+v", s.Claimables, s.Holdings)
+	}
+	if got := target(); !got.Equal(d("2.5")) {
+		t.Fatalf("target after the claim: %s", got)
+	}
+}
