@@ -394,7 +394,7 @@ func Run(cfg Config) (*Result, error) {
 				// The engine `hedge` and `watch` run, on this paper venue; a
 				// plan short of collateral hedges what it can (counted in
 				// ShortfallSteps) rather than stopping the run.
-				m.eng = &engine.Engine{Venue: m, Policies: st.Policies, AllowPartial: true}
+				m.eng = &engine.Engine{Venue: m, Policies: st.Policies, AllowPartial: true, NoStatus: true}
 				res.Strategies[k], errs[k] = m.run(flows, report)
 				calls[k] = m.plans
 			}
