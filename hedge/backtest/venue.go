@@ -204,7 +204,7 @@ func (m *sim) cycle(ctx context.Context, i int) (traded bool, err error) {
 		return false, err
 	}
 	if _, err := m.eng.Submit(ctx, c, engine.Hooks{}); err != nil && !errors.Is(err, errSlippage) {
-		return m.traded, fmt.Errorf("step %s: %w", m.day(i), err)
+		return m.traded, err // the caller names the step
 	}
 	return m.traded, nil
 }
