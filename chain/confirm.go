@@ -17,19 +17,10 @@ import (
 // what a reorg or the mempool lost, and recognising a nonce taken by a
 // transaction that is not ours.
 func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, error) {
-	timeout, poll := m.ReceiptTimeout, m.PollInterval
-	if timeout == 0 {
-		timeout = DefaultReceiptTimeout
-	}
-	if poll == 0 {
-		poll = time.Second
-	}
-	resubmit := m.ResubmitAfter
-	if resubmit == 0 {
-		resubmit = DefaultResubmitAfter
-	}
+	timeout, poll := m.cfg.ReceiptTimeout, m.cfg.PollInterval
+	resubmit := m.cfg.ResubmitAfter
 	confs := m.ConfirmationDepth()
-	from := m.Signer.Address()
+	from := m.cfg.Signer.Address()
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -41,7 +32,7 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 	for {
 		// The nonce is read before the receipts: a transaction mined between
 		// the two reads then shows up as a receipt, never as "replaced".
-		mined, nerr := m.Client.Eth.NonceAt(wctx, from, nil)
+		mined, nerr := m.b.NonceAt(wctx, from, nil)
 		rcpt, rerr := m.anyReceipt(wctx, f.txs)
 		switch {
 		case rerr != nil:
@@ -94,7 +85,7 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 			// Nothing at our nonce in the node's mempool: it forgot every
 			// version (evicted, or a node restart). Asked a few times in a row
 			// before acting, since a load-balanced endpoint can lag.
-			pending, perr := m.Client.Eth.PendingNonceAt(wctx, from)
+			pending, perr := m.b.PendingNonceAt(wctx, from)
 			if perr != nil {
 				last = perr
 				break
@@ -107,7 +98,7 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 				unknown = 0
 				if err := m.rebroadcast(wctx, f); err != nil {
 					err = fmt.Errorf("transaction %s was dropped by the node and cannot be sent again: %s", f.latest().Hash().Hex(), err)
-					head, _ := m.Client.Eth.BlockNumber(wctx) // for checkFresh; 0 if unknown
+					head, _ := m.b.BlockNumber(wctx) // for checkFresh; 0 if unknown
 					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeDropped, Error: err.Error(), HeadBlock: head})
 					m.emit("dropped", f.nonce)
 					return nil, err
@@ -142,22 +133,14 @@ type replacedWatch struct {
 	fromHead uint64
 }
 
-func (m *TxManager) replacedAfter() time.Duration {
-	switch {
-	case m.ReplacedAfter > 0:
-		return m.ReplacedAfter
-	case m.Client != nil && m.Client.ChainID != nil && m.Client.IsDev():
-		return devReplacedAfter
-	}
-	return DefaultReplacedAfter
-}
+func (m *TxManager) replacedAfter() time.Duration { return m.cfg.ReplacedAfter }
 
 // replacedSettled records one more poll that saw our nonce used and none of
 // our receipts, and reports whether that now holds across at least
 // replacedPolls polls spanning the confirmation depth in blocks (or
 // ReplacedAfter, for chains that do not advance), with the head seen now.
 func (m *TxManager) replacedSettled(ctx context.Context, w *replacedWatch) (bool, uint64, error) {
-	head, err := m.Client.Eth.BlockNumber(ctx)
+	head, err := m.b.BlockNumber(ctx)
 	if err != nil {
 		return false, 0, err
 	}
@@ -178,7 +161,7 @@ func (m *TxManager) replacedSettled(ctx context.Context, w *replacedWatch) (bool
 // deepEnough reports whether rcpt has confs blocks on top of (and including)
 // its own, and its block is still the canonical one at that height.
 func (m *TxManager) deepEnough(ctx context.Context, rcpt *types.Receipt, confs uint64) (bool, error) {
-	head, err := m.Client.Eth.BlockNumber(ctx)
+	head, err := m.b.BlockNumber(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -191,7 +174,7 @@ func (m *TxManager) deepEnough(ctx context.Context, rcpt *types.Receipt, confs u
 	if depth < confs {
 		return false, nil
 	}
-	h, err := m.Client.Eth.HeaderByNumber(ctx, rcpt.BlockNumber)
+	h, err := m.b.HeaderByNumber(ctx, rcpt.BlockNumber)
 	if err != nil {
 		return false, err
 	}
@@ -207,7 +190,7 @@ func (m *TxManager) deepEnough(ctx context.Context, rcpt *types.Receipt, confs u
 func (m *TxManager) anyReceipt(ctx context.Context, txs []*types.Transaction) (*types.Receipt, error) {
 	var last error
 	for i := len(txs) - 1; i >= 0; i-- {
-		r, err := m.Client.Eth.TransactionReceipt(ctx, txs[i].Hash())
+		r, err := m.b.TransactionReceipt(ctx, txs[i].Hash())
 		if err == nil {
 			return r, nil
 		}
@@ -251,11 +234,11 @@ func (m *TxManager) bump(ctx context.Context, f *inflight) {
 	old := f.latest()
 	var tx *types.Transaction
 	if f.legacy {
-		sug, err := m.Client.Eth.SuggestGasPrice(ctx)
+		sug, err := m.b.SuggestGasPrice(ctx)
 		if err != nil {
 			return
 		}
-		price, ok := bumpPrice(old.GasPrice(), sug, m.MaxFeeCap)
+		price, ok := bumpPrice(old.GasPrice(), sug, m.cfg.MaxFeeCap)
 		if !ok {
 			m.capReached(f, old)
 			return
@@ -266,15 +249,15 @@ func (m *TxManager) bump(ctx context.Context, f *inflight) {
 		if err != nil {
 			return
 		}
-		tip, feeCap, ok := bumpFees(old.GasTipCap(), old.GasFeeCap(), sug.TipCap, sug.FeeCap, m.MaxFeeCap)
+		tip, feeCap, ok := bumpFees(old.GasTipCap(), old.GasFeeCap(), sug.TipCap, sug.FeeCap, m.cfg.MaxFeeCap)
 		if !ok {
 			m.capReached(f, old)
 			return
 		}
-		tx = types.NewTx(&types.DynamicFeeTx{ChainID: m.Client.ChainID, Nonce: old.Nonce(), GasTipCap: tip, GasFeeCap: feeCap,
+		tx = types.NewTx(&types.DynamicFeeTx{ChainID: m.cfg.ChainID, Nonce: old.Nonce(), GasTipCap: tip, GasFeeCap: feeCap,
 			Gas: old.Gas(), To: old.To(), Value: old.Value(), Data: old.Data()})
 	}
-	signed, err := m.Signer.SignTx(ctx, tx, m.Client.ChainID)
+	signed, err := m.cfg.Signer.SignTx(ctx, tx, m.cfg.ChainID)
 	if err != nil {
 		m.logf("fee bump of %s not signed: %v; waiting for the original", old.Hash().Hex(), err)
 		f.lastSend = time.Now() // do not ask the signer again at every poll
@@ -293,9 +276,9 @@ func (m *TxManager) bump(ctx context.Context, f *inflight) {
 	err = m.broadcast(ctx, signed)
 	switch {
 	case err == nil:
-		m.logf("transaction %s waited %s unmined; replaced by %s with higher fees", old.Hash().Hex(), m.resubmitAfter(), signed.Hash().Hex())
-		if m.Sent != nil {
-			m.Sent(signed.Hash())
+		m.logf("transaction %s waited %s unmined; replaced by %s with higher fees", old.Hash().Hex(), m.cfg.ResubmitAfter, signed.Hash().Hex())
+		if m.cfg.Sent != nil {
+			m.cfg.Sent(signed.Hash())
 		}
 	case isNonceTooLow(err):
 		// An earlier version was mined meanwhile (or something else took the
@@ -306,19 +289,12 @@ func (m *TxManager) bump(ctx context.Context, f *inflight) {
 	}
 }
 
-func (m *TxManager) resubmitAfter() time.Duration {
-	if m.ResubmitAfter == 0 {
-		return DefaultResubmitAfter
-	}
-	return m.ResubmitAfter
-}
-
 func (m *TxManager) capReached(f *inflight, old *types.Transaction) {
 	if f.capSaid {
 		return
 	}
 	f.capSaid = true
-	m.logf("transaction %s is waiting, but a fee bump would pass the maximum fee of %s gwei: keeping it and waiting", old.Hash().Hex(), gweiExact(m.MaxFeeCap))
+	m.logf("transaction %s is waiting, but a fee bump would pass the maximum fee of %s gwei: keeping it and waiting", old.Hash().Hex(), gweiExact(m.cfg.MaxFeeCap))
 	m.emit("cap", f.nonce)
 }
 func hashList(txs []*types.Transaction) string {
@@ -333,19 +309,18 @@ func hashList(txs []*types.Transaction) string {
 // once, then backs off from 50ms to PollInterval: dev chains mine instantly,
 // real ones take seconds.
 func (m *TxManager) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
-	timeout, poll := m.ReceiptTimeout, m.PollInterval
-	if timeout == 0 {
-		timeout = 2 * time.Minute
-	}
-	if poll == 0 {
-		poll = time.Second
-	}
+	return WaitReceipt(ctx, m.b, hash, m.cfg.ReceiptTimeout, m.cfg.PollInterval)
+}
+
+// WaitReceipt polls b for the receipt of hash until timeout, backing off
+// from 50ms to poll.
+func WaitReceipt(ctx context.Context, b Backend, hash common.Hash, timeout, poll time.Duration) (*types.Receipt, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var last error
 	delay := min(50*time.Millisecond, poll)
 	for {
-		rcpt, err := m.Client.Eth.TransactionReceipt(ctx, hash)
+		rcpt, err := b.TransactionReceipt(ctx, hash)
 		if err == nil {
 			return rcpt, nil
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -20,33 +19,19 @@ import (
 // transaction can run out of gas. Nodes without block overrides on
 // eth_estimateGas get a plain estimate.
 func (m *TxManager) Estimate(ctx context.Context, req TxRequest) (uint64, error) {
-	head, err := m.Client.Head(ctx)
+	head, err := m.head(ctx)
 	if err != nil {
 		return 0, err
 	}
-	args := map[string]any{"from": m.Signer.Address(), "input": hexutil.Bytes(req.Data)}
-	if req.To != nil {
-		args["to"] = req.To
-	}
-	if req.Value != nil {
-		args["value"] = (*hexutil.Big)(req.Value)
-	}
-	var est hexutil.Uint64
-	next := map[string]any{"time": hexutil.Uint64(head.Time + 1)}
-	err = m.Client.RPC.CallContext(ctx, &est, "eth_estimateGas", args, "latest", nil, next)
-	gas := uint64(est)
+	msg := ethereum.CallMsg{From: m.cfg.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value}
+	gas, err := m.b.EstimateGasAt(ctx, msg, head.Time+1)
 	if err != nil && !isRevert(err) {
-		msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value}
-		gas, err = m.Client.Eth.EstimateGas(ctx, msg)
+		gas, err = m.b.EstimateGas(ctx, msg)
 	}
 	if err != nil {
 		return 0, m.revertError("would revert", err)
 	}
-	pct := m.GasHeadroomPct
-	if pct == 0 {
-		pct = 25
-	}
-	return gas + gas*pct/100, nil
+	return gas + gas*m.cfg.GasHeadroomPct/100, nil
 }
 
 // isRevert tells an execution revert from a node that rejected the request.
@@ -61,15 +46,15 @@ func isRevert(err error) bool {
 // nextNonce is the node's pending nonce, checked against the journal: a nonce
 // the journal still has a live transaction for is never reused.
 func (m *TxManager) nextNonce(ctx context.Context) (uint64, error) {
-	from := m.Signer.Address()
-	nonce, err := m.Client.Eth.PendingNonceAt(ctx, from)
+	from := m.cfg.Signer.Address()
+	nonce, err := m.b.PendingNonceAt(ctx, from)
 	if err != nil {
 		return 0, fmt.Errorf("reading the nonce of %s: %w", from.Hex(), err)
 	}
-	if m.Journal == nil {
+	if m.cfg.Journal == nil {
 		return nonce, nil
 	}
-	recs, err := m.Journal.Records()
+	recs, err := m.cfg.Journal.Records()
 	if err != nil {
 		return 0, err
 	}

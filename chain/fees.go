@@ -16,11 +16,11 @@ type Fees struct {
 // SuggestFees reads the base fee of the head and the node's tip suggestion;
 // the fee cap allows the base fee to double before the transaction stalls.
 func (m *TxManager) SuggestFees(ctx context.Context) (Fees, error) {
-	head, err := m.Client.Head(ctx)
+	head, err := m.head(ctx)
 	if err != nil {
 		return Fees{}, err
 	}
-	tip, err := m.Client.Eth.SuggestGasTipCap(ctx)
+	tip, err := m.b.SuggestGasTipCap(ctx)
 	if err != nil {
 		return Fees{}, fmt.Errorf("reading the gas tip: %w", err)
 	}
@@ -39,15 +39,15 @@ func (m *TxManager) initialFees(ctx context.Context) (Fees, error) {
 	if err != nil {
 		return Fees{}, err
 	}
-	if m.MaxFeeCap == nil {
+	if m.cfg.MaxFeeCap == nil {
 		return fees, nil
 	}
-	if m.MaxFeeCap.Cmp(fees.BaseFee) < 0 {
+	if m.cfg.MaxFeeCap.Cmp(fees.BaseFee) < 0 {
 		return Fees{}, fmt.Errorf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
-			gweiExact(m.MaxFeeCap), gweiExact(fees.BaseFee))
+			gweiExact(m.cfg.MaxFeeCap), gweiExact(fees.BaseFee))
 	}
-	if fees.FeeCap.Cmp(m.MaxFeeCap) > 0 {
-		fees.FeeCap = new(big.Int).Set(m.MaxFeeCap)
+	if fees.FeeCap.Cmp(m.cfg.MaxFeeCap) > 0 {
+		fees.FeeCap = new(big.Int).Set(m.cfg.MaxFeeCap)
 	}
 	if fees.TipCap.Cmp(fees.FeeCap) > 0 {
 		fees.TipCap = new(big.Int).Set(fees.FeeCap)
@@ -56,22 +56,22 @@ func (m *TxManager) initialFees(ctx context.Context) (Fees, error) {
 }
 
 func (m *TxManager) legacyPrice(ctx context.Context) (*big.Int, error) {
-	p, err := m.Client.Eth.SuggestGasPrice(ctx)
+	p, err := m.b.SuggestGasPrice(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the gas price: %w", err)
 	}
-	if m.MaxFeeCap == nil || p.Cmp(m.MaxFeeCap) <= 0 {
+	if m.cfg.MaxFeeCap == nil || p.Cmp(m.cfg.MaxFeeCap) <= 0 {
 		return p, nil
 	}
-	head, err := m.Client.Head(ctx)
+	head, err := m.head(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if head.BaseFee != nil && m.MaxFeeCap.Cmp(head.BaseFee) < 0 {
+	if head.BaseFee != nil && m.cfg.MaxFeeCap.Cmp(head.BaseFee) < 0 {
 		return nil, fmt.Errorf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
-			gweiExact(m.MaxFeeCap), gweiExact(head.BaseFee))
+			gweiExact(m.cfg.MaxFeeCap), gweiExact(head.BaseFee))
 	}
-	return new(big.Int).Set(m.MaxFeeCap), nil
+	return new(big.Int).Set(m.cfg.MaxFeeCap), nil
 }
 
 func gweiExact(wei *big.Int) string { return decimal.NewFromBigInt(wei, -9).String() }

@@ -67,10 +67,10 @@ func (s ReconcileSummary) String() string {
 // outcome line of an id is the current one (GroupJournal).
 func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 	var sum ReconcileSummary
-	if m.Journal == nil {
+	if m.cfg.Journal == nil {
 		return sum, nil
 	}
-	recs, err := m.Journal.Records()
+	recs, err := m.cfg.Journal.Records()
 	if err != nil {
 		return sum, err
 	}
@@ -137,7 +137,7 @@ func (m *TxManager) Reconcile(ctx context.Context) (ReconcileSummary, error) {
 // a reorg after the run that wrote them took it away.
 func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[string]bool, error) {
 	out := map[string]bool{}
-	head, err := m.Client.Eth.BlockNumber(ctx)
+	head, err := m.b.BlockNumber(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("re-checking settled journal entries: %w", err)
 	}
@@ -147,7 +147,7 @@ func (m *TxManager) reorgedOut(ctx context.Context, recs []JournalRecord) (map[s
 	differs := func(n uint64, recorded, id string) (bool, error) {
 		bh, ok := canon[n]
 		if !ok {
-			h, err := m.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
+			h, err := m.b.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
 			switch {
 			case err == nil:
 				bh = h.Hash()
@@ -230,16 +230,10 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord, ev *evidence) 
 		return JournalEntry{Outcome: OutcomeFailed, Error: "the process stopped before the transaction was signed"}, nil
 	}
 	hashes := r.Hashes()
-	timeout, poll := m.ReceiptTimeout, m.PollInterval
-	if timeout == 0 {
-		timeout = DefaultReceiptTimeout
-	}
-	if poll == 0 {
-		poll = time.Second
-	}
+	timeout, poll := m.cfg.ReceiptTimeout, m.cfg.PollInterval
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	from := m.Signer.Address()
+	from := m.cfg.Signer.Address()
 	delay := min(50*time.Millisecond, poll)
 	for {
 		if outcome, done, err := m.resolveOnce(wctx, r, nonce, hashes, from, ev); err == nil && done {
@@ -261,14 +255,14 @@ func (m *TxManager) resolve(ctx context.Context, r JournalRecord, ev *evidence) 
 // resolveOnce looks at the chain once: done is false while the answer is
 // not yet known (still pending, or the node could not say).
 func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint64, hashes []common.Hash, from common.Address, ev *evidence) (JournalEntry, bool, error) {
-	used, err := m.Client.Eth.NonceAt(ctx, from, nil)
+	used, err := m.b.NonceAt(ctx, from, nil)
 	if err != nil {
 		return JournalEntry{}, false, err
 	}
 	if used > nonce {
 		// Something was mined at our nonce: ours if one of our hashes has a receipt.
 		for _, h := range hashes {
-			rcpt, err := m.Client.Eth.TransactionReceipt(ctx, h)
+			rcpt, err := m.b.TransactionReceipt(ctx, h)
 			if err == nil {
 				// Settled only at the confirmation depth in a canonical block,
 				// like a send: a reorg could still take it away.
@@ -291,7 +285,7 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		return JournalEntry{Outcome: OutcomeReplaced, HeadBlock: head,
 			Error: fmt.Sprintf("nonce %d was used by a transaction that is not one of ours", nonce)}, true, nil
 	}
-	pending, err := m.Client.Eth.PendingNonceAt(ctx, from)
+	pending, err := m.b.PendingNonceAt(ctx, from)
 	if err != nil {
 		return JournalEntry{}, false, err
 	}
@@ -307,9 +301,6 @@ func (m *TxManager) resolveOnce(ctx context.Context, r JournalRecord, nonce uint
 		return JournalEntry{Outcome: OutcomeDropped, HeadBlock: head,
 			Error: "not mined and not pending at the node; never sent again (the next plan starts from chain state)"}, true, nil
 	}
-	// Still in the mempool: wait for it (the embedded chain mines on request).
-	if m.Client.mine != nil {
-		m.Client.mine()
-	}
+	// Still in the mempool: wait for it.
 	return JournalEntry{}, false, nil
 }

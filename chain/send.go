@@ -37,19 +37,19 @@ func (f *inflight) latest() *types.Transaction { return f.txs[len(f.txs)-1] }
 // made before the signer is called, so a hardware wallet never shows a
 // transaction it would then fail to sign.
 func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, error) {
-	if c, ok := m.Signer.(ChainIDChecker); ok {
-		if err := c.CheckChainID(m.Client.ChainID); err != nil {
+	if c, ok := m.cfg.Signer.(ChainIDChecker); ok {
+		if err := c.CheckChainID(m.cfg.ChainID); err != nil {
 			return nil, err
 		}
 	}
-	if m.Recipients != nil && (req.To == nil || !m.Recipients[*req.To]) {
+	if m.cfg.Recipients != nil && (req.To == nil || !m.cfg.Recipients[*req.To]) {
 		to := "contract creation"
 		if req.To != nil {
 			to = req.To.Hex()
 		}
 		return nil, fmt.Errorf("refusing to sign for %s: not a contract in the address book; nothing sent", to)
 	}
-	from := m.Signer.Address()
+	from := m.cfg.Signer.Address()
 	unlock := lockAccount(from)
 	defer unlock()
 
@@ -83,7 +83,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		})
 	} else {
 		tx = types.NewTx(&types.DynamicFeeTx{
-			ChainID: m.Client.ChainID, Nonce: nonce, GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
+			ChainID: m.cfg.ChainID, Nonce: nonce, GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
 			Gas: gas, To: req.To, Value: value, Data: req.Data,
 		})
 	}
@@ -95,7 +95,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	if err := m.journal(intent); err != nil {
 		return nil, fmt.Errorf("%w; nothing sent", err)
 	}
-	signed, err := m.Signer.SignTx(ctx, tx, m.Client.ChainID)
+	signed, err := m.cfg.Signer.SignTx(ctx, tx, m.cfg.ChainID)
 	if err != nil {
 		m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: "not signed: " + err.Error()})
 		return nil, err
@@ -103,7 +103,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 	// The signed line is on disk before the transaction can reach the node:
 	// a crash from here on leaves a hash the next run can look for.
 	se := attemptEntry(EntrySigned, f.id, signed)
-	if head, err := m.Client.Head(ctx); err == nil {
+	if head, err := m.head(ctx); err == nil {
 		se.AnchorBlock, se.AnchorHash = head.Number.Uint64(), head.Hash().Hex()
 	}
 	if err := m.journal(se); err != nil {
@@ -137,8 +137,8 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		// node never got it; concluding "failed" here could double a trade.
 		m.logf("sending %s: %v; the node may have it: waiting for it", signed.Hash().Hex(), err)
 		m.emit("send-unknown", nonce)
-	} else if m.Sent != nil {
-		m.Sent(signed.Hash())
+	} else if m.cfg.Sent != nil {
+		m.cfg.Sent(signed.Hash())
 	}
 	f.lastSend = time.Now()
 	m.emit("sent", nonce)
@@ -168,12 +168,9 @@ func attemptEntry(typ, id string, tx *types.Transaction) JournalEntry {
 
 // broadcast sends a signed transaction; "already known" means the node has it.
 func (m *TxManager) broadcast(ctx context.Context, tx *types.Transaction) error {
-	err := m.Client.Eth.SendTransaction(ctx, tx)
+	err := m.b.SendTransaction(ctx, tx)
 	if err != nil && isAlreadyKnown(err) {
 		err = nil
-	}
-	if err == nil && m.Client.mine != nil {
-		m.Client.mine()
 	}
 	return err
 }
@@ -198,7 +195,7 @@ const (
 // nodeHas asks the node whether it knows tx (pending or mined). Only an
 // answer of "not found" is txAbsent: a failed lookup is unknownTx.
 func (m *TxManager) nodeHas(ctx context.Context, tx *types.Transaction) knowledge {
-	_, _, err := m.Client.Eth.TransactionByHash(ctx, tx.Hash())
+	_, _, err := m.b.TransactionByHash(ctx, tx.Hash())
 	switch {
 	case err == nil:
 		return txKnown
@@ -226,16 +223,16 @@ func isUnderpriced(err error) bool {
 
 // explainFailure replays a reverted transaction at its block to learn why.
 func (m *TxManager) explainFailure(ctx context.Context, req TxRequest, rcpt *types.Receipt) error {
-	msg := ethereum.CallMsg{From: m.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value, Gas: rcpt.GasUsed * 2}
-	_, err := m.Client.Eth.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1)))
+	msg := ethereum.CallMsg{From: m.cfg.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value, Gas: rcpt.GasUsed * 2}
+	_, err := m.b.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1)))
 	if err == nil {
 		return fmt.Errorf("transaction %s reverted in block %s (reason unknown)", rcpt.TxHash.Hex(), rcpt.BlockNumber)
 	}
-	return fmt.Errorf("transaction %s reverted in block %s: %s", rcpt.TxHash.Hex(), rcpt.BlockNumber, DecodeRevert(err, m.ABIs...))
+	return fmt.Errorf("transaction %s reverted in block %s: %s", rcpt.TxHash.Hex(), rcpt.BlockNumber, DecodeRevert(err, m.cfg.ABIs...))
 }
 
 func (m *TxManager) revertError(what string, err error) error {
-	return &RevertError{What: what, Reason: DecodeRevert(err, m.ABIs...), Err: err}
+	return &RevertError{What: what, Reason: DecodeRevert(err, m.cfg.ABIs...), Err: err}
 }
 
 // RevertError is a call or transaction the chain refused, with its reason.

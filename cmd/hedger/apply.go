@@ -140,11 +140,11 @@ func (s *session) checkFresh(plan *hedge.Plan) error {
 	// pending) moves the nonce past the plan's block: that state is stale.
 	if s.venue != nil && s.client != nil {
 		acct := s.venue.Account
-		atPlan, err := s.client.Eth.NonceAt(s.ctx, acct, new(big.Int).SetUint64(plan.Block))
+		atPlan, err := s.client.NonceAt(s.ctx, acct, new(big.Int).SetUint64(plan.Block))
 		if err != nil {
 			return fmt.Errorf("reading the nonce of %s at block %d: %w", acct.Hex(), plan.Block, err)
 		}
-		pending, err := s.client.Eth.PendingNonceAt(s.ctx, acct)
+		pending, err := s.client.PendingNonceAt(s.ctx, acct)
 		if err != nil {
 			return fmt.Errorf("reading the pending nonce of %s: %w", acct.Hex(), err)
 		}

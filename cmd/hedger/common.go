@@ -201,19 +201,26 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		s.book = book
 		s.venue = &onchain.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
 		if s.signer != nil {
-			s.venue.Tx = s.txManager(s.signer)
-			s.venue.Tx.DecodeFill = s.venue.DecodeFill
+			cfg := s.txConfig(s.signer)
+			cfg.DecodeFill = s.venue.DecodeFill
 			// The venue and its collateral are the only contracts a plan
 			// sends to; anything else is refused before signing.
-			s.venue.Tx.Recipients = map[common.Address]bool{book.Venue: true, book.Collateral.Address: true}
+			cfg.Recipients = map[common.Address]bool{book.Venue: true, book.Collateral.Address: true}
+			if s.venue.Tx, err = chain.NewTxManager(cfg); err != nil {
+				s.close()
+				return nil, err
+			}
 		}
 	}
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.
 	if s.journal != nil {
-		m := s.txManager(s.signer)
-		if s.venue != nil {
-			m = s.venue.Tx
+		m := s.venue.Tx
+		if m == nil {
+			if m, err = s.txManager(s.signer); err != nil {
+				s.close()
+				return nil, err
+			}
 		}
 		sum, err := m.Reconcile(ctx)
 		if err != nil {
@@ -227,19 +234,24 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	return s, nil
 }
 
-// txManager is the transaction manager of signer sg with the command's
-// transaction flags; the session's signer also gets the journal.
-func (s *session) txManager(sg chain.Signer) *chain.TxManager {
-	m := &chain.TxManager{Client: s.client, Signer: sg, ABIs: onchain.ABIs()}
-	s.tx.apply(m)
-	if s.journal != nil && s.signer != nil && sg.Address() == s.signer.Address() {
-		m.Journal = s.journal
+// txConfig is the transaction manager configuration of signer sg with the
+// command's transaction flags; the session's signer also gets the journal.
+func (s *session) txConfig(sg chain.Signer) chain.Config {
+	cfg := chain.Config{Backend: s.client, Signer: sg, ABIs: onchain.ABIs()}
+	s.tx.apply(&cfg)
+	if s.journal != nil && s.signer != nil && sg != nil && sg.Address() == s.signer.Address() {
+		cfg.Journal = s.journal
 	}
 	// Notes quote transport errors, whose URLs can carry an API key.
-	m.Logf = func(format string, args ...any) {
+	cfg.Logf = func(format string, args ...any) {
 		fmt.Fprintln(os.Stderr, "note: "+redactURLs(fmt.Sprintf(format, args...)))
 	}
-	return m
+	return cfg
+}
+
+// txManager builds the transaction manager of txConfig(sg).
+func (s *session) txManager(sg chain.Signer) (*chain.TxManager, error) {
+	return chain.NewTxManager(s.txConfig(sg))
 }
 
 func (s *session) close() {

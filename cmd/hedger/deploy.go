@@ -19,7 +19,11 @@ func deployCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			book, err := onchain.Deploy(s.ctx, s.txManager(s.signer), onchain.DefaultMarkets())
+			tx, err := s.txManager(s.signer)
+			if err != nil {
+				return err
+			}
+			book, err := onchain.Deploy(s.ctx, tx, onchain.DefaultMarkets())
 			if err != nil {
 				return err
 			}

@@ -291,7 +291,11 @@ func withDevnet(c *cli.Context, needKey bool, f func(*onchain.Devnet, *session) 
 	}
 	var d *onchain.Devnet
 	if s.signer != nil {
-		d = &onchain.Devnet{Book: s.book, Owner: s.txManager(s.signer)}
+		owner, err := s.txManager(s.signer)
+		if err != nil {
+			return err
+		}
+		d = &onchain.Devnet{Book: s.book, Owner: owner}
 	}
 	return f(d, s)
 }

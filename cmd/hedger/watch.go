@@ -258,7 +258,12 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 	s.json = true // apply's progress lines go to the log instead of stdout
 	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
 		// Gas estimates need a sender; a watch-only signer never signs.
-		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
+		tx, err := s.txManager(watchOnlySigner(s.venue.Account))
+		if err != nil {
+			cancelWork()
+			return nil, nil, err
+		}
+		s.venue.Tx = tx
 	}
 	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop, pol: pol, cancelWork: cancelWork,
 		hist: &onchain.FundingHistory{Venue: s.venue}, active: map[string]hedge.Alert{},
@@ -338,7 +343,7 @@ func (w *watcher) follow(ctx context.Context, out chan *types.Header) {
 	poll() // the first cycle runs at once, not at the next block
 	if w.cfg.subscribe {
 		ch := make(chan *types.Header, 16)
-		sub, err := w.s.client.Eth.SubscribeNewHead(ctx, ch)
+		sub, err := w.s.client.SubscribeNewHead(ctx, ch)
 		if err != nil {
 			w.log.Warn("cannot subscribe to new heads; polling instead", "err", oneLine(err))
 		} else {
@@ -580,11 +585,11 @@ func (w *watcher) pendingTxs(block uint64) (bool, error) {
 	ctx, cancel := context.WithTimeout(w.s.ctx, 15*time.Second)
 	defer cancel()
 	acct := w.s.venue.Account
-	mined, err := w.s.client.Eth.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
+	mined, err := w.s.client.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
 	if err != nil {
 		return false, err
 	}
-	pending, err := w.s.client.Eth.PendingNonceAt(ctx, acct)
+	pending, err := w.s.client.PendingNonceAt(ctx, acct)
 	if err != nil {
 		return false, err
 	}

@@ -65,7 +65,10 @@ func newWatchEnv(t *testing.T) *watchEnv {
 	}
 	t.Cleanup(emb.Close)
 	ctx := context.Background()
-	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: onchain.ABIs()}
+	ownerTx, err := chain.NewTxManager(chain.Config{Backend: emb.Client, Signer: owner, ABIs: onchain.ABIs()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := onchain.Deploy(ctx, ownerTx, onchain.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +90,11 @@ func (e *watchEnv) session(withSigner bool) *session {
 	s.venue = &onchain.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
 	if withSigner {
 		s.signer = e.signer
-		s.venue.Tx = s.txManager(e.signer)
+		tx, err := s.txManager(e.signer)
+		if err != nil {
+			panic(err) // a test config the manager refuses
+		}
+		s.venue.Tx = tx
 	}
 	return s
 }
@@ -103,7 +110,7 @@ func (e *watchEnv) short(t *testing.T, asset string) decimal.Decimal {
 
 func (e *watchEnv) nonce(t *testing.T) uint64 {
 	t.Helper()
-	n, err := e.emb.Eth.PendingNonceAt(context.Background(), e.signer.Address())
+	n, err := e.emb.PendingNonceAt(context.Background(), e.signer.Address())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +122,7 @@ func (e *watchEnv) nonce(t *testing.T) uint64 {
 func (e *watchEnv) quiesce(t *testing.T, addr string) {
 	t.Helper()
 	head := func() string {
-		n, err := e.emb.Eth.BlockNumber(context.Background())
+		n, err := e.emb.BlockNumber(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
