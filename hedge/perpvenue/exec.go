@@ -210,7 +210,7 @@ func (v *Venue) simulate(ctx context.Context, reqs []chain.TxRequest) ([]GasEsti
 			} `json:"error"`
 		} `json:"calls"`
 	}
-	if err := v.Client.RPC.CallContext(ctx, &res, "eth_simulateV1", payload, "latest"); err != nil {
+	if err := v.Client.CallContext(ctx, &res, "eth_simulateV1", payload, "latest"); err != nil {
 		return nil, err
 	}
 	if len(res) != 1 || len(res[0].Calls) != len(reqs) {

@@ -140,7 +140,7 @@ func (h *FundingHistory) batch(ctx context.Context, elems []rpc.BatchElem) error
 	h.mu.Lock()
 	h.RoundTrips++
 	h.mu.Unlock()
-	return h.Venue.Client.RPC.BatchCallContext(ctx, elems)
+	return h.Venue.Client.BatchCallContext(ctx, elems)
 }
 
 // blockAt is the last block in [deploy, head] whose timestamp is ≤ target,
