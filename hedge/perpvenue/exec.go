@@ -176,7 +176,10 @@ func (v *Venue) Estimate(ctx context.Context, actions []hedge.Step) ([]hedge.Est
 	est := v.Tx
 	if est == nil {
 		// Estimates only need the sender's address, never a signature.
-		est = &chain.TxManager{Client: v.Client, Signer: addressOnly(v.Account), ABIs: ABIs()}
+		var err error
+		if est, err = chain.NewTxManager(chain.Config{Backend: v.Client, Signer: addressOnly(v.Account), ABIs: ABIs()}); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]GasEstimate, len(reqs))
 	for i, r := range reqs {
