@@ -96,7 +96,17 @@ func (m *TxManager) confirm(ctx context.Context, f *inflight) (*types.Receipt, e
 			}
 			if unknown++; unknown >= 3 {
 				unknown = 0
-				if err := m.rebroadcast(wctx, f); err != nil {
+				err := m.rebroadcast(wctx, f)
+				if err != nil && classifyNodeError(err) == NodeFeeBelowBaseFee {
+					// The base fee rose past the fee cap and the node let the
+					// transaction go. Nothing holds the nonce, so no +10% rule
+					// applies: sign it again with today's fees, if the user's
+					// cap allows them.
+					if err = m.resign(wctx, f); err == nil {
+						break
+					}
+				}
+				if err != nil {
 					err = fmt.Errorf("transaction %s was dropped by the node and cannot be sent again: %s", f.latest().Hash().Hex(), err)
 					head, _ := m.b.BlockNumber(wctx) // for checkFresh; 0 if unknown
 					m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeDropped, Error: err.Error(), HeadBlock: head})
@@ -224,6 +234,47 @@ func (m *TxManager) rebroadcast(ctx context.Context, f *inflight) error {
 	}
 	m.logf("rebroadcasting %s: %v", tx.Hash().Hex(), err)
 	return err
+}
+
+// resign signs f's action again at its nonce with the fees a new
+// transaction would get (initialFees: the node's suggestion under
+// MaxFeeCap, refused when the cap is below the base fee) and sends it. It is
+// for a transaction the node dropped because the base fee passed its cap.
+func (m *TxManager) resign(ctx context.Context, f *inflight) error {
+	old := f.latest()
+	var tx *types.Transaction
+	if f.legacy {
+		price, err := m.legacyPrice(ctx)
+		if err != nil {
+			return err
+		}
+		tx = types.NewTx(&types.LegacyTx{Nonce: old.Nonce(), GasPrice: price, Gas: old.Gas(), To: old.To(), Value: old.Value(), Data: old.Data()})
+	} else {
+		fees, err := m.initialFees(ctx)
+		if err != nil {
+			return err
+		}
+		tx = types.NewTx(&types.DynamicFeeTx{ChainID: m.cfg.ChainID, Nonce: old.Nonce(), GasTipCap: fees.TipCap, GasFeeCap: fees.FeeCap,
+			Gas: old.Gas(), To: old.To(), Value: old.Value(), Data: old.Data()})
+	}
+	signed, err := m.cfg.Signer.SignTx(ctx, tx, m.cfg.ChainID)
+	if err != nil {
+		return fmt.Errorf("signing it again with higher fees: %w", err)
+	}
+	if err := m.journal(attemptEntry(EntryBumped, f.id, signed)); err != nil {
+		return err
+	}
+	f.txs = append(f.txs, signed)
+	f.lastSend = time.Now()
+	m.emit("resign", f.nonce)
+	if err := m.broadcast(ctx, signed); err != nil && isRejection(err) && m.nodeHas(ctx, signed) == txAbsent {
+		return err
+	}
+	m.logf("transaction %s was dropped when the base fee passed its fee cap; signed again as %s with fees under the maximum", old.Hash().Hex(), signed.Hash().Hex())
+	if m.cfg.Sent != nil {
+		m.cfg.Sent(signed.Hash())
+	}
+	return nil
 }
 
 // bump replaces f's transaction with one at the same nonce and higher fees:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 )
@@ -205,30 +206,72 @@ func (m *TxManager) nodeHas(ctx context.Context, tx *types.Transaction) knowledg
 	return unknownTx
 }
 
-func isAlreadyKnown(err error) bool {
+// NodeErrorClass is what a node's refusal of a transaction means. Nodes
+// answer in text only; it is read here, once, and everything else branches
+// on the class.
+type NodeErrorClass int
+
+const (
+	NodeErrorOther      NodeErrorClass = iota
+	NodeAlreadyKnown                   // the node already holds this very transaction
+	NodeNonceTooLow                    // the nonce is used (by this transaction or another)
+	NodeUnderpriced                    // a replacement without +10%, or below the pool's minimum
+	NodeFeeBelowBaseFee                // the fee cap is under the current base fee
+)
+
+// classifyNodeError reads a node's answer to eth_sendRawTransaction (geth,
+// anvil, erigon, nethermind and besu wordings).
+func classifyNodeError(err error) NodeErrorClass {
+	if err == nil {
+		return NodeErrorOther
+	}
 	s := strings.ToLower(err.Error())
-	return strings.Contains(s, "already known") || strings.Contains(s, "already imported") ||
-		strings.Contains(s, "already exists") || strings.Contains(s, "known transaction")
+	has := func(subs ...string) bool {
+		for _, x := range subs {
+			if strings.Contains(s, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("already known", "already imported", "already exists", "known transaction"):
+		return NodeAlreadyKnown
+	case has("nonce too low", "nonce is too low", "invalid nonce"):
+		return NodeNonceTooLow
+	case has("less than block base fee", "fee cap less than base fee", "max fee per gas less than", "feecap below base fee", "fee cap too low"):
+		return NodeFeeBelowBaseFee
+	case has("underpriced"):
+		return NodeUnderpriced
+	}
+	return NodeErrorOther
 }
 
-func isNonceTooLow(err error) bool {
-	s := strings.ToLower(err.Error())
-	return strings.Contains(s, "nonce too low") || strings.Contains(s, "nonce is too low") ||
-		strings.Contains(s, "invalid nonce")
-}
+func isAlreadyKnown(err error) bool { return classifyNodeError(err) == NodeAlreadyKnown }
+func isNonceTooLow(err error) bool  { return classifyNodeError(err) == NodeNonceTooLow }
+func isUnderpriced(err error) bool  { return classifyNodeError(err) == NodeUnderpriced }
 
-func isUnderpriced(err error) bool {
-	return strings.Contains(strings.ToLower(err.Error()), "underpriced")
-}
-
-// explainFailure replays a reverted transaction at its block to learn why.
+// explainFailure says that a transaction was sent, mined and reverted, and
+// why: the node's replay of it where it ran (debug_traceTransaction) when
+// the node has one, else a call at the parent block, which misses what ran
+// before it in its block.
 func (m *TxManager) explainFailure(ctx context.Context, req TxRequest, rcpt *types.Receipt) error {
+	e := &RevertError{What: fmt.Sprintf("transaction %s was sent and mined in block %s, and reverted", rcpt.TxHash.Hex(), rcpt.BlockNumber),
+		Mined: true, Hash: rcpt.TxHash, Block: rcpt.BlockNumber.Uint64()}
+	if tr, ok := m.b.(RevertTracer); ok {
+		if data, err := tr.TraceRevert(ctx, rcpt.TxHash); err == nil && len(data) > 0 {
+			e.Reason = DecodeRevertData(data, m.cfg.ABIs...)
+			return e
+		}
+	}
 	msg := ethereum.CallMsg{From: m.cfg.Signer.Address(), To: req.To, Data: req.Data, Value: req.Value, Gas: rcpt.GasUsed * 2}
 	_, err := m.b.CallContract(ctx, msg, new(big.Int).Sub(rcpt.BlockNumber, big.NewInt(1)))
 	if err == nil {
-		return fmt.Errorf("transaction %s reverted in block %s (reason unknown)", rcpt.TxHash.Hex(), rcpt.BlockNumber)
+		e.Reason = "reason unknown: the node cannot replay it where it ran, and it succeeds at the block before"
+		return e
 	}
-	return fmt.Errorf("transaction %s reverted in block %s: %s", rcpt.TxHash.Hex(), rcpt.BlockNumber, DecodeRevert(err, m.cfg.ABIs...))
+	e.Reason, e.Err = DecodeRevert(err, m.cfg.ABIs...), err
+	return e
 }
 
 func (m *TxManager) revertError(what string, err error) error {
@@ -236,10 +279,15 @@ func (m *TxManager) revertError(what string, err error) error {
 }
 
 // RevertError is a call or transaction the chain refused, with its reason.
+// Mined tells a transaction that was sent and mined (fees paid) from a call
+// or estimate that reverted before anything was sent.
 type RevertError struct {
 	What   string
 	Reason string
 	Err    error
+	Mined  bool
+	Hash   common.Hash // Mined only
+	Block  uint64      // Mined only
 }
 
 func (e *RevertError) Error() string { return e.What + ": " + e.Reason }

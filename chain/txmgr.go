@@ -271,16 +271,18 @@ func (m *TxManager) emit(ev string, n uint64) {
 	}
 }
 
+// logf hands a note to Config.Logf with any node text in it made
+// printable (custom errors decoded, raw bytes hexed).
 func (m *TxManager) logf(format string, args ...any) {
 	if m.cfg.Logf != nil {
-		m.cfg.Logf(format, args...)
+		m.cfg.Logf("%s", CleanNodeText(fmt.Sprintf(format, args...), m.cfg.ABIs...))
 	}
 }
 func (m *TxManager) journal(e JournalEntry) error {
 	if m.cfg.Journal == nil {
 		return nil
 	}
-	e.Error, e.Note = RedactURLs(e.Error), RedactURLs(e.Note)
+	e.Error, e.Note = RedactURLs(CleanNodeText(e.Error, m.cfg.ABIs...)), RedactURLs(e.Note)
 	return m.cfg.Journal.Append(e)
 }
 

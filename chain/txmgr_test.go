@@ -539,6 +539,16 @@ func crashChild() {
 		fail("%v", err)
 	}
 	sg := NewKeySigner(k)
+	// The release build has no crash hook (crash.go); this test binary
+	// installs the one a -tags hedger_crashtest build reads from the env.
+	crashHook = func(point string) {
+		if point == os.Getenv("HEDGER_TEST_CRASH") {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = p.Kill()
+			}
+			select {}
+		}
+	}
 	j, err := OpenJournal(os.Getenv("HEDGER_CRASH_CHILD_JOURNAL"), c.ChainID.Uint64(), sg.Address())
 	if err != nil {
 		fail("%v", err)
