@@ -113,9 +113,6 @@ type session struct {
 	// only read it (plan's daily-cap preview); "" without an account.
 	journalPath string
 	tx          txOptions
-	// checkedPlan/checkedBlock: the plan block apply last found fresh.
-	checkedPlan  bool
-	checkedBlock uint64
 }
 
 type openOpts struct {
