@@ -82,10 +82,9 @@ func (h *FundingHistory) Fill(ctx context.Context, s *hedge.Snapshot, windowOf f
 		return nil
 	}
 	type read struct {
-		m     MarketRef
-		at    blockStamp
-		out   hexutil.Bytes
-		index *big.Int
+		m   MarketRef
+		at  blockStamp
+		out hexutil.Bytes
 	}
 	var reads []*read
 	var elems []rpc.BatchElem
