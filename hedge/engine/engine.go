@@ -41,6 +41,10 @@ type Engine struct {
 	// Spot, when set, reads the wallets on other chains than the venue's
 	// each cycle (hedge/spot); its holdings join the snapshot's.
 	Spot hedge.SpotSource
+	// NoStatus leaves Cycle.Status empty, for a caller that never shows it
+	// (the backtest): assessing every asset again costs about as much as
+	// planning it.
+	NoStatus bool
 
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
@@ -161,7 +165,9 @@ func (e *Engine) Plan(ctx context.Context, c *Cycle) error {
 	}
 	c.Dec, c.Plan, c.Alerts = dec, plan, alerts
 	e.Prev, e.Risk = c.Snap, dec.Next
-	e.assess(c)
+	if !e.NoStatus {
+		e.assess(c)
+	}
 	return e.finish(ctx, c)
 }
 

@@ -340,7 +340,7 @@ func ExplainError(data []byte) string {
 // recover its revert reason.
 func ctx2revert(ctx context.Context, c *chain.Client, from common.Address, tx *types.Transaction, _ *types.Receipt) string {
 	msg := ethereum.CallMsg{From: from, To: tx.To(), Gas: tx.Gas(), Value: tx.Value(), Data: tx.Data()}
-	_, err := c.Eth.CallContract(ctx, msg, nil)
+	_, err := c.CallContract(ctx, msg, nil)
 	if err == nil {
 		return "reverted (replay succeeded; reason unknown)"
 	}

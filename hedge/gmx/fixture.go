@@ -52,7 +52,7 @@ func LoadAnvil(ctx context.Context, c *chain.Client) error {
 		return fmt.Errorf("GMX fixture: anvil runs chain %s; start it with --chain-id %d", c.ChainID, ChainAnvil)
 	}
 	var ok bool
-	if err := c.RPC.CallContext(ctx, &ok, "anvil_loadState", "0x"+hex.EncodeToString(fixtureStateGz)); err != nil {
+	if err := c.CallContext(ctx, &ok, "anvil_loadState", "0x"+hex.EncodeToString(fixtureStateGz)); err != nil {
 		return fmt.Errorf("anvil_loadState: %w", err)
 	}
 	if !ok {

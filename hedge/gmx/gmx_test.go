@@ -101,7 +101,10 @@ func setupEnv(t *testing.T, ctx context.Context, c *chain.Client) *env {
 	if err := dev.Fund(ctx, "USDC", addr, decimal.NewFromInt(10_000)); err != nil {
 		t.Fatal(err)
 	}
-	tx := &chain.TxManager{Client: c, Signer: chain.NewKeySigner(trader), ABIs: ABIs(), Recipients: book.Recipients()}
+	tx, err := chain.NewTxManager(chain.Config{Backend: c, Signer: chain.NewKeySigner(trader), ABIs: ABIs(), Recipients: book.Recipients()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cl := NewClient(c, book, addr, tx)
 	if err := cl.Discover(ctx); err != nil {
 		t.Fatal(err)

@@ -309,7 +309,7 @@ func trim0x(s string) string {
 }
 
 // SendFixedGas signs and sends a transaction with a fixed gas limit (no
-// estimate), mines it on the embedded chain, and waits for the receipt. A
+// estimate) and waits for the receipt (the embedded chain mines on send). A
 // reverted transaction is an error with the decoded reason. For the
 // keeper and devnet helpers only; user transactions go through
 // chain.TxManager.
@@ -318,7 +318,7 @@ func SendFixedGas(ctx context.Context, c *chain.Client, s chain.Signer, to commo
 	if err != nil {
 		return nil, err
 	}
-	tip, err := c.Eth.SuggestGasTipCap(ctx)
+	tip, err := c.SuggestGasTipCap(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("gas tip: %w", err)
 	}
@@ -326,7 +326,7 @@ func SendFixedGas(ctx context.Context, c *chain.Client, s chain.Signer, to commo
 		return nil, errors.New("the chain has no EIP-1559 base fee; the GMX keeper needs a London chain")
 	}
 	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
-	nonce, err := c.Eth.PendingNonceAt(ctx, s.Address())
+	nonce, err := c.PendingNonceAt(ctx, s.Address())
 	if err != nil {
 		return nil, fmt.Errorf("nonce: %w", err)
 	}
@@ -338,15 +338,10 @@ func SendFixedGas(ctx context.Context, c *chain.Client, s chain.Signer, to commo
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Eth.SendTransaction(ctx, signed); err != nil {
+	if err := c.SendTransaction(ctx, signed); err != nil {
 		return nil, fmt.Errorf("sending: %s", chain.DecodeRevert(err, ABIs()...))
 	}
-	if c.URL == "" { // the embedded chain mines only when asked
-		if err := c.Mine(ctx); err != nil {
-			return nil, err
-		}
-	}
-	rcpt, err := (&chain.TxManager{Client: c}).WaitReceipt(ctx, signed.Hash())
+	rcpt, err := chain.WaitReceipt(ctx, c, signed.Hash(), chain.DefaultReceiptTimeout, chain.DefaultPollInterval)
 	if err != nil {
 		return nil, err
 	}

@@ -39,14 +39,14 @@ func (c *Client) WaitOrder(ctx context.Context, key common.Hash, from uint64, ti
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		logs, err := c.Chain.Eth.FilterLogs(ctx, q)
+		logs, err := c.Chain.FilterLogs(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("GMX: reading order events: %w", err)
 		}
 		if len(logs) > 0 {
 			// Decode the whole settling transaction: fills and fees are
 			// separate events of the same receipt.
-			rcpt, err := c.Chain.Eth.TransactionReceipt(ctx, logs[len(logs)-1].TxHash)
+			rcpt, err := c.Chain.TransactionReceipt(ctx, logs[len(logs)-1].TxHash)
 			if err != nil {
 				return nil, fmt.Errorf("GMX: receipt of %s: %w", logs[0].TxHash.Hex(), err)
 			}

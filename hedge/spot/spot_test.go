@@ -129,7 +129,10 @@ func TestColdWalletOnMainnetHedgedOnArbitrum(t *testing.T) {
 	k1, _ := crypto.HexToECDSA(anvilKey1)
 	// Chain 42161 is no dev chain to the transaction manager; anvil mines at
 	// once and never reorgs, so one confirmation is enough here.
-	owner := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k0), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
+	owner, err := chain.NewTxManager(chain.Config{Backend: c2, Signer: chain.NewKeySigner(k0), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := perpvenue.Deploy(ctx, owner, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
@@ -139,8 +142,11 @@ func TestColdWalletOnMainnetHedgedOnArbitrum(t *testing.T) {
 	if err := dev.Mint(ctx, "USDC", margin, d("100000")); err != nil {
 		t.Fatal(err)
 	}
-	txm := &chain.TxManager{Client: c2, Signer: chain.NewKeySigner(k1), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond}
-	v := perpvenue.New(c2, book, nil, margin, txm)
+	v, err := perpvenue.New(c2, book, nil, margin,
+		&chain.Config{Backend: c2, Signer: chain.NewKeySigner(k1), ABIs: perpvenue.ABIs(), Confirmations: 1, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	plan := func() (*hedge.Snapshot, *hedge.Plan) {
 		s, err := v.Snapshot(ctx)
 		if err != nil {
