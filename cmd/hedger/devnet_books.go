@@ -60,7 +60,7 @@ func devnetBooksCommands() []*cli.Command {
 			Flags: []cli.Flag{rpcFlag, booksFileFlag},
 			Action: func(c *cli.Context) error {
 				if c.NArg() < 2 {
-					return errors.New("usage: hedger devnet mint-real ADDRESS SYMBOL=AMOUNT...")
+					return errors.New("usage: hedger devnet mint-real ADDRESS SYMBOL=AMOUNT [SYMBOL=AMOUNT ...]")
 				}
 				to, err := parseAddress("address", c.Args().First())
 				if err != nil {
