@@ -30,8 +30,12 @@ func journalCommand() *cli.Command {
 			"or the file given with --journal. Sends nothing and needs no node.",
 		Flags: []cli.Flag{dataDirFlag, jsonFlag, fromFlag, journalFlag,
 			&cli.Uint64Flag{Name: "chain-id", Usage: "chain of the journal to read", EnvVars: []string{"HEDGER_CHAIN_ID"}},
-			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, chain, block, intent, kind, market, size, amount, fill price, fee, gas fee, tx hash, outcome"}},
+			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, chain, block, intent, kind, market, size, amount, fill price, fee, gas fee, tx hash, outcome"},
+			&cli.BoolFlag{Name: "verify", Usage: "check the journal's integrity chain; exit non-zero when a line was edited, removed or moved"}},
 		Action: func(c *cli.Context) error {
+			if c.Bool("verify") {
+				return verifyJournalCommand(c)
+			}
 			if c.Bool("json") && c.Bool("csv") {
 				return errors.New("choose one of --json and --csv")
 			}

@@ -36,6 +36,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
 			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
+			reportCommand(), designationsCommand(),
 		},
 		HideHelpCommand: true,
 		// Errors are printed once, by main, as one line.
