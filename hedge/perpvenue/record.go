@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
@@ -66,7 +67,7 @@ var venueEvents = func() map[common.Hash]string {
 }()
 
 // approvalTopic is ERC-20 Approval(owner, spender, value).
-var approvalTopic = common.HexToHash("0x8c5be1e5ebec7d5bd14b71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925")
+var approvalTopic = crypto.Keccak256Hash([]byte("Approval(address,address,uint256)"))
 
 func (s *RecordSource) accountTopic() common.Hash { return common.BytesToHash(s.Account.Bytes()) }
 

@@ -96,10 +96,9 @@ type State struct {
 	Positions  []PositionState
 }
 
-// Source is what a venue adapter provides: its events for the account in a
-// block range and the account's state at a block. Adding a venue is writing
-// one of these.
-type Source interface {
+// Ledger is how a venue keeps the collateral: what Build needs to meet
+// the venue's ledger to the unit.
+type Ledger interface {
 	// Venue names the venue ("PerpVenue at 0x…").
 	Venue() string
 	// Collateral names the collateral, the smallest unit of the venue's
@@ -109,6 +108,14 @@ type Source interface {
 	// Rounding is how the venue rounds average entries and realized PnL:
 	// decimals kept, truncating toward zero (PerpVenue: 18).
 	Rounding() int32
+}
+
+// Source is what a venue adapter provides besides decoding its events into
+// Events (each adapter reads them its own way: PerpVenue from receipts and
+// logs): the ledger and the account's state at a block. Adding a venue is
+// writing one of these and its event decoding.
+type Source interface {
+	Ledger
 	// State is the account at the end of block n.
 	State(ctx context.Context, n uint64) (State, error)
 }
@@ -248,7 +255,7 @@ func Basis(size, avg, delta, fill decimal.Decimal, dp int32) (realized, newSize,
 // Build computes the report of period p from the events (any order: they
 // are sorted by block and log index) and the states at the block before
 // the period (start) and at its last block (end).
-func Build(src Source, p Period, start, end State, events []Event) *Report {
+func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 	sym, unit, tokenUnit := src.Collateral()
 	dp := src.Rounding()
 	r := &Report{Venue: src.Venue(), Collateral: sym,
