@@ -5,6 +5,7 @@ package main
 // to read; --rebuild finds them from the chain's logs alone).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -314,4 +315,43 @@ func shortHash(h string) string {
 		return h[:10] + "…"
 	}
 	return h
+}
+
+// demoRecord is the demo account's record from block from to the head,
+// rebuilt from chain logs (the demo keeps no journal).
+func demoRecord(ctx context.Context, s *session, from uint64) (*record.Report, error) {
+	account := s.signer.Address()
+	src := perpvenue.NewRecordSource(s.client, s.book, account)
+	head, err := s.client.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := record.Period{From: from, To: head.Number.Uint64(), Label: "the demo"}
+	if p.FromTime, err = src.BlockTime(ctx, p.From); err != nil {
+		return nil, err
+	}
+	if p.ToTime, err = src.BlockTime(ctx, p.To); err != nil {
+		return nil, err
+	}
+	var start record.State
+	if p.From > 0 {
+		if start, err = src.State(ctx, p.From-1); err != nil {
+			return nil, err
+		}
+	}
+	end, err := src.State(ctx, p.To)
+	if err != nil {
+		return nil, err
+	}
+	hashes, err := src.TxsInRange(ctx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	events, _, err := src.Events(ctx, hashes, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	r := record.Build(src, p, start, end, events)
+	r.Account, r.ChainID, r.Source, r.NativeAsset = account.Hex(), s.client.ChainID.Uint64(), "chain logs alone (--rebuild)", s.book.NativeAsset
+	return r, nil
 }
