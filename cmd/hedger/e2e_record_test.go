@@ -51,6 +51,18 @@ func TestE2ERecordYearBoundary(t *testing.T) {
 		}
 		cli.ok(with("devnet", "advance", fmt.Sprintf("%ds", int64(d.Seconds())+1), "--private-key", deployer.Key)...)
 	}
+	// Bad input: one line, non-zero exit.
+	for _, args := range [][]string{
+		{"report", "--year", "2026"},
+		{"report", "--from", signer.Addr.Hex(), "--year", "99999"},
+		{"report", "--from", signer.Addr.Hex()},
+		{"report", "--from", signer.Addr.Hex(), "--year", "2026", "--since", "2026-01-01"},
+		{"report", "--from", signer.Addr.Hex(), "--since", "last tuesday"},
+		{"report", "--from", signer.Addr.Hex(), "--year", "2026", "--json", "--csv"},
+		{"report", "--from", "0xnot", "--year", "2026"},
+	} {
+		e2eCheckOneLineError(t, cli.fails(with(args...)...))
+	}
 	var book e2eBook
 	cli.okJSON(&book, with("deploy", "--private-key", deployer.Key, "--json")...)
 	cli.ok(with("devnet", "fund", W, "--private-key", deployer.Key, "--eth", "10", "--wbtc", "0.5")...)

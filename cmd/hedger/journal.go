@@ -51,6 +51,9 @@ func journalCommand() *cli.Command {
 			if skipped > 0 {
 				fmt.Fprintf(os.Stderr, "note: %d unreadable line(s) skipped (a write torn by a crash)\n", skipped)
 			}
+			if in, err := chain.VerifyJournal(path); err == nil && !in.OK() {
+				fmt.Fprintf(os.Stderr, "warning: journal integrity %s (hedger journal --verify)\n", in)
+			}
 			switch {
 			case c.Bool("json"):
 				return printJSON(rows)
