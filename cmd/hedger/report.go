@@ -175,10 +175,7 @@ func runReport(c *cli.Context) error {
 	r := record.Build(src, p, start, end, events)
 	r.Account, r.ChainID, r.Source, r.Integrity, r.NativeAsset = from.Hex(), s.client.ChainID.Uint64(), source, integrity, s.book.NativeAsset
 	r.Mismatches = append(mismatches, r.Mismatches...)
-	r.Designations = make([]any, 0, len(designations))
-	for _, d := range designations {
-		r.Designations = append(r.Designations, d)
-	}
+	r.Designations = append(r.Designations, designations...)
 	switch {
 	case c.Bool("json"):
 		return printJSON(r)
@@ -187,11 +184,7 @@ func runReport(c *cli.Context) error {
 	case c.Bool("koinly"):
 		return record.WriteKoinly(os.Stdout, r)
 	case c.Bool("html"):
-		var hd []record.HTMLDesignation
-		for _, d := range designations {
-			hd = append(hd, record.HTMLDesignation{Time: d.Time, Block: d.Block, Objective: d.Objective})
-		}
-		return record.WriteHTML(os.Stdout, r, hd)
+		return record.WriteHTML(os.Stdout, r)
 	}
 	printReport(os.Stdout, r, len(designations))
 	return nil

@@ -184,19 +184,5 @@ This report records what happened on chain. It is not tax advice: whether a shor
 </body></html>
 `))
 
-// HTMLDesignation is what the HTML report shows of a designation.
-type HTMLDesignation struct {
-	Time      time.Time
-	Block     uint64
-	Objective string
-}
-
-// WriteHTML writes a self-contained printable report; designations are
-// shown with their time, block and objective.
-func WriteHTML(w io.Writer, r *Report, ds []HTMLDesignation) error {
-	type view struct {
-		*Report
-		Designations []HTMLDesignation
-	}
-	return htmlTmpl.Execute(w, view{Report: r, Designations: ds})
-}
+// WriteHTML writes a self-contained printable report.
+func WriteHTML(w io.Writer, r *Report) error { return htmlTmpl.Execute(w, r) }

@@ -191,7 +191,7 @@ type Report struct {
 	Collateral     string          `json:"collateral"`
 	Period         PeriodJSON      `json:"period"`
 	Source         string          `json:"source"` // "journal" or "chain (rebuild)"
-	Designations   []any           `json:"designations"`
+	Designations   []Designation   `json:"designations"`
 	Events         []Event         `json:"events"`
 	OpenPositions  []Position      `json:"open_positions"`
 	Totals         Totals          `json:"totals"`
@@ -260,7 +260,7 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 	dp := src.Rounding()
 	r := &Report{Venue: src.Venue(), Collateral: sym,
 		Period:       PeriodJSON{Label: p.Label, FromBlock: p.From, ToBlock: p.To, FromTime: p.FromTime.UTC(), ToTime: p.ToTime.UTC()},
-		Designations: []any{}, Events: []Event{}, OpenPositions: []Position{}, StartPositions: start.Positions}
+		Designations: []Designation{}, Events: []Event{}, OpenPositions: []Position{}, StartPositions: start.Positions}
 	evs := append([]Event(nil), events...)
 	sort.SliceStable(evs, func(i, j int) bool {
 		if evs[i].Block != evs[j].Block {

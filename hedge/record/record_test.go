@@ -129,7 +129,7 @@ func TestBuildMarkToMarketAndLiquidation(t *testing.T) {
 	if err := WriteKoinly(&koinly, r); err != nil || !strings.Contains(koinly.String(), "250,USDC,,,,,,,realized gain") {
 		t.Fatal(err, koinly.String())
 	}
-	if err := WriteHTML(&html, r, nil); err != nil || !strings.Contains(html.String(), "not tax advice") {
+	if err := WriteHTML(&html, r); err != nil || !strings.Contains(html.String(), "not tax advice") {
 		t.Fatal(err)
 	}
 }
