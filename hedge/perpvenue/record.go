@@ -324,6 +324,11 @@ func (s *RecordSource) nativePrice(ctx context.Context, n uint64) (decimal.Decim
 // end of block n, in one batch.
 func (s *RecordSource) State(ctx context.Context, n uint64) (record.State, error) {
 	b := s.Book
+	if n < b.Block {
+		// Before the venue was deployed the account held nothing on it.
+		t, err := s.BlockTime(ctx, n)
+		return record.State{Block: n, Time: t}, err
+	}
 	var batch chain.Batch
 	pos := make([]contracts.PerpVenuePositionView, len(b.Markets))
 	rounds := make([]contracts.LatestRoundDataOutput, len(b.Markets))
