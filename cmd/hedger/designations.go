@@ -37,8 +37,8 @@ func (s *session) designator(pol hedge.Policies) func(context.Context, *engine.C
 			if err := s.journal.AppendRecord(record.DesignationKind, d); err != nil {
 				return err
 			}
-			if !s.json {
-				fmt.Fprintf(os.Stderr, "designation (%s): %s\n", d.Reason, d.Objective)
+			if !s.json { // stdout, with the plan: stderr is kept for one-line errors
+				say("designation (%s): %s", d.Reason, d.Objective)
 			}
 		}
 		return nil
