@@ -103,6 +103,9 @@ func runReport(c *cli.Context) error {
 	}
 	if p.To > hn {
 		p.To = hn
+		if p.Label != "" {
+			p.Label += fmt.Sprintf(" (to date: block %d, the head)", hn)
+		}
 	}
 	if p.From > p.To {
 		return fmt.Errorf("the period holds no block (from block %d to block %d; head %d)", p.From, p.To, hn)

@@ -212,17 +212,20 @@ func (s *RecordSource) Events(ctx context.Context, hashes []common.Hash, from, t
 			}
 			out = append(out, e)
 		}
-		if from, err := types.Sender(signer, tx); err == nil && from == s.Account {
+		if sender, err := types.Sender(signer, tx); err == nil && sender == s.Account {
 			price, err := s.nativePrice(ctx, n)
 			if err != nil {
 				return nil, nil, err
+			}
+			note := ""
+			if price.IsZero() {
+				note = "no feed prices the native coin: gas in USD unknown"
 			}
 			fee := new(big.Int).Mul(new(big.Int).SetUint64(rc.GasUsed), rc.EffectiveGasPrice)
 			asset := ""
 			if len(out) > 0 && out[len(out)-1].Tx == h.Hex() {
 				asset = out[len(out)-1].Asset
 			}
-			note := ""
 			if rc.Status != types.ReceiptStatusSuccessful {
 				note = "reverted: only the gas was spent"
 			}
@@ -304,7 +307,7 @@ func (s *RecordSource) nativePrice(ctx context.Context, n uint64) (decimal.Decim
 	}
 	feed, dec, ok := s.Book.PriceFeed(s.Book.NativeAsset)
 	if !ok {
-		return decimal.Zero, fmt.Errorf("no feed prices the native coin %s", s.Book.NativeAsset)
+		return decimal.Zero, nil // the event says so: gas in USD unknown
 	}
 	var round contracts.LatestRoundDataOutput
 	var b chain.Batch
