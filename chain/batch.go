@@ -56,7 +56,7 @@ func (c *Client) Read(ctx context.Context, b *Batch, block *big.Int) error {
 	}
 	for start := 0; start < len(b.elems); start += MaxBatch {
 		end := min(start+MaxBatch, len(b.elems))
-		if err := c.RPC.BatchCallContext(ctx, b.elems[start:end]); err != nil {
+		if err := c.rpc.BatchCallContext(ctx, b.elems[start:end]); err != nil {
 			return fmt.Errorf("batch read: %w", err)
 		}
 	}

@@ -34,7 +34,7 @@ func newChain(t *testing.T, http bool) (*Embedded, *TxManager) {
 	}
 	t.Cleanup(emb.Close)
 	tokenABI, _ := contracts.TestTokenMetaData.ParseABI()
-	return emb, &TxManager{Client: emb.Client, Signer: NewKeySigner(key), ABIs: []*abi.ABI{tokenABI}}
+	return emb, testTx(Config{Backend: emb.Client, Signer: NewKeySigner(key), ABIs: []*abi.ABI{tokenABI}})
 }
 
 func deployToken(t *testing.T, m *TxManager) common.Address {
@@ -52,13 +52,13 @@ func deployToken(t *testing.T, m *TxManager) common.Address {
 func TestSendDecodesCustomError(t *testing.T) {
 	emb, m := newChain(t, false)
 	addr := deployToken(t, m)
-	nonce, _ := emb.Eth.PendingNonceAt(context.Background(), m.Signer.Address())
-	data := contracts.NewTestToken().PackTransferFrom(common.HexToAddress("0x01"), m.Signer.Address(), big.NewInt(5))
+	nonce, _ := emb.PendingNonceAt(context.Background(), m.Address())
+	data := contracts.NewTestToken().PackTransferFrom(common.HexToAddress("0x01"), m.Address(), big.NewInt(5))
 	_, err := m.Send(context.Background(), TxRequest{To: &addr, Data: data})
 	if err == nil || !strings.Contains(err.Error(), "would revert: InsufficientAllowance(allowance=0, needed=5)") {
 		t.Fatalf("err = %v", err)
 	}
-	if after, _ := emb.Eth.PendingNonceAt(context.Background(), m.Signer.Address()); after != nonce {
+	if after, _ := emb.PendingNonceAt(context.Background(), m.Address()); after != nonce {
 		t.Fatalf("nonce moved %d -> %d: a reverting call was sent", nonce, after)
 	}
 }
@@ -67,10 +67,10 @@ func TestSendDecodesCustomError(t *testing.T) {
 func TestReceiptTimeout(t *testing.T) {
 	emb, m := newChain(t, false)
 	emb.Client.mine = nil
-	m.ReceiptTimeout, m.PollInterval = 300*time.Millisecond, 50*time.Millisecond
+	m.cfg.ReceiptTimeout, m.cfg.PollInterval = 300*time.Millisecond, 50*time.Millisecond
 	to := common.HexToAddress("0x02")
 	var sent common.Hash
-	m.Sent = func(h common.Hash) { sent = h }
+	m.cfg.Sent = func(h common.Hash) { sent = h }
 	_, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 	if err == nil || !strings.Contains(err.Error(), "not mined within 300ms") || !strings.Contains(err.Error(), sent.Hex()) {
 		t.Fatalf("err = %v (sent %s)", err, sent.Hex())

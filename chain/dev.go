@@ -97,7 +97,7 @@ func (c *Client) AdvanceTime(ctx context.Context, d time.Duration) error {
 	if !c.IsDev() {
 		return fmt.Errorf("advance: chain %s is not a dev chain", c.ChainID)
 	}
-	if err := c.RPC.CallContext(ctx, nil, "evm_increaseTime", hexutil.Uint64(d/time.Second)); err != nil {
+	if err := c.rpc.CallContext(ctx, nil, "evm_increaseTime", hexutil.Uint64(d/time.Second)); err != nil {
 		if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "not found") {
 			return errors.New("advance: this node cannot move its clock (geth --dev has no evm_increaseTime); rehearse time on anvil or the embedded chain")
 		}
@@ -112,7 +112,7 @@ func (c *Client) Mine(ctx context.Context) error {
 		c.mine()
 		return nil
 	}
-	if err := c.RPC.CallContext(ctx, nil, "evm_mine"); err != nil {
+	if err := c.rpc.CallContext(ctx, nil, "evm_mine"); err != nil {
 		return fmt.Errorf("evm_mine: %w", err)
 	}
 	return nil
@@ -120,7 +120,7 @@ func (c *Client) Mine(ctx context.Context) error {
 
 // SetBalance sets an account's native balance on anvil (anvil_setBalance).
 func (c *Client) SetBalance(ctx context.Context, addr common.Address, wei *big.Int) error {
-	if err := c.RPC.CallContext(ctx, nil, "anvil_setBalance", addr, hexutil.EncodeBig(wei)); err != nil {
+	if err := c.rpc.CallContext(ctx, nil, "anvil_setBalance", addr, hexutil.EncodeBig(wei)); err != nil {
 		return fmt.Errorf("anvil_setBalance: %w", err)
 	}
 	return nil
@@ -147,7 +147,7 @@ func (c *Client) FundFromNode(ctx context.Context, to common.Address, wei *big.I
 		return common.Hash{}, fmt.Errorf("chain %s is not a dev chain", c.ChainID)
 	}
 	var accounts []common.Address
-	if err := c.RPC.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
+	if err := c.rpc.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
 		return common.Hash{}, fmt.Errorf("eth_accounts: %w", err)
 	}
 	if len(accounts) == 0 {
@@ -155,13 +155,13 @@ func (c *Client) FundFromNode(ctx context.Context, to common.Address, wei *big.I
 	}
 	var hash common.Hash
 	tx := map[string]any{"from": accounts[0], "to": to, "value": (*hexutil.Big)(wei)}
-	if err := c.RPC.CallContext(ctx, &hash, "eth_sendTransaction", tx); err != nil {
+	if err := c.rpc.CallContext(ctx, &hash, "eth_sendTransaction", tx); err != nil {
 		return common.Hash{}, fmt.Errorf("eth_sendTransaction from %s: %w", accounts[0].Hex(), err)
 	}
 	if c.mine != nil {
 		c.mine()
 	}
-	rcpt, err := (&TxManager{Client: c}).WaitReceipt(ctx, hash)
+	rcpt, err := WaitReceipt(ctx, c, hash, 2*time.Minute, time.Second)
 	if err != nil {
 		return hash, err
 	}

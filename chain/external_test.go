@@ -235,9 +235,9 @@ func TestExternalSignerClef(t *testing.T) {
 	}
 	emb, _, s := newClefChain(t, clefRulesApprove)
 	feedABI, _ := contracts.PriceFeedMetaData.ParseABI()
-	m := &TxManager{Client: emb.Client, Signer: s, ABIs: []*abi.ABI{feedABI}}
+	m := testTx(Config{Backend: emb.Client, Signer: s, ABIs: []*abi.ABI{feedABI}})
 	feed := deployFeed(t, m)
-	tx, _, err := emb.Eth.TransactionByHash(context.Background(), headTx(t, emb))
+	tx, _, err := emb.TransactionByHash(context.Background(), headTx(t, emb))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,19 +248,19 @@ func TestExternalSignerClef(t *testing.T) {
 	// pushAnswer(int256) is not in Clef's 4-byte database: refused without
 	// the ABI, nothing sent.
 	push := contracts.NewPriceFeed().PackPushAnswer(big.NewInt(3100e8))
-	nonce, _ := emb.Eth.PendingNonceAt(context.Background(), s.Address())
+	nonce, _ := emb.PendingNonceAt(context.Background(), s.Address())
 	_, err = m.Send(context.Background(), TxRequest{To: &feed, Data: push})
 	if err == nil || !strings.HasPrefix(err.Error(), "external signer refused to sign: ") || !strings.Contains(err.Error(), "ABI signature could not be found") {
 		t.Fatalf("unknown selector without ABIs: err = %v", err)
 	}
-	if after, _ := emb.Eth.PendingNonceAt(context.Background(), s.Address()); after != nonce {
+	if after, _ := emb.PendingNonceAt(context.Background(), s.Address()); after != nonce {
 		t.Fatalf("nonce moved %d -> %d after a refusal", nonce, after)
 	}
 	s.AddABIs(feedABI)
 	if _, err := m.Send(context.Background(), TxRequest{To: &feed, Data: push}); err != nil {
 		t.Fatalf("pushAnswer with its signature: %v", err)
 	}
-	if after, _ := emb.Eth.PendingNonceAt(context.Background(), s.Address()); after != nonce+1 {
+	if after, _ := emb.PendingNonceAt(context.Background(), s.Address()); after != nonce+1 {
 		t.Fatalf("nonce %d after pushAnswer, want %d", after, nonce+1)
 	}
 	// A plain transfer with value.
@@ -268,7 +268,7 @@ func TestExternalSignerClef(t *testing.T) {
 	if _, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(12345)}); err != nil {
 		t.Fatalf("value transfer: %v", err)
 	}
-	if bal, _ := emb.Eth.BalanceAt(context.Background(), to, nil); bal.Int64() != 12345 {
+	if bal, _ := emb.BalanceAt(context.Background(), to, nil); bal.Int64() != 12345 {
 		t.Fatalf("recipient balance %s", bal)
 	}
 
@@ -282,7 +282,7 @@ func TestExternalSignerClef(t *testing.T) {
 
 func headTx(t *testing.T, emb *Embedded) common.Hash {
 	t.Helper()
-	head, err := emb.Eth.BlockByNumber(context.Background(), nil)
+	head, err := emb.BlockByNumber(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,13 +299,13 @@ func TestExternalSignerClefRejects(t *testing.T) {
 		t.Skip("starts clef")
 	}
 	emb, _, s := newClefChain(t, clefRulesReject)
-	m := &TxManager{Client: emb.Client, Signer: s}
+	m := testTx(Config{Backend: emb.Client, Signer: s})
 	to := common.HexToAddress("0x00000000000000000000000000000000000000aa")
 	_, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 	if err == nil || err.Error() != "external signer refused to sign: request denied" {
 		t.Fatalf("err = %v", err)
 	}
-	if n, _ := emb.Eth.PendingNonceAt(context.Background(), s.Address()); n != 0 {
+	if n, _ := emb.PendingNonceAt(context.Background(), s.Address()); n != 0 {
 		t.Fatalf("nonce %d after a refusal", n)
 	}
 }

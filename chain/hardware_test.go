@@ -335,12 +335,12 @@ func newHWRig(t *testing.T, dev *fakeDevice, timeout time.Duration) *hwRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	return &hwRig{emb: emb, m: &TxManager{Client: emb.Client, Signer: h}, h: h, dev: dev, prompt: prompt}
+	return &hwRig{emb: emb, m: testTx(Config{Backend: emb.Client, Signer: h}), h: h, dev: dev, prompt: prompt}
 }
 
 func (r *hwRig) nonce(t *testing.T) uint64 {
 	t.Helper()
-	n, err := r.emb.Eth.PendingNonceAt(context.Background(), r.h.Address())
+	n, err := r.emb.PendingNonceAt(context.Background(), r.h.Address())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func (r *hwRig) sendMined(t *testing.T, req TxRequest) *types.Transaction {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, _, err := r.emb.Eth.TransactionByHash(context.Background(), rcpt.TxHash)
+	tx, _, err := r.emb.TransactionByHash(context.Background(), rcpt.TxHash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestTrezorSendsLegacyWithGasPrice(t *testing.T) {
 	if !r.h.LegacyOnly() || !r.m.LegacyOnly() {
 		t.Fatal("a Trezor must be legacy-only")
 	}
-	price, err := r.emb.Eth.SuggestGasPrice(context.Background())
+	price, err := r.emb.SuggestGasPrice(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -594,9 +594,8 @@ func TestTrezorRefusesChainIDAbove32Bits(t *testing.T) {
 	}
 	// Through the TxManager: refused before estimating or signing anything.
 	before := r.nonce(t)
-	r.emb.Client.ChainID = new(big.Int).Add(big32, big.NewInt(1337))
-	_, err := r.m.Send(context.Background(), valueReq())
-	r.emb.Client.ChainID = big.NewInt(ChainIDGethDev)
+	m := testTx(Config{Backend: r.emb.Client, ChainID: new(big.Int).Add(big32, big.NewInt(1337)), Signer: r.h})
+	_, err := m.Send(context.Background(), valueReq())
 	if !IsHardwareError(err, HWUnsupported) || !strings.Contains(err.Error(), "your Trezor cannot sign for chain ID 4294968633") {
 		t.Fatalf("err = %v", err)
 	}
@@ -851,7 +850,7 @@ func (s chainIDStub) SignTx(context.Context, *types.Transaction, *big.Int) (*typ
 // TxManager asks CheckChainID before anything else.
 func TestSendChecksChainIDFirst(t *testing.T) {
 	_, m := newChain(t, false)
-	m.Signer = chainIDStub{t: t, signer: m.Signer}
+	m.cfg.Signer = chainIDStub{t: t, signer: m.cfg.Signer}
 	if _, err := m.Send(context.Background(), valueReq()); err == nil || err.Error() != "chain 1337 refused" {
 		t.Fatalf("err = %v", err)
 	}

@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -133,6 +132,9 @@ func AccountLockPath(dataDir string, chainID uint64, account common.Address) str
 // journal or the account.
 var ErrJournalLocked = errors.New("journal locked")
 
+// errLockHeld is lockFD's answer when another process holds the lock.
+var errLockHeld = errors.New("lock held by another process")
+
 // ErrJournalForeign is returned (wrapped) when a journal file holds entries
 // of another chain or account.
 var ErrJournalForeign = errors.New("journal of another account")
@@ -163,7 +165,7 @@ func OpenAccountJournal(dataDir, path string, chainID uint64, account common.Add
 	lf, err := lockFile(lp)
 	if err != nil {
 		j.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errLockHeld) {
 			pid := "unknown"
 			if b, rerr := os.ReadFile(lp); rerr == nil && strings.TrimSpace(string(b)) != "" {
 				pid = strings.TrimSpace(string(b))
@@ -190,7 +192,7 @@ func lockFile(path string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFD(f); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -233,9 +235,9 @@ func OpenJournal(path string, chainID uint64, account common.Address) (*Journal,
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFD(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errLockHeld) {
 			pid := "unknown"
 			if b, rerr := os.ReadFile(path + ".pid"); rerr == nil && strings.TrimSpace(string(b)) != "" {
 				pid = strings.TrimSpace(string(b))

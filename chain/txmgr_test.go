@@ -149,7 +149,7 @@ func (e *events) count(ev string) int {
 
 func rpcCall(t *testing.T, c *Client, out any, method string, args ...any) {
 	t.Helper()
-	if err := c.RPC.CallContext(context.Background(), out, method, args...); err != nil {
+	if err := c.CallContext(context.Background(), out, method, args...); err != nil {
 		t.Errorf("%s: %v", method, err)
 	}
 }
@@ -173,11 +173,11 @@ func entriesOf(t *testing.T, j *Journal, typ string) []JournalEntry {
 // transaction) and outcome, with the caller's metadata and the fee paid.
 func TestTxJournalEmbedded(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
 	to := common.HexToAddress("0x00000000000000000000000000000000000a0003")
 	signedBeforeSend := false
-	m.Sent = func(h common.Hash) {
-		for _, e := range entriesOf(t, m.Journal, EntrySigned) {
+	m.cfg.Sent = func(h common.Hash) {
+		for _, e := range entriesOf(t, m.cfg.Journal, EntrySigned) {
 			if e.Hash == h.Hex() {
 				signedBeforeSend = true
 			}
@@ -191,12 +191,12 @@ func TestTxJournalEmbedded(t *testing.T) {
 	if !signedBeforeSend {
 		t.Error("the signed line was not in the journal when the node accepted the transaction")
 	}
-	recs, err := m.Journal.Records()
+	recs, err := m.cfg.Journal.Records()
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("records %+v %v", recs, err)
 	}
 	r := recs[0]
-	if r.Intent.ActionMeta != meta || r.Intent.To != to.Hex() || r.Intent.ChainID != 1337 || r.Intent.Account != m.Signer.Address().Hex() {
+	if r.Intent.ActionMeta != meta || r.Intent.To != to.Hex() || r.Intent.ChainID != 1337 || r.Intent.Account != m.Address().Hex() {
 		t.Errorf("intent %+v", r.Intent)
 	}
 	if len(r.Attempts) != 1 || r.Attempts[0].Hash != rcpt.TxHash.Hex() || r.Attempts[0].FeeCapWei == "" || r.Attempts[0].Gas == 0 {
@@ -207,7 +207,7 @@ func TestTxJournalEmbedded(t *testing.T) {
 	if o == nil || o.Outcome != OutcomeMined || o.Block != rcpt.BlockNumber.Uint64() || o.GasUsed != rcpt.GasUsed || o.FeePaidWei != fee.String() {
 		t.Errorf("outcome %+v", o)
 	}
-	raw, _ := os.ReadFile(m.Journal.Path())
+	raw, _ := os.ReadFile(m.cfg.Journal.Path())
 	if strings.Contains(string(raw), "raw") || strings.Contains(strings.ToLower(string(raw)), "private") {
 		t.Errorf("journal holds something it should not:\n%s", raw)
 	}
@@ -217,7 +217,7 @@ func TestTxJournalEmbedded(t *testing.T) {
 // went on waiting.
 func TestTxConfirmationsEmbedded(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Confirmations, m.PollInterval = 3, 10*time.Millisecond
+	m.cfg.Confirmations, m.cfg.PollInterval = 3, 10*time.Millisecond
 	var depths []uint64
 	ev := &events{on: func(e string, n uint64, _ int) {
 		if e == "depth" {
@@ -236,11 +236,11 @@ func TestTxConfirmationsEmbedded(t *testing.T) {
 	if fmt.Sprint(depths) != "[1 2 3]" {
 		t.Errorf("depths seen %v, want [1 2 3]", depths)
 	}
-	head, _ := emb.Eth.BlockNumber(context.Background())
+	head, _ := emb.BlockNumber(context.Background())
 	if head != rcpt.BlockNumber.Uint64()+2 {
 		t.Errorf("returned with head %d, receipt block %d", head, rcpt.BlockNumber)
 	}
-	if (&TxManager{Client: emb.Client}).ConfirmationDepth() != 1 {
+	if testTx(Config{Backend: emb.Client, Signer: NewKeySigner(testKey)}).ConfirmationDepth() != 1 {
 		t.Error("dev chain default depth is not 1")
 	}
 }
@@ -278,17 +278,17 @@ func TestBumpFees(t *testing.T) {
 // journaled as signed and the nonce does not move.
 func TestTxMaxFeeBelowBaseFee(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
-	m.MaxFeeCap = big.NewInt(1)
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
+	m.cfg.MaxFeeCap = big.NewInt(1)
 	to := common.HexToAddress("0x00000000000000000000000000000000000a0005")
 	_, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 	if err == nil || !strings.Contains(err.Error(), "below the current base fee") || !strings.Contains(err.Error(), "nothing sent") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(entriesOf(t, m.Journal, EntrySigned)); n != 0 {
+	if n := len(entriesOf(t, m.cfg.Journal, EntrySigned)); n != 0 {
 		t.Errorf("%d signed lines", n)
 	}
-	if n, _ := emb.Eth.PendingNonceAt(context.Background(), m.Signer.Address()); n != 0 {
+	if n, _ := emb.PendingNonceAt(context.Background(), m.Address()); n != 0 {
 		t.Errorf("nonce moved to %d", n)
 	}
 }
@@ -297,11 +297,11 @@ func TestTxMaxFeeBelowBaseFee(t *testing.T) {
 // nonce would be reused); reconcile settles it as dropped and then sends work.
 func TestTxNonceGuardAndReconcileDropped(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
-	m.ReceiptTimeout = 20 * time.Second
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
+	m.cfg.ReceiptTimeout = 20 * time.Second
 	n := uint64(0)
-	m.Journal.Append(JournalEntry{Type: EntryIntent, ID: "old", ActionMeta: ActionMeta{Kind: "trade"}})
-	m.Journal.Append(JournalEntry{Type: EntrySigned, ID: "old", Hash: common.HexToHash("0xdead").Hex(), Nonce: &n})
+	m.cfg.Journal.Append(JournalEntry{Type: EntryIntent, ID: "old", ActionMeta: ActionMeta{Kind: "trade"}})
+	m.cfg.Journal.Append(JournalEntry{Type: EntrySigned, ID: "old", Hash: common.HexToHash("0xdead").Hex(), Nonce: &n})
 	to := common.HexToAddress("0x00000000000000000000000000000000000a0006")
 	_, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 	if err == nil || !strings.Contains(err.Error(), "unresolved") {
@@ -328,15 +328,15 @@ func TestTxNonceGuardAndReconcileDropped(t *testing.T) {
 func TestTxFeeBumpAnvil(t *testing.T) {
 	c := startAnvil(t, "--no-mining")
 	sg, _ := anvilSigner(t)
-	m := &TxManager{Client: c, Signer: sg, ResubmitAfter: time.Nanosecond, PollInterval: 20 * time.Millisecond}
-	m.Journal = openTestJournal(t, c, sg.Address())
+	m := testTx(Config{Backend: c, Signer: sg, ResubmitAfter: time.Nanosecond, PollInterval: 20 * time.Millisecond})
+	m.cfg.Journal = openTestJournal(t, c, sg.Address())
 	sug, err := m.SuggestFees(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.MaxFeeCap = new(big.Int).Div(new(big.Int).Mul(sug.FeeCap, big.NewInt(115)), big.NewInt(100))
+	m.cfg.MaxFeeCap = new(big.Int).Div(new(big.Int).Mul(sug.FeeCap, big.NewInt(115)), big.NewInt(100))
 	var logs []string
-	m.Logf = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
+	m.cfg.Logf = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
 	ev := &events{on: func(e string, _ uint64, n int) {
 		if e == "cap" && n == 1 {
 			rpcCall(t, c, nil, "evm_mine")
@@ -348,7 +348,7 @@ func TestTxFeeBumpAnvil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed, bumped := entriesOf(t, m.Journal, EntrySigned), entriesOf(t, m.Journal, EntryBumped)
+	signed, bumped := entriesOf(t, m.cfg.Journal, EntrySigned), entriesOf(t, m.cfg.Journal, EntryBumped)
 	if len(signed) != 1 || len(bumped) != 1 || ev.count("bump") != 1 || ev.count("cap") != 1 {
 		t.Fatalf("signed %d, bumped %d, bump events %d, cap events %d", len(signed), len(bumped), ev.count("bump"), ev.count("cap"))
 	}
@@ -356,15 +356,15 @@ func TestTxFeeBumpAnvil(t *testing.T) {
 	if dec(bumped[0].TipCapWei).Cmp(bump110(dec(signed[0].TipCapWei))) < 0 || dec(bumped[0].FeeCapWei).Cmp(bump110(dec(signed[0].FeeCapWei))) < 0 {
 		t.Errorf("bump below +10%%: %+v -> %+v", signed[0], bumped[0])
 	}
-	if dec(bumped[0].FeeCapWei).Cmp(m.MaxFeeCap) > 0 {
-		t.Errorf("bumped fee cap %s above the maximum %s", bumped[0].FeeCapWei, m.MaxFeeCap)
+	if dec(bumped[0].FeeCapWei).Cmp(m.cfg.MaxFeeCap) > 0 {
+		t.Errorf("bumped fee cap %s above the maximum %s", bumped[0].FeeCapWei, m.cfg.MaxFeeCap)
 	}
 	if rcpt.TxHash.Hex() != bumped[0].Hash {
 		t.Errorf("mined %s, want the replacement %s", rcpt.TxHash.Hex(), bumped[0].Hash)
 	}
-	tx, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash)
-	if err != nil || tx.GasFeeCap().Cmp(m.MaxFeeCap) > 0 {
-		t.Errorf("mined tx fee cap %v (max %s) %v", tx, m.MaxFeeCap, err)
+	tx, _, err := c.TransactionByHash(context.Background(), rcpt.TxHash)
+	if err != nil || tx.GasFeeCap().Cmp(m.cfg.MaxFeeCap) > 0 {
+		t.Errorf("mined tx fee cap %v (max %s) %v", tx, m.cfg.MaxFeeCap, err)
 	}
 	capLines := 0
 	for _, l := range logs {
@@ -382,8 +382,8 @@ func TestTxFeeBumpAnvil(t *testing.T) {
 func TestTxNonceTooLowAfterEarlierMinedAnvil(t *testing.T) {
 	c := startAnvil(t, "--no-mining")
 	sg, _ := anvilSigner(t)
-	m := &TxManager{Client: c, Signer: sg, ResubmitAfter: time.Nanosecond, PollInterval: 20 * time.Millisecond}
-	m.Journal = openTestJournal(t, c, sg.Address())
+	m := testTx(Config{Backend: c, Signer: sg, ResubmitAfter: time.Nanosecond, PollInterval: 20 * time.Millisecond})
+	m.cfg.Journal = openTestJournal(t, c, sg.Address())
 	ev := &events{on: func(e string, _ uint64, n int) {
 		if e == "bump" && n == 1 {
 			rpcCall(t, c, nil, "evm_mine") // mines the first version before the bump reaches the node
@@ -395,11 +395,11 @@ func TestTxNonceTooLowAfterEarlierMinedAnvil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed := entriesOf(t, m.Journal, EntrySigned)
+	signed := entriesOf(t, m.cfg.Journal, EntrySigned)
 	if ev.count("nonce-too-low") != 1 || rcpt.TxHash.Hex() != signed[0].Hash {
 		t.Errorf("nonce-too-low events %d; mined %s, first %s", ev.count("nonce-too-low"), rcpt.TxHash.Hex(), signed[0].Hash)
 	}
-	out := entriesOf(t, m.Journal, EntryOutcome)
+	out := entriesOf(t, m.cfg.Journal, EntryOutcome)
 	if len(out) != 1 || out[0].Outcome != OutcomeMined || out[0].MinedHash != signed[0].Hash {
 		t.Errorf("outcome %+v", out)
 	}
@@ -410,8 +410,8 @@ func TestTxNonceTooLowAfterEarlierMinedAnvil(t *testing.T) {
 func TestTxReplacedAnvil(t *testing.T) {
 	c := startAnvil(t, "--no-mining")
 	sg, key := anvilSigner(t)
-	m := &TxManager{Client: c, Signer: sg, ResubmitAfter: time.Hour, PollInterval: 20 * time.Millisecond}
-	m.Journal = openTestJournal(t, c, sg.Address())
+	m := testTx(Config{Backend: c, Signer: sg, ResubmitAfter: time.Hour, PollInterval: 20 * time.Millisecond})
+	m.cfg.Journal = openTestJournal(t, c, sg.Address())
 	var other common.Hash
 	ev := &events{on: func(e string, nonce uint64, n int) {
 		if e != "sent" || n != 1 {
@@ -422,7 +422,7 @@ func TestTxReplacedAnvil(t *testing.T) {
 		tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: c.ChainID, Nonce: nonce,
 			GasTipCap: new(big.Int).Mul(fees.TipCap, big.NewInt(3)), GasFeeCap: new(big.Int).Mul(fees.FeeCap, big.NewInt(3)),
 			Gas: 21000, To: &to, Value: big.NewInt(2)}), types.LatestSignerForChainID(c.ChainID), key)
-		if err := c.Eth.SendTransaction(context.Background(), tx); err != nil {
+		if err := c.SendTransaction(context.Background(), tx); err != nil {
 			t.Errorf("replacing: %v", err)
 		}
 		other = tx.Hash()
@@ -434,17 +434,17 @@ func TestTxReplacedAnvil(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not one of ours") {
 		t.Fatalf("err = %v", err)
 	}
-	if r, rerr := c.Eth.TransactionReceipt(context.Background(), other); rerr != nil || r.Status != 1 {
+	if r, rerr := c.TransactionReceipt(context.Background(), other); rerr != nil || r.Status != 1 {
 		t.Fatalf("the other transaction was not mined: %v", rerr)
 	}
-	out := entriesOf(t, m.Journal, EntryOutcome)
+	out := entriesOf(t, m.cfg.Journal, EntryOutcome)
 	if len(out) != 1 || out[0].Outcome != OutcomeReplaced || ev.count("replaced") != 1 {
 		t.Errorf("outcome %+v, replaced events %d", out, ev.count("replaced"))
 	}
 	// The head at which "replaced" was concluded is recorded (apply's
 	// freshness check refuses a plan from an older state), and the
 	// conclusion rested on several polls.
-	if head, _ := c.Eth.BlockNumber(context.Background()); len(out) == 1 && (out[0].HeadBlock == 0 || out[0].HeadBlock > head) {
+	if head, _ := c.BlockNumber(context.Background()); len(out) == 1 && (out[0].HeadBlock == 0 || out[0].HeadBlock > head) {
 		t.Errorf("replaced outcome head block %d (head %d)", out[0].HeadBlock, head)
 	}
 	if n := ev.count("replaced-poll"); n < replacedPolls {
@@ -458,8 +458,8 @@ func TestTxReplacedAnvil(t *testing.T) {
 func TestTxReorgAnvil(t *testing.T) {
 	c := startAnvil(t)
 	sg, _ := anvilSigner(t)
-	m := &TxManager{Client: c, Signer: sg, Confirmations: 3, ResubmitAfter: time.Hour, PollInterval: 20 * time.Millisecond}
-	m.Journal = openTestJournal(t, c, sg.Address())
+	m := testTx(Config{Backend: c, Signer: sg, Confirmations: 3, ResubmitAfter: time.Hour, PollInterval: 20 * time.Millisecond})
+	m.cfg.Journal = openTestJournal(t, c, sg.Address())
 	var snap hexutil.Big
 	rpcCall(t, c, &snap, "evm_snapshot")
 	rpcCall(t, c, nil, "evm_mine") // the block of the snapshot is not the one reverted to
@@ -472,7 +472,7 @@ func TestTxReorgAnvil(t *testing.T) {
 		if !reverted && depth == 2 {
 			// Our transaction is one block deep under another: drop both.
 			reverted = true
-			h, _ := c.Eth.HeaderByNumber(context.Background(), nil)
+			h, _ := c.HeaderByNumber(context.Background(), nil)
 			firstBlock = h.ParentHash
 			var ok bool
 			rpcCall(t, c, &ok, "evm_revert", &snap)
@@ -483,7 +483,7 @@ func TestTxReorgAnvil(t *testing.T) {
 		}
 	}}
 	m.hook = ev.hook
-	before, _ := c.Eth.PendingNonceAt(context.Background(), sg.Address())
+	before, _ := c.PendingNonceAt(context.Background(), sg.Address())
 	to := common.HexToAddress("0x00000000000000000000000000000000000a000a")
 	rcpt, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 	if err != nil {
@@ -495,18 +495,18 @@ func TestTxReorgAnvil(t *testing.T) {
 	if rcpt.BlockHash == firstBlock {
 		t.Errorf("receipt still points at the reverted block %s", firstBlock.Hex())
 	}
-	h, err := c.Eth.HeaderByNumber(context.Background(), rcpt.BlockNumber)
+	h, err := c.HeaderByNumber(context.Background(), rcpt.BlockNumber)
 	if err != nil || h.Hash() != rcpt.BlockHash {
 		t.Fatalf("receipt block %s not canonical (%v)", rcpt.BlockHash.Hex(), err)
 	}
-	head, _ := c.Eth.BlockNumber(context.Background())
+	head, _ := c.BlockNumber(context.Background())
 	if head < rcpt.BlockNumber.Uint64()+2 {
 		t.Errorf("returned at head %d, receipt block %d: not 3 deep", head, rcpt.BlockNumber)
 	}
-	if after, _ := c.Eth.NonceAt(context.Background(), sg.Address(), nil); after != before+1 {
+	if after, _ := c.NonceAt(context.Background(), sg.Address(), nil); after != before+1 {
 		t.Errorf("nonce %d -> %d", before, after)
 	}
-	signed := entriesOf(t, m.Journal, EntrySigned)
+	signed := entriesOf(t, m.cfg.Journal, EntrySigned)
 	if rcpt.TxHash.Hex() != signed[0].Hash {
 		t.Errorf("mined %s, signed %s", rcpt.TxHash.Hex(), signed[0].Hash)
 	}
@@ -539,11 +539,21 @@ func crashChild() {
 		fail("%v", err)
 	}
 	sg := NewKeySigner(k)
+	// The release build has no crash hook (crash.go); this test binary
+	// installs the one a -tags hedger_crashtest build reads from the env.
+	crashHook = func(point string) {
+		if point == os.Getenv("HEDGER_TEST_CRASH") {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = p.Kill()
+			}
+			select {}
+		}
+	}
 	j, err := OpenJournal(os.Getenv("HEDGER_CRASH_CHILD_JOURNAL"), c.ChainID.Uint64(), sg.Address())
 	if err != nil {
 		fail("%v", err)
 	}
-	m := &TxManager{Client: c, Signer: sg, Journal: j, PollInterval: 20 * time.Millisecond}
+	m := testTx(Config{Backend: c, Signer: sg, Journal: j, PollInterval: 20 * time.Millisecond})
 	to := common.HexToAddress("0x00000000000000000000000000000000000a000b")
 	_, err = m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1), Action: ActionMeta{Kind: "transfer"}})
 	fail("not killed at %s: %v", os.Getenv("HEDGER_TEST_CRASH"), err)
@@ -566,7 +576,7 @@ func TestCrashReconcileAnvil(t *testing.T) {
 	} {
 		t.Run(tc.point+"-"+tc.want, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "j.jsonl")
-			before, _ := c.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			before, _ := c.NonceAt(context.Background(), sg.Address(), nil)
 			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), "HEDGER_CRASH_CHILD_RPC="+c.URL, "HEDGER_CRASH_CHILD_JOURNAL="+path,
 				"HEDGER_TEST_CRASH="+tc.point)
@@ -577,10 +587,10 @@ func TestCrashReconcileAnvil(t *testing.T) {
 			}
 			if tc.steal {
 				to := common.HexToAddress("0x00000000000000000000000000000000000a0098")
-				fees, _ := (&TxManager{Client: c, Signer: sg}).SuggestFees(context.Background())
+				fees, _ := testTx(Config{Backend: c, Signer: sg}).SuggestFees(context.Background())
 				tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: c.ChainID, Nonce: before, GasTipCap: fees.TipCap,
 					GasFeeCap: fees.FeeCap, Gas: 21000, To: &to, Value: big.NewInt(3)}), types.LatestSignerForChainID(c.ChainID), key)
-				if err := c.Eth.SendTransaction(context.Background(), tx); err != nil {
+				if err := c.SendTransaction(context.Background(), tx); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -594,7 +604,7 @@ func TestCrashReconcileAnvil(t *testing.T) {
 			if len(recs) != 1 || !recs[0].Live() || len(recs[0].Attempts) != 1 {
 				t.Fatalf("journal after the crash: %+v", recs)
 			}
-			m := &TxManager{Client: c, Signer: sg, Journal: j, PollInterval: 20 * time.Millisecond}
+			m := testTx(Config{Backend: c, Signer: sg, Journal: j, PollInterval: 20 * time.Millisecond})
 			sum, err := m.Reconcile(context.Background())
 			if err != nil || sum.Total() != 1 {
 				t.Fatalf("reconcile %+v %v", sum, err)
@@ -603,7 +613,7 @@ func TestCrashReconcileAnvil(t *testing.T) {
 			if o := recs[0].Outcome; o == nil || o.Outcome != tc.want || o.ResolvedBy != "reconcile" {
 				t.Fatalf("outcome %+v, want %s", o, tc.want)
 			}
-			after, _ := c.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			after, _ := c.NonceAt(context.Background(), sg.Address(), nil)
 			wantNonce := before + 1
 			if tc.want == OutcomeDropped {
 				wantNonce = before
@@ -668,24 +678,24 @@ func TestTxLostSendAnswerAnvil(t *testing.T) {
 			}
 			defer c.Close()
 			sg, _ := anvilSigner(t)
-			m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond}
-			m.Journal = openTestJournal(t, c, sg.Address())
+			m := testTx(Config{Backend: c, Signer: sg, PollInterval: 20 * time.Millisecond})
+			m.cfg.Journal = openTestJournal(t, c, sg.Address())
 			ev := &events{}
 			m.hook = ev.hook
-			before, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			before, _ := node.NonceAt(context.Background(), sg.Address(), nil)
 			to := common.HexToAddress("0x00000000000000000000000000000000000a000c")
 			rcpt, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			after, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			after, _ := node.NonceAt(context.Background(), sg.Address(), nil)
 			if after != before+1 || ev.count("send-unknown") != 1 {
 				t.Errorf("nonce %d -> %d, send-unknown events %d", before, after, ev.count("send-unknown"))
 			}
 			if !forward && ev.count("rebroadcast") < 1 {
 				t.Errorf("a request the node never saw was not sent again")
 			}
-			out := entriesOf(t, m.Journal, EntryOutcome)
+			out := entriesOf(t, m.cfg.Journal, EntryOutcome)
 			if len(out) != 1 || out[0].Outcome != OutcomeMined || out[0].MinedHash != rcpt.TxHash.Hex() {
 				t.Errorf("outcome %+v", out)
 			}
@@ -697,20 +707,20 @@ func TestTxLostSendAnswerAnvil(t *testing.T) {
 // creation) is refused before signing: no journal line, no nonce used.
 func TestTxRecipientsAllowlist(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
 	venue := common.HexToAddress("0x00000000000000000000000000000000000a0010")
 	other := common.HexToAddress("0x00000000000000000000000000000000000a0011")
-	m.Recipients = map[common.Address]bool{venue: true}
+	m.cfg.Recipients = map[common.Address]bool{venue: true}
 	for _, to := range []*common.Address{&other, nil} {
 		_, err := m.Send(context.Background(), TxRequest{To: to, Value: big.NewInt(1)})
 		if err == nil || !strings.Contains(err.Error(), "not a contract in the address book; nothing sent") {
 			t.Fatalf("to %v: err = %v", to, err)
 		}
 	}
-	if recs, _ := m.Journal.Records(); len(recs) != 0 {
+	if recs, _ := m.cfg.Journal.Records(); len(recs) != 0 {
 		t.Errorf("journal has %d records for refused sends", len(recs))
 	}
-	if n, _ := emb.Eth.PendingNonceAt(context.Background(), m.Signer.Address()); n != 0 {
+	if n, _ := emb.PendingNonceAt(context.Background(), m.Address()); n != 0 {
 		t.Fatalf("nonce moved to %d", n)
 	}
 	if _, err := m.Send(context.Background(), TxRequest{To: &venue, Value: big.NewInt(1)}); err != nil {
@@ -791,8 +801,8 @@ func TestTxReplacedNeedsEvidenceAnvil(t *testing.T) {
 	to := common.HexToAddress("0x00000000000000000000000000000000000a0020")
 
 	t.Run("send", func(t *testing.T) {
-		m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond}
-		m.Journal = openTestJournal(t, c, sg.Address())
+		m := testTx(Config{Backend: c, Signer: sg, PollInterval: 20 * time.Millisecond})
+		m.cfg.Journal = openTestJournal(t, c, sg.Address())
 		ev := &events{}
 		m.hook = ev.hook
 		mu.Lock()
@@ -802,7 +812,7 @@ func TestTxReplacedNeedsEvidenceAnvil(t *testing.T) {
 		if err != nil {
 			t.Fatalf("send: %v (replaced-polls %d)", err, ev.count("replaced-poll"))
 		}
-		out := entriesOf(t, m.Journal, EntryOutcome)
+		out := entriesOf(t, m.cfg.Journal, EntryOutcome)
 		if len(out) != 1 || out[0].Outcome != OutcomeMined || out[0].MinedHash != rcpt.TxHash.Hex() || ev.count("replaced") != 0 {
 			t.Errorf("outcome %+v, replaced events %d", out, ev.count("replaced"))
 		}
@@ -813,15 +823,15 @@ func TestTxReplacedNeedsEvidenceAnvil(t *testing.T) {
 	t.Run("reconcile", func(t *testing.T) {
 		// An earlier run journaled and sent a transaction that was mined;
 		// this run's reconcile sees its receipt late.
-		nonce, _ := node.Eth.PendingNonceAt(context.Background(), sg.Address())
-		fees, _ := (&TxManager{Client: node, Signer: sg}).SuggestFees(context.Background())
+		nonce, _ := node.PendingNonceAt(context.Background(), sg.Address())
+		fees, _ := testTx(Config{Backend: node, Signer: sg}).SuggestFees(context.Background())
 		tx, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: node.ChainID, Nonce: nonce, GasTipCap: fees.TipCap,
 			GasFeeCap: fees.FeeCap, Gas: 21000, To: &to, Value: big.NewInt(1)}), types.LatestSignerForChainID(node.ChainID), key)
-		m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond}
-		m.Journal = openTestJournal(t, c, sg.Address())
-		m.Journal.Append(JournalEntry{Type: EntryIntent, ID: "old", ActionMeta: ActionMeta{Kind: "trade"}})
-		m.Journal.Append(attemptEntry(EntrySigned, "old", tx))
-		if err := node.Eth.SendTransaction(context.Background(), tx); err != nil {
+		m := testTx(Config{Backend: c, Signer: sg, PollInterval: 20 * time.Millisecond})
+		m.cfg.Journal = openTestJournal(t, c, sg.Address())
+		m.cfg.Journal.Append(JournalEntry{Type: EntryIntent, ID: "old", ActionMeta: ActionMeta{Kind: "trade"}})
+		m.cfg.Journal.Append(attemptEntry(EntrySigned, "old", tx))
+		if err := node.SendTransaction(context.Background(), tx); err != nil {
 			t.Fatal(err)
 		}
 		mu.Lock()
@@ -831,7 +841,7 @@ func TestTxReplacedNeedsEvidenceAnvil(t *testing.T) {
 		if err != nil || sum.Mined != 1 || sum.Total() != 1 {
 			t.Fatalf("reconcile %+v %v", sum, err)
 		}
-		recs, _ := m.Journal.Records()
+		recs, _ := m.cfg.Journal.Records()
 		if o := recs[0].Outcome; o == nil || o.Outcome != OutcomeMined || o.MinedHash != tx.Hash().Hex() {
 			t.Errorf("outcome %+v", o)
 		}
@@ -880,13 +890,13 @@ func TestTxAmbiguousRejectionAnvil(t *testing.T) {
 			}
 			defer c.Close()
 			sg, _ := anvilSigner(t)
-			m := &TxManager{Client: c, Signer: sg, PollInterval: 20 * time.Millisecond, ReceiptTimeout: 30 * time.Second}
-			m.Journal = openTestJournal(t, c, sg.Address())
-			before, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
+			m := testTx(Config{Backend: c, Signer: sg, PollInterval: 20 * time.Millisecond, ReceiptTimeout: 30 * time.Second})
+			m.cfg.Journal = openTestJournal(t, c, sg.Address())
+			before, _ := node.NonceAt(context.Background(), sg.Address(), nil)
 			to := common.HexToAddress("0x00000000000000000000000000000000000a0021")
 			_, err = m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1)})
-			after, _ := node.Eth.NonceAt(context.Background(), sg.Address(), nil)
-			out := entriesOf(t, m.Journal, EntryOutcome)
+			after, _ := node.NonceAt(context.Background(), sg.Address(), nil)
+			out := entriesOf(t, m.cfg.Journal, EntryOutcome)
 			if len(out) != 1 || out[0].Outcome != tc.want {
 				t.Fatalf("outcome %+v (err %v), want %s", out, err, tc.want)
 			}
@@ -916,29 +926,29 @@ func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
 	}{
 		{"dropped", OutcomeDropped, "reorged out", nil},
 		{"moved", OutcomeMined, "moved by a reorg", func(t *testing.T, tx *types.Transaction) {
-			if err := c.Eth.SendTransaction(context.Background(), tx); err != nil {
+			if err := c.SendTransaction(context.Background(), tx); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"replaced", OutcomeReplaced, "reorged out", func(t *testing.T, tx *types.Transaction) {
 			to := common.HexToAddress("0x00000000000000000000000000000000000a0097")
-			fees, _ := (&TxManager{Client: c, Signer: sg}).SuggestFees(context.Background())
+			fees, _ := testTx(Config{Backend: c, Signer: sg}).SuggestFees(context.Background())
 			other, _ := types.SignTx(types.NewTx(&types.DynamicFeeTx{ChainID: c.ChainID, Nonce: tx.Nonce(), GasTipCap: fees.TipCap,
 				GasFeeCap: fees.FeeCap, Gas: 21000, To: &to, Value: big.NewInt(3)}), types.LatestSignerForChainID(c.ChainID), key)
-			if err := c.Eth.SendTransaction(context.Background(), other); err != nil {
+			if err := c.SendTransaction(context.Background(), other); err != nil {
 				t.Fatal(err)
 			}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := &TxManager{Client: c, Signer: sg, Confirmations: 1, PollInterval: 20 * time.Millisecond}
-			m.Journal = openTestJournal(t, c, sg.Address())
+			m := testTx(Config{Backend: c, Signer: sg, Confirmations: 1, PollInterval: 20 * time.Millisecond})
+			m.cfg.Journal = openTestJournal(t, c, sg.Address())
 			to := common.HexToAddress("0x00000000000000000000000000000000000a0022")
 			rcpt, err := m.Send(context.Background(), TxRequest{To: &to, Value: big.NewInt(1), Action: ActionMeta{Kind: "trade"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			tx, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash)
+			tx, _, err := c.TransactionByHash(context.Background(), rcpt.TxHash)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -946,10 +956,10 @@ func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
 				t.Fatalf("reconcile before the reorg: %+v %v", sum, err)
 			}
 			rpcCall(t, c, nil, "anvil_reorg", 1, []any{})
-			if _, err := c.Eth.TransactionReceipt(context.Background(), rcpt.TxHash); err == nil {
+			if _, err := c.TransactionReceipt(context.Background(), rcpt.TxHash); err == nil {
 				t.Fatal("anvil_reorg kept the transaction: this anvil does not drop a block's transactions, so the test proves nothing")
 			}
-			if _, _, err := c.Eth.TransactionByHash(context.Background(), rcpt.TxHash); err == nil {
+			if _, _, err := c.TransactionByHash(context.Background(), rcpt.TxHash); err == nil {
 				t.Fatal("anvil_reorg put the transaction back in the pool: this anvil does not drop it, so the test proves nothing")
 			}
 			if tc.after != nil {
@@ -962,18 +972,18 @@ func TestReconcileReorgAfterReturnAnvil(t *testing.T) {
 			if !strings.Contains(sum.String(), "corrected") {
 				t.Errorf("summary %q", sum)
 			}
-			recs, _ := m.Journal.Records()
+			recs, _ := m.cfg.Journal.Records()
 			o := recs[0].Outcome
 			if o == nil || o.Outcome != tc.want || o.ResolvedBy != "reconcile" || !strings.Contains(o.Note, tc.note) {
 				t.Fatalf("current outcome %+v, want %s (%s)", o, tc.want, tc.note)
 			}
 			if tc.want == OutcomeMined {
-				h, err := c.Eth.HeaderByNumber(context.Background(), new(big.Int).SetUint64(o.Block))
+				h, err := c.HeaderByNumber(context.Background(), new(big.Int).SetUint64(o.Block))
 				if err != nil || h.Hash().Hex() != o.BlockHash || o.BlockHash == rcpt.BlockHash.Hex() || o.MinedHash != rcpt.TxHash.Hex() {
 					t.Errorf("corrected outcome %+v not in its new canonical block (%v)", o, err)
 				}
 			}
-			if n := len(entriesOf(t, m.Journal, EntryOutcome)); n != 2 {
+			if n := len(entriesOf(t, m.cfg.Journal, EntryOutcome)); n != 2 {
 				t.Errorf("%d outcome lines, want 2 (the first kept, a correction appended)", n)
 			}
 			if sum, _ := m.Reconcile(context.Background()); sum.Total() != 0 {
@@ -1005,30 +1015,30 @@ func journalMined(t *testing.T, j *Journal, id string, nonce, block uint64, bloc
 // same chain ID), the entries above its head are corrected too.
 func TestReconcileLaggingNodeVersusOtherChain(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
 	ctx := context.Background()
-	head, err := emb.Client.Eth.BlockNumber(ctx)
+	head, err := emb.Client.BlockNumber(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	journalMined(t, m.Journal, "ahead", 0, head+5, common.HexToHash("0xaa"))
+	journalMined(t, m.cfg.Journal, "ahead", 0, head+5, common.HexToHash("0xaa"))
 	sum, err := m.Reconcile(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := m.Journal.Records()
+	recs, _ := m.cfg.Journal.Records()
 	if sum.Corrected != 0 || recs[0].Outcome.Outcome != OutcomeMined {
 		t.Fatalf("an entry above a lagging node's head was corrected: %+v, now %s", sum, recs[0].Outcome.Outcome)
 	}
 
 	// Block 0 of this chain has another hash than the journal's: the journal
 	// was written on another chain, so both entries are written off.
-	journalMined(t, m.Journal, "below", 1, 0, common.HexToHash("0xbb"))
+	journalMined(t, m.cfg.Journal, "below", 1, 0, common.HexToHash("0xbb"))
 	sum, err = m.Reconcile(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, _ = m.Journal.Records()
+	recs, _ = m.cfg.Journal.Records()
 	if sum.Corrected != 2 {
 		t.Fatalf("corrected %d, want 2 (%+v)", sum.Corrected, sum)
 	}
@@ -1043,10 +1053,10 @@ func TestReconcileLaggingNodeVersusOtherChain(t *testing.T) {
 // provider's API key in the path never reaches the file.
 func TestJournalRedactsURLs(t *testing.T) {
 	emb, m := newChain(t, false)
-	m.Journal = openTestJournal(t, emb.Client, m.Signer.Address())
+	m.cfg.Journal = openTestJournal(t, emb.Client, m.Address())
 	m.journalOutcome(JournalEntry{ID: "x", Outcome: OutcomeFailed,
 		Error: `Post "https://mainnet.example.io/v3/0123456789abcdef": context deadline exceeded`})
-	raw, err := os.ReadFile(m.Journal.Path())
+	raw, err := os.ReadFile(m.cfg.Journal.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -42,7 +43,21 @@ func accountsCommand() *cli.Command {
 				}
 				rows = []accountRow{{Address: k.Address()}}
 			case "keystore": // addresses are in the clear: no passphrase needed to list
-				accts, err := chain.KeystoreAccounts(c.String("keystore"))
+				path, err := chain.ResolveKeystore(c.String("keystore"))
+				if err != nil {
+					return err
+				}
+				accts, err := chain.KeystoreAccounts(path)
+				if errors.Is(err, chain.ErrKeystoreNeedsPassphrase) {
+					// Foundry key files do not say their address: decrypt
+					// them, with --password-file or a prompt; otherwise
+					// readPassphrase says why it cannot.
+					pass, perr := readPassphrase(c, path)
+					if perr != nil {
+						return fmt.Errorf("%w (%v)", err, perr)
+					}
+					accts, err = chain.KeystoreAddresses(path, pass)
+				}
 				if err != nil {
 					return err
 				}

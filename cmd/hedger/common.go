@@ -113,9 +113,6 @@ type session struct {
 	// only read it (plan's daily-cap preview); "" without an account.
 	journalPath string
 	tx          txOptions
-	// checkedPlan/checkedBlock: the plan block apply last found fresh.
-	checkedPlan  bool
-	checkedBlock uint64
 }
 
 type openOpts struct {
@@ -200,18 +197,31 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 			return nil, err
 		}
 		s.book = book
-		var tx *chain.TxManager
+		// The adapter builds its own transaction manager from the
+		// session's configuration: it adds its fill decoder and the
+		// recipient allowlist, and nothing changes the manager afterwards.
+		var send *chain.Config
 		if s.signer != nil {
-			tx = s.txManager(s.signer)
+			cfg := s.txConfig(s.signer)
+			send = &cfg
 		}
-		s.venue = perpvenue.New(client, book, wallets, from, tx)
+		if s.venue, err = perpvenue.New(client, book, wallets, from, send); err != nil {
+			s.close()
+			return nil, err
+		}
 	}
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.
 	if s.journal != nil {
-		m := s.txManager(s.signer)
+		var m *chain.TxManager
 		if s.venue != nil {
 			m = s.venue.Tx
+		}
+		if m == nil {
+			if m, err = s.txManager(s.signer); err != nil {
+				s.close()
+				return nil, err
+			}
 		}
 		sum, err := m.Reconcile(ctx)
 		if err != nil {
@@ -225,19 +235,24 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	return s, nil
 }
 
-// txManager is the transaction manager of signer sg with the command's
-// transaction flags; the session's signer also gets the journal.
-func (s *session) txManager(sg chain.Signer) *chain.TxManager {
-	m := &chain.TxManager{Client: s.client, Signer: sg, ABIs: perpvenue.ABIs()}
-	s.tx.apply(m)
-	if s.journal != nil && s.signer != nil && sg.Address() == s.signer.Address() {
-		m.Journal = s.journal
+// txConfig is the transaction manager configuration of signer sg with the
+// command's transaction flags; the session's signer also gets the journal.
+func (s *session) txConfig(sg chain.Signer) chain.Config {
+	cfg := chain.Config{Backend: s.client, Signer: sg, ABIs: perpvenue.ABIs()}
+	s.tx.apply(&cfg)
+	if s.journal != nil && s.signer != nil && sg != nil && sg.Address() == s.signer.Address() {
+		cfg.Journal = s.journal
 	}
 	// Notes quote transport errors, whose URLs can carry an API key.
-	m.Logf = func(format string, args ...any) {
+	cfg.Logf = func(format string, args ...any) {
 		fmt.Fprintln(os.Stderr, "note: "+redactURLs(fmt.Sprintf(format, args...)))
 	}
-	return m
+	return cfg
+}
+
+// txManager builds the transaction manager of txConfig(sg).
+func (s *session) txManager(sg chain.Signer) (*chain.TxManager, error) {
+	return chain.NewTxManager(s.txConfig(sg))
 }
 
 // seam is the session's venue behind the hedge.Venue seam: commands use it

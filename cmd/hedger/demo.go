@@ -120,7 +120,10 @@ func runDemo(ctx context.Context, quiet bool) (*demoResult, error) {
 		wallet: common.HexToAddress("0x000000000000000000000000000000000000c01d")}
 	s := &session{ctx: ctx, client: emb.Client, signer: signer, json: true}
 	d.s = s
-	ownerTx := s.txManager(owner)
+	ownerTx, err := s.txManager(owner)
+	if err != nil {
+		return nil, err
+	}
 	d.logf("embedded chain %s: deploying the venue, feeds and tokens", emb.ChainID)
 	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
@@ -129,7 +132,10 @@ func runDemo(ctx context.Context, quiet bool) (*demoResult, error) {
 	s.book = book
 	d.dev = &perpvenue.Devnet{Book: book, Owner: ownerTx}
 	s.venue = &perpvenue.Venue{Client: emb.Client, Book: book, Wallets: []common.Address{d.wallet},
-		Account: signer.Address(), Tx: s.txManager(signer)}
+		Account: signer.Address()}
+	if s.venue.Tx, err = s.txManager(signer); err != nil {
+		return nil, err
+	}
 
 	d.logf("cold wallet %s holds 10 ETH and 0.5 WBTC; signer %s holds 100000 USDC for margin",
 		d.wallet.Hex(), signer.Address().Hex())
@@ -297,7 +303,7 @@ func (d *demo) tally(fromBlock uint64) error {
 	venueABI := contracts.NewPerpVenue()
 	parsed := venueABI.GetABI()
 	acct := common.BytesToHash(d.s.venue.Account.Bytes())
-	logs, err := d.emb.Eth.FilterLogs(d.ctx, ethereum.FilterQuery{
+	logs, err := d.emb.FilterLogs(d.ctx, ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(fromBlock),
 		Addresses: []common.Address{d.s.book.Venue},
 		Topics: [][]common.Hash{{parsed.Events["FundingSettled"].ID, parsed.Events["PositionModified"].ID},
@@ -327,14 +333,14 @@ func (d *demo) tally(fromBlock uint64) error {
 		return err
 	}
 	for n := fromBlock; n <= head.Number.Uint64(); n++ {
-		blk, err := d.emb.Eth.BlockByNumber(d.ctx, new(big.Int).SetUint64(n))
+		blk, err := d.emb.BlockByNumber(d.ctx, new(big.Int).SetUint64(n))
 		if err != nil {
 			return err
 		}
 		for _, tx := range blk.Transactions() {
 			from, err := types.Sender(types.LatestSignerForChainID(d.emb.ChainID), tx)
 			if err == nil && from == d.s.venue.Account {
-				rcpt, err := d.emb.Eth.TransactionReceipt(d.ctx, tx.Hash())
+				rcpt, err := d.emb.TransactionReceipt(d.ctx, tx.Hash())
 				if err != nil {
 					return err
 				}

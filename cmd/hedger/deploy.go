@@ -19,7 +19,11 @@ func deployCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
-			book, err := perpvenue.Deploy(s.ctx, s.txManager(s.signer), perpvenue.DefaultMarkets())
+			tx, err := s.txManager(s.signer)
+			if err != nil {
+				return err
+			}
+			book, err := perpvenue.Deploy(s.ctx, tx, perpvenue.DefaultMarkets())
 			if err != nil {
 				return err
 			}

@@ -291,7 +291,11 @@ func withDevnet(c *cli.Context, needKey bool, f func(*perpvenue.Devnet, *session
 	}
 	var d *perpvenue.Devnet
 	if s.signer != nil {
-		d = &perpvenue.Devnet{Book: s.book, Owner: s.txManager(s.signer)}
+		owner, err := s.txManager(s.signer)
+		if err != nil {
+			return err
+		}
+		d = &perpvenue.Devnet{Book: s.book, Owner: owner}
 	}
 	return f(d, s)
 }

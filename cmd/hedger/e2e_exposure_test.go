@@ -128,8 +128,7 @@ func TestExposureEmbedded(t *testing.T) {
 		!ldo.Exposure.Equal(decimal.NewFromInt(30000)) || ldo.Warning == "" {
 		t.Fatalf("LDO plan %+v", ldo)
 	}
-	snap, err := s.venue.Snapshot(ctx)
-	if err != nil {
+	if _, err := s.venue.Snapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
 	cross := eth.CrossTargetSize
@@ -162,7 +161,7 @@ func TestExposureEmbedded(t *testing.T) {
 	if got := e.short(t, "ETH"); !got.Equal(eth.TargetSize) || eth.CrossTargetSize == nil {
 		t.Fatalf("ETH short %s, want the auto-beta target %s", got, eth.TargetSize)
 	}
-	snap, err = s.venue.Snapshot(ctx)
+	snap, err := s.venue.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

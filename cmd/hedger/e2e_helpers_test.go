@@ -76,7 +76,9 @@ func e2eHedgerBin(t *testing.T) string {
 		e2eBuildBin = filepath.Join(e2eBuildDir, "hedger")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", e2eBuildBin, ".")
+		// The crash tests need the test-only crash hook (chain/crash.go),
+		// which a release build leaves out.
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "hedger_crashtest", "-o", e2eBuildBin, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			e2eBuildErr = fmt.Errorf("go build ./cmd/hedger: %v\n%s", err, out)

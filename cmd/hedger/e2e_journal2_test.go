@@ -25,8 +25,14 @@ import (
 // A "replaced" (or "dropped") outcome was concluded at a head block: a plan
 // read from an older state is refused like one older than a mined block.
 func TestE2EJournalFreshAfterReplaced(t *testing.T) {
-	a := common.HexToAddress("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
-	j, err := chain.OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), 31337, a)
+	key, _ := crypto.GenerateKey()
+	sg := chain.NewKeySigner(key)
+	emb, err := chain.NewEmbedded(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	j, err := chain.OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), emb.ChainID.Uint64(), sg.Address())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +43,12 @@ func TestE2EJournalFreshAfterReplaced(t *testing.T) {
 	j.Append(chain.JournalEntry{Type: chain.EntryIntent, ID: "r", ActionMeta: chain.ActionMeta{Kind: "trade"}})
 	j.Append(chain.JournalEntry{Type: chain.EntrySigned, ID: "r", Hash: "0x02", Nonce: &n})
 	j.Append(chain.JournalEntry{Type: chain.EntryOutcome, ID: "r", Outcome: chain.OutcomeReplaced, HeadBlock: 12})
-	v := &perpvenue.Venue{Tx: &chain.TxManager{Journal: j}}
+	tx, err := chain.NewTxManager(chain.Config{Backend: emb.Client, Signer: sg, Journal: j})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No Client: only the journal is checked, not the nonce at block 10.
+	v := &perpvenue.Venue{Tx: tx}
 	err = v.CheckFresh(context.Background(), 10)
 	if err == nil || !strings.Contains(err.Error(), "block 10") || !strings.Contains(err.Error(), "replaced at block 12") {
 		t.Fatalf("plan at block 10 after a replaced outcome concluded at 12: %v", err)

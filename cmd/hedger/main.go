@@ -39,6 +39,14 @@ func newApp() *cli.App {
 			reportCommand(), designationsCommand(),
 		},
 		HideHelpCommand: true,
+		// Without an Action, urfave/cli answers an unknown command with its
+		// help command's "No help topic for 'setup'".
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return unknownCommand(c.App, c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// Errors are printed once, by main, as one line.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
@@ -54,6 +62,15 @@ func newApp() *cli.App {
 	}
 	quiet(app.Commands)
 	return app
+}
+
+// unknownCommand is the one-line answer to `hedger setup`.
+func unknownCommand(app *cli.App, name string) error {
+	var names []string
+	for _, c := range app.VisibleCommands() {
+		names = append(names, c.Name)
+	}
+	return fmt.Errorf("unknown command %q; the commands are: %s (see hedger --help)", name, strings.Join(names, ", "))
 }
 
 func usageError(_ *cli.Context, err error, _ bool) error {

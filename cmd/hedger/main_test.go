@@ -26,3 +26,21 @@ func TestOneLineRedactsURLs(t *testing.T) {
 		}
 	}
 }
+
+// An unknown command is one line naming it and listing the commands, and an
+// error (main exits 1), not urfave/cli's "No help topic".
+func TestUnknownCommand(t *testing.T) {
+	err := newApp().Run([]string{"hedger", "setup"})
+	if err == nil {
+		t.Fatal("hedger setup succeeded")
+	}
+	got := oneLine(err)
+	if !strings.Contains(got, `unknown command "setup"`) || strings.Contains(got, "help topic") || got != err.Error() {
+		t.Fatalf("error = %q", got)
+	}
+	for _, c := range []string{"status", "plan", "hedge", "close", "accounts", "deploy", "devnet", "demo", "watch", "journal"} {
+		if !strings.Contains(got, c) {
+			t.Errorf("%q does not list %s", got, c)
+		}
+	}
+}

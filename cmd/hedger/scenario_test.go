@@ -58,7 +58,10 @@ func newScenAnvil(t *testing.T) *scenEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ownerTx := &chain.TxManager{Client: client, Signer: chain.NewKeySigner(ownerKey), ABIs: perpvenue.ABIs()}
+	ownerTx, err := chain.NewTxManager(chain.Config{Backend: client, Signer: chain.NewKeySigner(ownerKey), ABIs: perpvenue.ABIs()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +90,11 @@ func onBoth(t *testing.T, f func(t *testing.T, e *scenEnv)) {
 func (e *scenEnv) session() *session {
 	s := &session{ctx: e.ctx, client: e.client, book: e.book, release: func() {}, signer: e.signer}
 	s.venue = &perpvenue.Venue{Client: e.client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
-	s.venue.Tx = s.txManager(e.signer)
+	tx, err := s.txManager(e.signer)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	s.venue.Tx = tx
 	return s
 }
 
@@ -102,7 +109,7 @@ func (e *scenEnv) snap() *hedge.Snapshot {
 
 func (e *scenEnv) nonce() uint64 {
 	e.t.Helper()
-	n, err := e.client.Eth.PendingNonceAt(e.ctx, e.signer.Address())
+	n, err := e.client.PendingNonceAt(e.ctx, e.signer.Address())
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -71,8 +71,13 @@ func prepareSigner(c *cli.Context, from common.Address) (*preparedSigner, error)
 			return nil, fmt.Errorf("--from %s is not the address of --private-key (%s)", from.Hex(), p.key.Address().Hex())
 		}
 	case "keystore":
-		path := c.String("keystore")
-		if _, err := chain.KeystoreAccounts(path); err != nil {
+		path, err := chain.ResolveKeystore(c.String("keystore"))
+		if err != nil {
+			return nil, err
+		}
+		// Checked before asking for the passphrase; a Foundry key file has
+		// no address to list and is opened by the passphrase.
+		if _, err := chain.KeystoreAccounts(path); err != nil && !errors.Is(err, chain.ErrKeystoreNeedsPassphrase) {
 			return nil, err
 		}
 		pass, err := readPassphrase(c, path)

@@ -98,11 +98,11 @@ func txOptionsFrom(c *cli.Context) (txOptions, error) {
 	return o, nil
 }
 
-// apply sets the options on a transaction manager.
-func (o txOptions) apply(m *chain.TxManager) {
+// apply sets the options on a transaction manager's configuration.
+func (o txOptions) apply(cfg *chain.Config) {
 	if o.maxFeeWei != nil {
-		m.MaxFeeCap = new(big.Int).Set(o.maxFeeWei)
+		cfg.MaxFeeCap = new(big.Int).Set(o.maxFeeWei)
 	}
-	m.Confirmations = o.confirmations
-	m.ResubmitAfter = o.resubmitAfter
+	cfg.Confirmations = o.confirmations
+	cfg.ResubmitAfter = o.resubmitAfter
 }

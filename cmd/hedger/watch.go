@@ -255,7 +255,12 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 	s.json = true // apply's progress lines go to the log instead of stdout
 	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
 		// Gas estimates need a sender; a watch-only signer never signs.
-		s.venue.Tx = s.txManager(watchOnlySigner(s.venue.Account))
+		tx, err := s.txManager(watchOnlySigner(s.venue.Account))
+		if err != nil {
+			cancelWork()
+			return nil, nil, err
+		}
+		s.venue.Tx = tx
 	}
 	eng := s.engine(pol)
 	// A pending order is left to the next cycle's snapshot: the loop never
@@ -338,7 +343,7 @@ func (w *watcher) follow(ctx context.Context, out chan *types.Header) {
 	poll() // the first cycle runs at once, not at the next block
 	if w.cfg.subscribe {
 		ch := make(chan *types.Header, 16)
-		sub, err := w.s.client.Eth.SubscribeNewHead(ctx, ch)
+		sub, err := w.s.client.SubscribeNewHead(ctx, ch)
 		if err != nil {
 			w.log.Warn("cannot subscribe to new heads; polling instead", "err", oneLine(err))
 		} else {

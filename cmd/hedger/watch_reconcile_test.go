@@ -29,14 +29,20 @@ func TestWatchReconcilesAfterFailedSend(t *testing.T) {
 	pol := policyWith(func(p *hedge.AssetPolicy) { p.Cooldown = 0 })
 	sw := e.watch(pol)
 	sw.w.s.journal = j
-	tx := sw.w.s.venue.Tx
 	// Short waits: the first send must time out, and reconcile must conclude
 	// "dropped" (on lasting evidence) within the receipt timeout.
-	tx.Journal, tx.ReceiptTimeout, tx.ResubmitAfter, tx.ReplacedAfter = j, 1500*time.Millisecond, time.Hour, 300*time.Millisecond
+	cfg := sw.w.s.venue.Tx.Config()
+	cfg.Journal, cfg.ReceiptTimeout, cfg.ResubmitAfter, cfg.ReplacedAfter = j, 1500*time.Millisecond, time.Hour, 300*time.Millisecond
+	cfg.PollInterval = min(cfg.PollInterval, cfg.ReceiptTimeout)
+	tx, err := chain.NewTxManager(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.w.s.venue.Tx = tx
 
 	rpc := func(method string, args ...any) {
 		t.Helper()
-		if err := e.client.RPC.CallContext(e.ctx, nil, method, args...); err != nil {
+		if err := e.client.CallContext(e.ctx, nil, method, args...); err != nil {
 			t.Fatalf("%s: %v", method, err)
 		}
 	}

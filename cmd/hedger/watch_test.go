@@ -67,7 +67,10 @@ func newWatchEnv(t *testing.T) *watchEnv {
 	}
 	t.Cleanup(emb.Close)
 	ctx := context.Background()
-	ownerTx := &chain.TxManager{Client: emb.Client, Signer: owner, ABIs: perpvenue.ABIs()}
+	ownerTx, err := chain.NewTxManager(chain.Config{Backend: emb.Client, Signer: owner, ABIs: perpvenue.ABIs()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := perpvenue.Deploy(ctx, ownerTx, perpvenue.DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +92,11 @@ func (e *watchEnv) session(withSigner bool) *session {
 	s.venue = &perpvenue.Venue{Client: e.emb.Client, Book: e.book, Wallets: []common.Address{e.wallet}, Account: e.signer.Address()}
 	if withSigner {
 		s.signer = e.signer
-		s.venue.Tx = s.txManager(e.signer)
+		tx, err := s.txManager(e.signer)
+		if err != nil {
+			panic(err) // a test config the manager refuses
+		}
+		s.venue.Tx = tx
 	}
 	return s
 }
@@ -105,7 +112,7 @@ func (e *watchEnv) short(t *testing.T, asset string) decimal.Decimal {
 
 func (e *watchEnv) nonce(t *testing.T) uint64 {
 	t.Helper()
-	n, err := e.emb.Eth.PendingNonceAt(context.Background(), e.signer.Address())
+	n, err := e.emb.PendingNonceAt(context.Background(), e.signer.Address())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +124,7 @@ func (e *watchEnv) nonce(t *testing.T) uint64 {
 func (e *watchEnv) quiesce(t *testing.T, addr string) {
 	t.Helper()
 	head := func() string {
-		n, err := e.emb.Eth.BlockNumber(context.Background())
+		n, err := e.emb.BlockNumber(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,8 +47,14 @@ func TestConformance(t *testing.T) {
 		}
 		watched := 0
 		build := func() *Venue {
-			return &Venue{Client: e.emb.Client, Book: e.book, Wallets: wallets[:watched], Account: acct,
-				Tx: &chain.TxManager{Client: e.emb.Client, Signer: chain.NewKeySigner(key), ABIs: ABIs()}}
+			// Built as commands build it: New adds the fill decoder and the
+			// recipient allowlist to the manager.
+			v, err := New(e.emb.Client, e.book, wallets[:watched], acct,
+				&chain.Config{Backend: e.emb.Client, Signer: chain.NewKeySigner(key), ABIs: ABIs()})
+			if err != nil {
+				panic(err) // a fixed configuration the manager refuses: a bug here
+			}
+			return v
 		}
 		v := build()
 		return &venuetest.Harness{Venue: v, Asset: "ETH", Price: price,

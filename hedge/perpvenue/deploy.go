@@ -81,7 +81,7 @@ func Deploy(ctx context.Context, tx *chain.TxManager, specs []MarketSpec) (*Addr
 		}
 		return nil
 	}
-	book := &AddressBook{ChainID: tx.Client.ChainID.Uint64(), Owner: tx.Signer.Address(), NativeAsset: "ETH"}
+	book := &AddressBook{ChainID: tx.Client().ChainID.Uint64(), Owner: tx.Address(), NativeAsset: "ETH"}
 	usdc, err := create("USDC", contracts.TestTokenMetaData.Bin, tokenABI.PackConstructor("USD Coin (local)", "USDC", 6))
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func Deploy(ctx context.Context, tx *chain.TxManager, specs []MarketSpec) (*Addr
 	if err := call("seeding the insurance fund", usdc, tokenABI.PackMint(venue, toUnits(InsuranceFund, 6))); err != nil {
 		return nil, err
 	}
-	head, err := tx.Client.Head(ctx)
+	head, err := tx.Client().Head(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func Deploy(ctx context.Context, tx *chain.TxManager, specs []MarketSpec) (*Addr
 // Verify checks that the book's contracts exist on the node, so a restarted
 // anvil with a stale book gives a clear error instead of zero reads.
 func (b *AddressBook) Verify(ctx context.Context, c *chain.Client) error {
-	code, err := c.Eth.CodeAt(ctx, b.Venue, nil)
+	code, err := c.CodeAt(ctx, b.Venue, nil)
 	if err != nil {
 		return fmt.Errorf("checking the venue: %w", err)
 	}

@@ -47,7 +47,7 @@ func (d *Devnet) PushHistory(ctx context.Context, asset string, prices []decimal
 	if every <= 0 {
 		return fmt.Errorf("interval must be positive, got %s", every)
 	}
-	head, err := d.Owner.Client.Head(ctx)
+	head, err := d.Owner.Client().Head(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,11 @@ func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) e
 	}
 	key := SkewKey()
 	signer := chain.NewKeySigner(key)
-	c := d.Owner.Client
-	skewTx := &chain.TxManager{Client: c, Signer: signer, ABIs: d.Owner.ABIs}
+	c := d.Owner.Client()
+	skewTx, err := chain.NewTxManager(chain.Config{Backend: c, Signer: signer, ABIs: d.Owner.ABIs()})
+	if err != nil {
+		return err
+	}
 	v := &Venue{Client: c, Book: d.Book, Account: signer.Address(), Tx: skewTx}
 	s, err := v.Snapshot(ctx)
 	if err != nil {
@@ -139,7 +142,7 @@ func (d *Devnet) Skew(ctx context.Context, asset string, size decimal.Decimal) e
 		return nil
 	}
 	// Gas money and generous margin (5x on the new size) for the skew account.
-	bal, err := c.Eth.BalanceAt(ctx, signer.Address(), nil)
+	bal, err := c.BalanceAt(ctx, signer.Address(), nil)
 	if err != nil {
 		return err
 	}

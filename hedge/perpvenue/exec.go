@@ -176,7 +176,10 @@ func (v *Venue) Estimate(ctx context.Context, actions []hedge.Step) ([]hedge.Est
 	est := v.Tx
 	if est == nil {
 		// Estimates only need the sender's address, never a signature.
-		est = &chain.TxManager{Client: v.Client, Signer: addressOnly(v.Account), ABIs: ABIs()}
+		var err error
+		if est, err = chain.NewTxManager(chain.Config{Backend: v.Client, Signer: addressOnly(v.Account), ABIs: ABIs()}); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]GasEstimate, len(reqs))
 	for i, r := range reqs {
@@ -210,7 +213,7 @@ func (v *Venue) simulate(ctx context.Context, reqs []chain.TxRequest) ([]GasEsti
 			} `json:"error"`
 		} `json:"calls"`
 	}
-	if err := v.Client.RPC.CallContext(ctx, &res, "eth_simulateV1", payload, "latest"); err != nil {
+	if err := v.Client.CallContext(ctx, &res, "eth_simulateV1", payload, "latest"); err != nil {
 		return nil, err
 	}
 	if len(res) != 1 || len(res[0].Calls) != len(reqs) {

@@ -24,7 +24,7 @@ func (v *Venue) CheckFresh(ctx context.Context, block uint64) error {
 	var recs []chain.JournalRecord
 	var j *chain.Journal
 	if v.Tx != nil {
-		j = v.Tx.Journal
+		j = v.Tx.Journal()
 	}
 	if j != nil {
 		var err error
@@ -65,11 +65,11 @@ func (v *Venue) CheckFresh(ctx context.Context, block uint64) error {
 		return nil
 	}
 	acct := v.Account
-	atPlan, err := v.Client.Eth.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
+	atPlan, err := v.Client.NonceAt(ctx, acct, new(big.Int).SetUint64(block))
 	if err != nil {
 		return fmt.Errorf("reading the nonce of %s at block %d: %w", acct.Hex(), block, err)
 	}
-	pending, err := v.Client.Eth.PendingNonceAt(ctx, acct)
+	pending, err := v.Client.PendingNonceAt(ctx, acct)
 	if err != nil {
 		return fmt.Errorf("reading the pending nonce of %s: %w", acct.Hex(), err)
 	}
@@ -99,7 +99,7 @@ func (v *Venue) History() *FundingHistory {
 
 // Reconcile settles the journal's unfinished entries against the chain.
 func (v *Venue) Reconcile(ctx context.Context) (string, int, error) {
-	if v.Tx == nil || v.Tx.Journal == nil {
+	if v.Tx == nil || v.Tx.Journal() == nil {
 		return "", 0, nil
 	}
 	sum, err := v.Tx.Reconcile(ctx)

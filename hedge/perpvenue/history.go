@@ -82,10 +82,9 @@ func (h *FundingHistory) Fill(ctx context.Context, s *hedge.Snapshot, windowOf f
 		return nil
 	}
 	type read struct {
-		m     MarketRef
-		at    blockStamp
-		out   hexutil.Bytes
-		index *big.Int
+		m   MarketRef
+		at  blockStamp
+		out hexutil.Bytes
 	}
 	var reads []*read
 	var elems []rpc.BatchElem
@@ -140,7 +139,7 @@ func (h *FundingHistory) batch(ctx context.Context, elems []rpc.BatchElem) error
 	h.mu.Lock()
 	h.RoundTrips++
 	h.mu.Unlock()
-	return h.Venue.Client.RPC.BatchCallContext(ctx, elems)
+	return h.Venue.Client.BatchCallContext(ctx, elems)
 }
 
 // blockAt is the last block in [deploy, head] whose timestamp is ≤ target,

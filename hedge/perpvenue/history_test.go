@@ -54,7 +54,7 @@ func TestFundingHistoryWindow(t *testing.T) {
 	if fb.Time.After(target) {
 		t.Errorf("window start block %d at %s is after now − 24h = %s", fb.Block, fb.Time, target)
 	}
-	next, err := e.emb.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(fb.Block+1))
+	next, err := e.emb.HeaderByNumber(ctx, new(big.Int).SetUint64(fb.Block+1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestFundingHistoryWindow(t *testing.T) {
 	}
 	// The venue's own figure at that block, read independently.
 	pv := contracts.NewPerpVenue()
-	out, err := e.emb.Eth.CallContract(ctx, callMsg(e.book.Venue, pv.PackGetMarket(big.NewInt(0))), new(big.Int).SetUint64(fb.Block))
+	out, err := e.emb.CallContract(ctx, callMsg(e.book.Venue, pv.PackGetMarket(big.NewInt(0))), new(big.Int).SetUint64(fb.Block))
 	if err != nil {
 		t.Fatal(err)
 	}

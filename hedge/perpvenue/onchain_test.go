@@ -70,7 +70,10 @@ func newTestEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(emb.Close)
-	tx := &chain.TxManager{Client: emb.Client, Signer: chain.NewKeySigner(owner), ABIs: ABIs()}
+	tx, err := chain.NewTxManager(chain.Config{Backend: emb.Client, Signer: chain.NewKeySigner(owner), ABIs: ABIs()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := Deploy(context.Background(), tx, DefaultMarkets())
 	if err != nil {
 		t.Fatal(err)

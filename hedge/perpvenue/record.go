@@ -75,7 +75,7 @@ func (s *RecordSource) header(ctx context.Context, n uint64) (*types.Header, err
 	if h, ok := s.headers[n]; ok {
 		return h, nil
 	}
-	h, err := s.Client.Eth.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
+	h, err := s.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
 	if err != nil {
 		return nil, fmt.Errorf("header %d: %w", n, err)
 	}
@@ -129,7 +129,7 @@ func (s *RecordSource) TxsInRange(ctx context.Context, from, to uint64) ([]commo
 	seen := map[common.Hash]bool{}
 	var out []common.Hash
 	for _, q := range qs {
-		logs, err := s.Client.Eth.FilterLogs(ctx, q)
+		logs, err := s.Client.FilterLogs(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("reading the account's logs in blocks %d..%d: %w", from, to, err)
 		}
@@ -152,7 +152,7 @@ func (s *RecordSource) Liquidations(ctx context.Context, from, to uint64) ([]com
 			id = h
 		}
 	}
-	logs, err := s.Client.Eth.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
+	logs, err := s.Client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
 		Addresses: []common.Address{s.Book.Venue}, Topics: [][]common.Hash{{id}, {s.accountTopic()}}})
 	if err != nil {
 		return nil, fmt.Errorf("reading liquidations in blocks %d..%d: %w", from, to, err)
@@ -180,7 +180,7 @@ func (s *RecordSource) Events(ctx context.Context, hashes []common.Hash, from, t
 			continue
 		}
 		seen[h] = true
-		rc, err := s.Client.Eth.TransactionReceipt(ctx, h)
+		rc, err := s.Client.TransactionReceipt(ctx, h)
 		if err != nil {
 			if err == ethereum.NotFound {
 				missing = append(missing, h)
@@ -192,7 +192,7 @@ func (s *RecordSource) Events(ctx context.Context, hashes []common.Hash, from, t
 		if n < from || n > to {
 			continue
 		}
-		tx, _, err := s.Client.Eth.TransactionByHash(ctx, h)
+		tx, _, err := s.Client.TransactionByHash(ctx, h)
 		if err != nil {
 			return nil, nil, fmt.Errorf("transaction %s: %w", h.Hex(), err)
 		}

@@ -67,17 +67,26 @@ var (
 )
 
 // New is the adapter for account (zero: read-only) watching wallets. With a
-// transaction manager it sends: the manager decodes this venue's fills for
-// the journal and refuses any recipient but the venue and its collateral.
-func New(c *chain.Client, b *AddressBook, wallets []common.Address, account common.Address, tx *chain.TxManager) *Venue {
-	v := &Venue{Client: c, Book: b, Wallets: wallets, Account: account, Tx: tx}
-	if tx != nil {
-		tx.DecodeFill = v.DecodeFill
-		// The venue and its collateral are the only contracts a plan sends
-		// to; anything else is refused before signing.
-		tx.Recipients = map[common.Address]bool{b.Venue: true, b.Collateral.Address: true}
+// transaction manager configuration (nil: read-only) it sends: New builds
+// the manager from send plus this venue's fill decoder for the journal and
+// an allowlist of the venue and its collateral as the only recipients, so
+// no caller can leave either out, and nothing changes the manager later.
+func New(c *chain.Client, b *AddressBook, wallets []common.Address, account common.Address, send *chain.Config) (*Venue, error) {
+	v := &Venue{Client: c, Book: b, Wallets: wallets, Account: account}
+	if send == nil {
+		return v, nil
 	}
-	return v
+	cfg := *send
+	cfg.DecodeFill = v.DecodeFill
+	// The venue and its collateral are the only contracts a plan sends to;
+	// anything else is refused before signing.
+	cfg.Recipients = map[common.Address]bool{b.Venue: true, b.Collateral.Address: true}
+	tx, err := chain.NewTxManager(cfg)
+	if err != nil {
+		return nil, err
+	}
+	v.Tx = tx
+	return v, nil
 }
 
 // state is what Compile needs beyond the venue-neutral snapshot.

@@ -1,0 +1,5 @@
+//go:build hedger_crashtest
+
+package chain
+
+func init() { crashHook = crashFromEnv() }
