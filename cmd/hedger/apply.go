@@ -20,7 +20,7 @@ import (
 // policies, caps and approval choice.
 func (s *session) engine(pol hedge.Policies) *engine.Engine {
 	e := &engine.Engine{Venue: s.seam(), Policies: pol, Caps: s.tx.caps, UsedToday: s.usedToday,
-		ApproveMax: s.tx.approveMax, Settle: true, BetaRefresh: betaRefresh}
+		ApproveMax: s.tx.approveMax, Settle: true, BetaRefresh: betaRefresh, Designate: s.designator(pol)}
 	if s.spot != nil {
 		e.Spot = s.spot
 	}

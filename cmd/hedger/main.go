@@ -38,6 +38,7 @@ func newApp() *cli.App {
 			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
 			configCommand(),
 			backtestCommand(),
+			reportCommand(), designationsCommand(),
 		},
 		HideHelpCommand: true,
 		// Without an Action, urfave/cli answers an unknown command with its

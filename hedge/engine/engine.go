@@ -46,6 +46,11 @@ type Engine struct {
 	// planning it.
 	NoStatus bool
 
+	// Designate, when set, runs once before the first step of a cycle is
+	// sent (after the freshness check): it records the hedging intent of
+	// the cycle's plan (designations, hedge/record). An error sends nothing.
+	Designate func(ctx context.Context, c *Cycle) error
+
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
 
@@ -414,6 +419,11 @@ func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) 
 	}
 	if err := e.Fresh(ctx, c); err != nil {
 		return res, err
+	}
+	if e.Designate != nil {
+		if err := e.Designate(ctx, c); err != nil {
+			return res, fmt.Errorf("recording the designation of hedging intent (nothing sent): %w", err)
+		}
 	}
 	settler, async := e.Venue.(hedge.Settler)
 	defer func() {
