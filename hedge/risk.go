@@ -22,6 +22,9 @@ package hedge
 //	resume_apr                 resume the normal ratio only once the short's
 //	                           funding APR is above −resume_apr (≤ budget)
 //	max_basis_discount_bps     refuse to open/increase a short below this discount
+//	max_entry_cost_bps         refuse to open/increase a short when what the
+//	                           venue's cost model charges for it (fees, impact,
+//	                           fixed fees) plus the basis discount passes this
 //	liq_floor                  keep (liquidation − mark)/mark at least this
 //	max_oracle_age             Go duration, e.g. 90s, 1h
 //	max_mark_index_deviation_bps
@@ -76,6 +79,7 @@ type AssetPolicy struct {
 	ResumeAPR        decimal.Decimal // resume when the short's funding APR > −ResumeAPR
 
 	MaxBasisDiscountBps      decimal.Decimal // 0 = off
+	MaxEntryCostBps          decimal.Decimal // 0 = off
 	LiqFloor                 decimal.Decimal // 0 = off
 	MaxOracleAge             time.Duration   // 0 = off
 	MaxMarkIndexDeviationBps decimal.Decimal // 0 = off
@@ -130,7 +134,7 @@ func (p *AssetPolicy) Set(key, value string) error {
 
 // PolicyKeys are the keys Set and the policy file accept.
 var PolicyKeys = []string{"hedge_ratio", "band", "max_leverage", "max_slippage", "margin_buffer",
-	"funding_budget_apr", "funding_action", "reduced_ratio", "resume_apr", "max_basis_discount_bps",
+	"funding_budget_apr", "funding_action", "reduced_ratio", "resume_apr", "max_basis_discount_bps", "max_entry_cost_bps",
 	"liq_floor", "max_oracle_age", "max_mark_index_deviation_bps", "min_trade_size", "cooldown",
 	"funding_window", "hedge_with", "beta", "beta_window", "beta_csv", "staking_apr"}
 
@@ -154,6 +158,8 @@ func (p AssetPolicy) Validate() error {
 		return fmt.Errorf("resume APR %s is negative (give it as a positive APR)", p.ResumeAPR)
 	case p.MaxBasisDiscountBps.LessThan(zero):
 		return fmt.Errorf("max basis discount %s bps is negative", p.MaxBasisDiscountBps)
+	case p.MaxEntryCostBps.LessThan(zero):
+		return fmt.Errorf("max entry cost %s bps is negative", p.MaxEntryCostBps)
 	case p.LiqFloor.LessThan(zero) || p.LiqFloor.GreaterThan(decimal.NewFromInt(10)):
 		return fmt.Errorf("liquidation floor %s is outside 0..10", p.LiqFloor)
 	case p.MaxOracleAge < 0:
@@ -310,7 +316,7 @@ func setKey(p *AssetPolicy, key, v string) error {
 		"hedge_ratio": &p.HedgeRatio, "band": &p.Band, "max_leverage": &p.MaxLeverage,
 		"max_slippage": &p.MaxSlippage, "margin_buffer": &p.MarginBuffer,
 		"funding_budget_apr": &p.FundingBudgetAPR, "reduced_ratio": &p.ReducedRatio, "resume_apr": &p.ResumeAPR,
-		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "liq_floor": &p.LiqFloor,
+		"max_basis_discount_bps": &p.MaxBasisDiscountBps, "max_entry_cost_bps": &p.MaxEntryCostBps, "liq_floor": &p.LiqFloor,
 		"max_mark_index_deviation_bps": &p.MaxMarkIndexDeviationBps, "min_trade_size": &p.MinTradeSize,
 		"staking_apr": &p.StakingAPR,
 	}
@@ -386,6 +392,7 @@ const (
 	AlertFunding          AlertKind = "funding"           // funding above budget
 	AlertFundingResume    AlertKind = "funding-resume"    // back to the normal ratio
 	AlertBasis            AlertKind = "basis"             // mark below index: no increase
+	AlertEntryCost        AlertKind = "entry-cost"        // opening costs too much: no increase
 	AlertLiquidation      AlertKind = "liquidation"       // liquidation closer than the floor
 )
 
@@ -440,8 +447,12 @@ type AssetRisk struct {
 	WindowSeconds    int64           `json:"window_seconds"`
 	// CostAPR is the funding cost the budget is checked against: the larger
 	// of the current rate's and the window's cost (positive = paid).
-	CostAPR           decimal.Decimal `json:"cost_apr"`
-	BasisBps          decimal.Decimal `json:"basis_bps"`
+	CostAPR  decimal.Decimal `json:"cost_apr"`
+	BasisBps decimal.Decimal `json:"basis_bps"`
+	// EntryCostBps is what adding the short's missing part would cost, in
+	// bps of its notional: the venue's trade cost (fees, impact, fixed
+	// fees) plus the discount of mark to index; 0 with nothing to add.
+	EntryCostBps      decimal.Decimal `json:"entry_cost_bps"`
 	ReducedForFunding bool            `json:"reduced_for_funding"`
 	Gate              string          `json:"gate,omitempty"`        // no action at all, and why
 	NoIncrease        string          `json:"no_increase,omitempty"` // may reduce only, and why
@@ -610,6 +621,21 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
 				r.BasisBps.Neg().StringFixed(1), lim)
 			alert(AlertBasis, "%s", r.NoIncrease)
+		}
+
+		if priceOK {
+			// The missing part of the short at this cycle's ratio.
+			want := r.HedgeRatio.Mul(spotEquivalent(s, pol, a, spot, cross[a])).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
+			if add := want.Sub(decimal.Max(q, decimal.Zero)); add.IsPositive() {
+				notional := add.Mul(m.MarkPrice)
+				cost := m.cost().TradeCost(add.Neg(), m.MarkPrice).Mul(bps).DivRound(notional, divPrecision)
+				r.EntryCostBps = cost.Sub(decimal.Min(r.BasisBps, decimal.Zero))
+			}
+			if lim := p.MaxEntryCostBps; lim.IsPositive() && r.EntryCostBps.GreaterThan(lim) && r.NoIncrease == "" {
+				r.NoIncrease = fmt.Sprintf("adding to the short costs %s bps (fees, impact and basis; limit %s); not opening or increasing the short",
+					r.EntryCostBps.StringFixed(1), lim)
+				alert(AlertEntryCost, "%s", r.NoIncrease)
+			}
 		}
 
 		if q.IsPositive() && priceOK {

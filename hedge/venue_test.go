@@ -163,3 +163,33 @@ func TestSizeStepAndMinSize(t *testing.T) {
 		t.Fatalf("orders %+v note %q (%v)", p.Orders, assetPlan(t, p, "ETH").Note, err)
 	}
 }
+
+// The entry-cost gate prices the missing short with the venue's cost model:
+// a fixed fee that is small on a large trade passes, the same fee on a
+// small one does not. Reducing stays allowed.
+func TestEntryCostGate(t *testing.T) {
+	withFixed := func(spot string) *Snapshot {
+		s := hold(rsnap("100000", market("ETH", "2000")), "ETH", spot)
+		return edit(s, "ETH", func(m *Market) { m.Cost = LinearCost{TakerFee: d("0.0005"), Fixed: d("5")} })
+	}
+	pol := pols(func(p *AssetPolicy) { p.MaxEntryCostBps = d("20") })
+	// 10 ETH = 20000 USD: 5 bps fee + 2.5 bps fixed = 7.5 bps.
+	p, alerts, err := tBuildRiskPlan(withFixed("10"), nil, pol, RiskState{})
+	if err != nil || len(p.Orders) != 1 || len(alerts) != 0 {
+		t.Fatalf("large open: %+v %q %v", p.Orders, alertKinds(alerts), err)
+	}
+	dec, err := EvaluateRisk(withFixed("10"), nil, pol, RiskState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "entry cost", dec.Assets[0].EntryCostBps, d("7.5"))
+	// 0.1 ETH = 200 USD: 5 bps + 250 bps fixed.
+	p, alerts, err = tBuildRiskPlan(withFixed("0.1"), nil, pol, RiskState{})
+	if err != nil || len(p.Orders) != 0 || alertKinds(alerts) != "entry-cost" {
+		t.Fatalf("small open: %+v %q %v", p.Orders, alertKinds(alerts), err)
+	}
+	// Off by default.
+	if p, _, err := tBuildRiskPlan(withFixed("0.1"), nil, pols(nil), RiskState{}); err != nil || len(p.Orders) != 1 {
+		t.Fatalf("gate off: %+v %v", p, err)
+	}
+}

@@ -84,7 +84,7 @@ func newWatchMetrics() *watchMetrics {
 // alertKinds are the kinds hedge.EvaluateRisk raises.
 var alertKinds = []hedge.AlertKind{hedge.AlertOracle, hedge.AlertPrice, hedge.AlertDeviation, hedge.AlertPaused,
 	hedge.AlertFundingSuspended, hedge.AlertFundingIndex, hedge.AlertFunding, hedge.AlertFundingResume,
-	hedge.AlertBasis, hedge.AlertLiquidation}
+	hedge.AlertBasis, hedge.AlertEntryCost, hedge.AlertLiquidation}
 
 func f64(d decimal.Decimal) float64 { return d.InexactFloat64() }
 

@@ -62,6 +62,7 @@ var riskFlagSpecs = []riskFlagSpec{
 	{"resume-apr", "resume once the short's funding APR is above −this, current and over the window (default 0.05)"},
 	{"funding-window", "rolling window whose accrued funding is also checked against the budget (default 24h; 0 = off)"},
 	{"max-basis-discount-bps", "refuse to open or increase a short when mark is this far below index (default 50; 0 = off)"},
+	{"max-entry-cost-bps", "refuse to open or increase a short when the venue's fees, impact and fixed fees plus the basis discount cost more, in bps of the trade (default 0 = off)"},
 	{"liq-floor", "keep the liquidation price at least this fraction above mark; top up margin, else reduce (default 0.25; 0 = off)"},
 	{"max-oracle-age", "refuse to trade on a feed older than this (default 1h; 0 = off)"},
 	{"max-mark-index-deviation-bps", "refuse to trade when mark and index differ by more (default 200; 0 = off)"},
