@@ -16,6 +16,8 @@ import (
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/gmx"
+	"github.com/hedger/hedger/hedge/gmxvenue"
 	"github.com/hedger/hedger/hedge/perpvenue"
 )
 
@@ -38,7 +40,9 @@ var (
 	yesFlag = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "send without asking for confirmation"}
 )
 
-func connFlags() []cli.Flag { return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag} }
+func connFlags() []cli.Flag {
+	return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag, venueFlag}
+}
 
 func defaultDataDir() string {
 	if home, err := os.UserHomeDir(); err == nil {
@@ -99,12 +103,15 @@ func walletsFrom(c *cli.Context) ([]common.Address, error) {
 // session is what a command works with: a node, its address book, and
 // optionally a signer.
 type session struct {
-	ctx     context.Context
-	client  *chain.Client
-	book    *perpvenue.AddressBook
-	venue   *perpvenue.Venue // the adapter, as constructed; commands use seam()
-	signer  chain.Signer     // nil when read-only
-	release func()           // closes a hardware wallet
+	ctx    context.Context
+	client *chain.Client
+	book   *perpvenue.AddressBook
+	venue  *perpvenue.Venue // the adapter, as constructed; commands use seam()
+	// gmx is the GMX adapter when --venue gmx (then venue and book are nil).
+	gmx     *gmxvenue.Venue
+	gmxBook *gmx.Book
+	signer  chain.Signer // nil when read-only
+	release func()       // closes a hardware wallet
 	json    bool
 	// journal is the signing account's journal, open and locked for the
 	// life of a command that sends; nil otherwise.
@@ -130,6 +137,15 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	txo, err := txOptionsFrom(c)
 	if err != nil {
 		return nil, err
+	}
+	onGMX, err := venueOf(c)
+	if err != nil {
+		return nil, err
+	}
+	if onGMX {
+		if _, err := gmxOptionsFrom(c); err != nil {
+			return nil, err
+		}
 	}
 	var wallets []common.Address
 	if c.IsSet("wallet") || len(c.StringSlice("wallet")) > 0 {
@@ -190,7 +206,12 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		s.journal = j
 	}
-	if o.needBook {
+	if o.needBook && onGMX {
+		if err := s.openGMX(c, wallets, from); err != nil {
+			s.close()
+			return nil, err
+		}
+	} else if o.needBook {
 		book, err := perpvenue.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
 		if err == nil {
 			err = book.Verify(ctx, client)
@@ -215,6 +236,8 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		m := s.txManager(s.signer)
 		if s.venue != nil {
 			m = s.venue.Tx
+		} else if s.gmx != nil {
+			m = s.gmx.Client.Tx
 		}
 		sum, err := m.Reconcile(ctx)
 		if err != nil {
@@ -246,6 +269,9 @@ func (s *session) txManager(sg chain.Signer) *chain.TxManager {
 // seam is the session's venue behind the hedge.Venue seam: commands use it
 // and its capabilities, never the concrete adapter (only open builds that).
 func (s *session) seam() hedge.Venue {
+	if s.gmx != nil {
+		return s.gmx
+	}
 	if s.venue == nil {
 		return nil
 	}

@@ -590,6 +590,11 @@ func (v *Venue) Benched() map[string]string {
 // ends first the order stays pending: the next run holds the market.
 func (v *Venue) Settle(ctx context.Context, ref string) (hedge.Settlement, error) {
 	key := common.HexToHash(ref)
+	if v.SettleTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, v.SettleTimeout)
+		defer cancel()
+	}
 	poll := v.Poll
 	if poll <= 0 {
 		poll = time.Second

@@ -67,6 +67,9 @@ type Venue struct {
 	CancelLimit  int
 	CancelWindow time.Duration
 	Backoff      time.Duration
+	// SettleTimeout bounds how long Settle waits for a keeper (0: until
+	// the caller's context ends).
+	SettleTimeout time.Duration
 	// Poll is how often Settle looks for the order's outcome.
 	Poll time.Duration
 	// Keep, when set, runs a keeper step while Settle waits (the demo's
