@@ -248,6 +248,14 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 			fmt.Fprintln(os.Stderr, sum.String())
 		}
 	}
+	if s.gmx != nil && s.journal != nil {
+		// A market order no keeper executed before GMX's request
+		// expiration is cancelled (and refunded) before planning.
+		if _, err := s.gmx.CancelExpired(ctx); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

@@ -391,3 +391,19 @@ func gmxAdvance(c *cli.Context, d time.Duration) error {
 		return nil
 	})
 }
+
+// checkGMXPolicies refuses a policy that hedges on a market the GMX book
+// does not have (a section's hedge_with, or a section of an asset with no
+// market and no hedge_with).
+func checkGMXPolicies(book *gmx.Book, pol hedge.Policies) error {
+	for a, p := range pol.Assets {
+		target := a
+		if p.HedgeWith != "" {
+			target = p.HedgeWith
+		}
+		if err := checkGMXAssets(book, []string{target}); err != nil {
+			return fmt.Errorf("policy [%s]: %w", a, err)
+		}
+	}
+	return nil
+}

@@ -652,8 +652,12 @@ func (v *Venue) Settle(ctx context.Context, ref string) (hedge.Settlement, error
 }
 
 func (v *Venue) timeout(ref string, ctx context.Context) (hedge.Settlement, error) {
+	within := "in time"
+	if v.SettleTimeout > 0 {
+		within = "within " + v.SettleTimeout.String()
+	}
 	return hedge.Settlement{Ref: ref, Status: hedge.OrderPending},
-		fmt.Errorf("no keeper executed or cancelled GMX order %s in time (%v): it stays pending and the next run holds its market; past GMX's request expiration hedger cancels it", ref, ctx.Err())
+		fmt.Errorf("no keeper executed or cancelled GMX order %s %s: it stays pending and the next run holds its market (past GMX's request expiration hedger cancels it)", ref, within)
 }
 
 // expired reads whether order key is still pending and past the request
@@ -671,4 +675,52 @@ func (v *Venue) expired(ctx context.Context, key common.Hash, now uint64) (bool,
 		return gs.RequestExpiration > 0 && now >= at+uint64(gs.RequestExpiration/time.Second), nil
 	}
 	return false, nil
+}
+
+// CancelExpired cancels the account's market orders that are past GMX's
+// request expiration with no keeper having acted (GMX refunds their
+// collateral and execution fee), so the next plan starts from a state with
+// no order stuck in flight. It returns how many it cancelled; their
+// outcomes are journaled and count towards the cancellation guard.
+func (v *Venue) CancelExpired(ctx context.Context) (int, error) {
+	if v.Client.Tx == nil {
+		return 0, nil
+	}
+	if err := v.discover(ctx); err != nil {
+		return 0, err
+	}
+	gs, err := v.Client.Snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range gs.Orders {
+		m, ok := v.book().MarketByToken(o.Order.Addresses.Market)
+		typ := o.Order.Numbers.OrderType
+		if !ok || (typ != gmx.OrderMarketIncrease && typ != gmx.OrderMarketDecrease) || gs.RequestExpiration <= 0 {
+			continue
+		}
+		at := orZero(o.Order.Numbers.UpdatedAtTime).Uint64()
+		if uint64(gs.Time.Unix()) < at+uint64(gs.RequestExpiration/time.Second) {
+			continue
+		}
+		v.mu.Lock()
+		if v.known == nil {
+			v.known = map[common.Hash]knownOrder{}
+		}
+		if _, seen := v.known[o.Key]; !seen {
+			v.known[o.Key] = knownOrder{asset: m.Asset, block: gs.Block}
+		}
+		v.mu.Unlock()
+		v.logf("GMX order %s on %s is past its request expiration (%s) with no keeper acting: cancelling it", o.Key.Hex(), m.Asset, gs.RequestExpiration)
+		rcpt, err := v.Client.CancelOrder(ctx, o.Key)
+		if err != nil {
+			return n, fmt.Errorf("cancelling expired GMX order %s: %w", o.Key.Hex(), err)
+		}
+		if _, err := v.outcome(ctx, o.Key, rcpt.BlockNumber.Uint64()); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
