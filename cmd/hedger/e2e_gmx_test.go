@@ -1,0 +1,359 @@
+package main
+
+// End-to-end on GMX v2 through the built binary: anvil with the GMX fixture
+// loaded (anvil_loadState), the pool seeded and Arbitrum's ETH market
+// configuration applied with `devnet setup --venue gmx`, the keeper run as
+// `devnet keeper --venue gmx`.
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge/gmx"
+)
+
+type e2eGMX struct {
+	t      *testing.T
+	node   *e2eNode
+	cli    *e2eCLI
+	chain  *e2eChain
+	trader e2eAccount
+	cold   e2eAccount
+	reader *gmx.Client
+	book   *gmx.Book
+}
+
+// e2eStartGMX starts anvil with the fixture, seeds the pool, and funds a
+// trader (10 ETH, 100000 USDC) and a cold wallet holding 2 ETH.
+func e2eStartGMX(t *testing.T) *e2eGMX {
+	t.Helper()
+	e2eSkipIfShort(t)
+	node := e2eStartAnvil(t, "--chain-id", "31337")
+	ctx := context.Background()
+	c, err := chain.Dial(ctx, node.URL, chain.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	if err := gmx.LoadAnvil(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	book, err := gmx.BookFor(gmx.ChainAnvil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &e2eGMX{t: t, node: node, cli: e2eNewCLI(t, node.URL), chain: e2eNewChain(t, node.URL),
+		trader: e2eNewAccount(t), cold: e2eNewAccount(t), book: book}
+	g.ok("devnet", "setup")
+	g.ok("devnet", "fund", g.trader.Addr.Hex(), "--eth", "10", "--usdc", "100000")
+	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "2")
+	g.reader = gmx.NewClient(c, book, g.trader.Addr, nil)
+	if err := g.reader.Discover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func (g *e2eGMX) args(a ...string) []string {
+	return append(a, "--venue", "gmx", "--rpc-url", g.node.URL)
+}
+
+func (g *e2eGMX) ok(a ...string) e2eResult {
+	g.t.Helper()
+	return g.cli.ok(g.args(a...)...)
+}
+
+func (g *e2eGMX) run(a ...string) e2eResult {
+	g.t.Helper()
+	return g.cli.run(g.args(a...)...)
+}
+
+func (g *e2eGMX) fails(a ...string) e2eResult {
+	g.t.Helper()
+	return g.cli.fails(g.args(a...)...)
+}
+
+// hedge runs `hedge` for the cold wallet with the trader's key.
+func (g *e2eGMX) hedge(more ...string) e2eResult {
+	g.t.Helper()
+	// --approve-max: one approval, then one multicall per market change.
+	return g.run(append([]string{"hedge", "--yes", "--approve-max", "--wallet", g.cold.Addr.Hex(), "--private-key", g.trader.Key}, more...)...)
+}
+
+func (g *e2eGMX) snap() *gmx.Snapshot {
+	g.t.Helper()
+	s, err := g.reader.Snapshot(context.Background())
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return s
+}
+
+// shortETH is the trader's ETH short in tokens (0 when none).
+func (g *e2eGMX) shortETH(s *gmx.Snapshot) decimal.Decimal {
+	m, _ := g.book.Market("ETH")
+	p, ok := s.Short(m, g.book.Collateral.Address)
+	if !ok {
+		return decimal.Zero
+	}
+	return decimal.NewFromBigInt(p.Info.Position.Numbers.SizeInTokens, -18)
+}
+
+func (g *e2eGMX) keeperOnce() {
+	g.t.Helper()
+	g.ok("devnet", "keeper", "--once")
+}
+
+// TestE2EGMXPendingRestartAndCancel: the double-short safety of pending
+// orders across processes, a cancelled order replanned exactly once, and an
+// order stuck past its expiration cancelled, refunded and replanned.
+func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
+	g := e2eStartGMX(t)
+	acct := g.trader.Addr
+
+	// No keeper: `hedge` creates the order (approve + one multicall) and
+	// times out waiting, with a clear message; the order stays pending.
+	n0 := g.chain.nonce(acct)
+	r := g.hedge("--settle-timeout", "2s")
+	if r.code == 0 || !strings.Contains(r.stderr, "no keeper executed or cancelled GMX order") {
+		t.Fatalf("hedge with no keeper:\n%s", r)
+	}
+	e2eCheckOneLineError(t, r)
+	if got := g.chain.nonce(acct) - n0; got != 2 {
+		t.Fatalf("first hedge sent %d transactions, want approve + one multicall", got)
+	}
+	s := g.snap()
+	if len(s.Orders) != 1 || !g.shortETH(s).IsZero() {
+		t.Fatalf("after the first hedge: %d orders, short %s", len(s.Orders), g.shortETH(s))
+	}
+
+	// A second process while the order is pending sends nothing.
+	n1 := g.chain.nonce(acct)
+	r = g.hedge("--settle-timeout", "2s")
+	if r.code != 0 {
+		t.Fatalf("hedge while pending:\n%s", r)
+	}
+	if g.chain.nonce(acct) != n1 || len(g.snap().Orders) != 1 {
+		t.Fatalf("hedge while pending sent something:\n%s", r)
+	}
+
+	// The keeper executes it; hedge again sends nothing.
+	g.keeperOnce()
+	s = g.snap()
+	q := g.shortETH(s)
+	if len(s.Orders) != 0 || !q.IsPositive() {
+		t.Fatalf("after the keeper: %d orders, short %s", len(s.Orders), q)
+	}
+	if q.LessThan(e2eD("1.9")) || q.GreaterThan(e2eD("2.1")) {
+		t.Fatalf("short %s ETH for a 2 ETH cold wallet", q)
+	}
+	r = g.hedge()
+	if r.code != 0 || g.chain.nonce(acct) != n1 {
+		t.Fatalf("hedge after execution sent something:\n%s", r)
+	}
+
+	// Spot change with a keeper running: exactly one increase, executed.
+	keeper := g.startKeeper()
+	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1")
+	n2 := g.chain.nonce(acct)
+	r = g.hedge("--settle-timeout", "60s")
+	if r.code != 0 {
+		t.Fatalf("hedge after the spot change:\n%s", r)
+	}
+	if got := g.chain.nonce(acct) - n2; got != 1 {
+		t.Fatalf("spot change sent %d transactions, want one multicall", got)
+	}
+	if q2 := g.shortETH(g.snap()); q2.LessThan(e2eD("2.9")) || q2.GreaterThan(e2eD("3.1")) {
+		t.Fatalf("short %s ETH for 3 ETH spot", q2)
+	}
+	keeper.stop()
+
+	// A cancelled order: the price falls 5% between create and execution,
+	// the keeper cancels (acceptable price); the next run replans once.
+	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1")
+	r = g.hedge("--settle-timeout", "2s")
+	if r.code == 0 || len(g.snap().Orders) != 1 {
+		t.Fatalf("hedge for the 4th ETH:\n%s", r)
+	}
+	g.ok("devnet", "set-price", "ETH", "4750")
+	g.keeperOnce()
+	s = g.snap()
+	if len(s.Orders) != 0 {
+		t.Fatalf("the keeper did not handle the order: %d pending", len(s.Orders))
+	}
+	n3 := g.chain.nonce(acct)
+	r = g.hedge("--settle-timeout", "2s")
+	if got := g.chain.nonce(acct) - n3; got != 1 {
+		t.Fatalf("replan after the cancel sent %d transactions, want 1:\n%s", got, r)
+	}
+	r = g.hedge("--settle-timeout", "2s")
+	if got := g.chain.nonce(acct) - n3; got != 1 {
+		t.Fatalf("a second run after the replan sent more (%d in all):\n%s", got, r)
+	}
+	g.keeperOnce()
+	if q4 := g.shortETH(g.snap()); q4.LessThan(e2eD("3.9")) || q4.GreaterThan(e2eD("4.1")) {
+		t.Fatalf("short %s ETH for 4 ETH spot after the replan", q4)
+	}
+
+	// Keeper down past the request expiration: the next run cancels the
+	// stuck order (collateral and fee refunded) and replans.
+	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1")
+	r = g.hedge("--settle-timeout", "2s")
+	if r.code == 0 || len(g.snap().Orders) != 1 {
+		t.Fatalf("hedge for the 5th ETH:\n%s", r)
+	}
+	usdcBefore := g.snap().Collateral
+	g.ok("devnet", "advance", "1h")
+	n4 := g.chain.nonce(acct)
+	r = g.hedge("--settle-timeout", "2s")
+	if !strings.Contains(r.stderr, "past its request expiration") {
+		t.Fatalf("expired order not cancelled:\n%s", r)
+	}
+	if got := g.chain.nonce(acct) - n4; got != 2 {
+		t.Fatalf("expired order: %d transactions, want cancel + one new order:\n%s", got, r)
+	}
+	s = g.snap()
+	if len(s.Orders) != 1 {
+		t.Fatalf("after cancel and replan: %d orders", len(s.Orders))
+	}
+	// The replanned order carries the same collateral again: the refund of
+	// the cancelled one came back first.
+	if s.Collateral.Cmp(usdcBefore) != 0 {
+		t.Logf("USDC before the cancel %s, after cancel and replan %s", usdcBefore, s.Collateral)
+	}
+	g.keeperOnce()
+	if q5 := g.shortETH(g.snap()); q5.LessThan(e2eD("4.9")) || q5.GreaterThan(e2eD("5.1")) {
+		t.Fatalf("short %s ETH for 5 ETH spot after the expired order", q5)
+	}
+
+	// Reduce, then close with the collateral back.
+	g.ok("devnet", "keeper", "--once") // nothing due
+	keeper = g.startKeeper()
+	defer keeper.stop()
+	r = g.run("close", "--yes", "--private-key", g.trader.Key, "--settle-timeout", "60s")
+	if r.code != 0 {
+		t.Fatalf("close:\n%s", r)
+	}
+	s = g.snap()
+	if !g.shortETH(s).IsZero() || len(s.Orders) != 0 {
+		t.Fatalf("after close: short %s, %d orders", g.shortETH(s), len(s.Orders))
+	}
+	if usdc := decimal.NewFromBigInt(s.Collateral, -6); usdc.LessThan(e2eD("99000")) {
+		t.Fatalf("after close the account holds %s USDC of 100000", usdc)
+	}
+}
+
+// TestE2EGMXBadInput: one line on stderr, non-zero exit, nothing sent.
+func TestE2EGMXBadInput(t *testing.T) {
+	g := e2eStartGMX(t)
+	acct := g.trader.Addr
+	n0 := g.chain.nonce(acct)
+
+	// An asset the venue has no market for.
+	r := g.fails("close", "--yes", "--private-key", g.trader.Key, "--asset", "BTC")
+	if !strings.Contains(r.stderr, "no market for BTC") {
+		t.Fatalf("unknown market:\n%s", r)
+	}
+	// An execution fee above the user's cap.
+	r = g.fails("hedge", "--yes", "--wallet", g.cold.Addr.Hex(), "--private-key", g.trader.Key, "--max-execution-fee", "0.0000001")
+	if !strings.Contains(r.stderr, "execution fee") {
+		t.Fatalf("fee cap:\n%s", r)
+	}
+	// Not enough native coin for the fee.
+	poor := e2eNewAccount(t)
+	g.ok("devnet", "fund", poor.Addr.Hex(), "--usdc", "100000")
+	r = g.fails("hedge", "--yes", "--wallet", g.cold.Addr.Hex(), "--private-key", poor.Key)
+	if !strings.Contains(r.stderr, "native coin") {
+		t.Fatalf("no native coin:\n%s", r)
+	}
+	if g.chain.nonce(acct) != n0 || g.chain.nonce(poor.Addr) != 0 {
+		t.Fatalf("bad input sent transactions")
+	}
+	// A chain with no GMX book.
+	other := e2eStartAnvil(t, "--chain-id", "4242")
+	r = g.cli.fails("status", "--venue", "gmx", "--rpc-url", other.URL, "--wallet", g.cold.Addr.Hex())
+	if !strings.Contains(r.stderr, "no GMX address book for chain 4242") {
+		t.Fatalf("no book:\n%s", r)
+	}
+	// An unknown venue.
+	r = g.cli.fails("status", "--venue", "dydx", "--rpc-url", g.node.URL)
+	if !strings.Contains(r.stderr, "choose perp or gmx") {
+		t.Fatalf("unknown venue:\n%s", r)
+	}
+}
+
+// e2eProc is a background hedger process.
+type e2eProc struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	done chan struct{}
+	out  *strings.Builder
+}
+
+func (g *e2eGMX) startKeeper() *e2eProc {
+	g.t.Helper()
+	return g.start("devnet", "keeper", "--poll", "200ms")
+}
+
+func (g *e2eGMX) start(a ...string) *e2eProc {
+	g.t.Helper()
+	cmd := exec.Command(g.cli.bin, g.args(a...)...)
+	cmd.Dir = g.cli.workDir
+	cmd.Env = g.cli.env(nil)
+	out := &strings.Builder{}
+	mu := &sync.Mutex{}
+	cmd.Stdout, cmd.Stderr = &lockedWriter{mu: mu, b: out}, &lockedWriter{mu: mu, b: out}
+	if err := cmd.Start(); err != nil {
+		g.t.Fatal(err)
+	}
+	p := &e2eProc{t: g.t, cmd: cmd, done: make(chan struct{}), out: out}
+	go func() { cmd.Wait(); close(p.done) }()
+	g.t.Cleanup(func() { p.kill() })
+	return p
+}
+
+// stop interrupts the process and waits for it.
+func (p *e2eProc) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.kill()
+	}
+}
+
+func (p *e2eProc) kill() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// lockedWriter lets stdout and stderr share one buffer.
+type lockedWriter struct {
+	mu *sync.Mutex
+	b  *strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
