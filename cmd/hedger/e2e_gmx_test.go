@@ -263,11 +263,13 @@ func TestE2EGMXBadInput(t *testing.T) {
 	if !strings.Contains(r.stderr, "no market for BTC") {
 		t.Fatalf("unknown market:\n%s", r)
 	}
+	t.Logf("unknown market: %s", strings.TrimSpace(r.stderr))
 	// An execution fee above the user's cap.
 	r = g.fails("hedge", "--yes", "--wallet", g.cold.Addr.Hex(), "--private-key", g.trader.Key, "--max-execution-fee", "0.0000001")
 	if !strings.Contains(r.stderr, "execution fee") {
 		t.Fatalf("fee cap:\n%s", r)
 	}
+	t.Logf("fee cap: %s", strings.TrimSpace(r.stderr))
 	// Not enough native coin for the fee.
 	poor := e2eNewAccount(t)
 	g.ok("devnet", "fund", poor.Addr.Hex(), "--usdc", "100000")
@@ -275,6 +277,7 @@ func TestE2EGMXBadInput(t *testing.T) {
 	if !strings.Contains(r.stderr, "native coin") {
 		t.Fatalf("no native coin:\n%s", r)
 	}
+	t.Logf("no native coin: %s", strings.TrimSpace(r.stderr))
 	if g.chain.nonce(acct) != n0 || g.chain.nonce(poor.Addr) != 0 {
 		t.Fatalf("bad input sent transactions")
 	}
@@ -284,11 +287,13 @@ func TestE2EGMXBadInput(t *testing.T) {
 	if !strings.Contains(r.stderr, "no GMX address book for chain 4242") {
 		t.Fatalf("no book:\n%s", r)
 	}
+	t.Logf("no book: %s", strings.TrimSpace(r.stderr))
 	// An unknown venue.
 	r = g.cli.fails("status", "--venue", "dydx", "--rpc-url", g.node.URL)
 	if !strings.Contains(r.stderr, "choose perp or gmx") {
 		t.Fatalf("unknown venue:\n%s", r)
 	}
+	t.Logf("unknown venue: %s", strings.TrimSpace(r.stderr))
 }
 
 // e2eProc is a background hedger process.
