@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
@@ -200,7 +201,7 @@ func (v *Venue) Estimate(ctx context.Context, steps []hedge.Step) ([]hedge.Estim
 			}
 			comp, err := v.Client.Compile(&gs, p.req, gasPrice)
 			if err != nil {
-				out[i].Err = "would be refused: " + err.Error()
+				out[i].Err = "would be refused: " + strings.TrimSuffix(err.Error(), "; nothing sent")
 				continue
 			}
 			spent.Add(spent, comp.ExecutionFee)
@@ -723,4 +724,22 @@ func (v *Venue) CancelExpired(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// HasExpired says whether s lists a market order of the account past GMX's
+// request expiration (CancelExpired then has something to do); it reads
+// nothing.
+func (v *Venue) HasExpired(s *hedge.Snapshot) bool {
+	st, err := v.stateOf(s)
+	if err != nil || st.gs.RequestExpiration <= 0 {
+		return false
+	}
+	for _, o := range st.gs.Orders {
+		typ := o.Order.Numbers.OrderType
+		at := orZero(o.Order.Numbers.UpdatedAtTime).Uint64()
+		if (typ == gmx.OrderMarketIncrease || typ == gmx.OrderMarketDecrease) && uint64(st.gs.Time.Unix()) >= at+uint64(st.gs.RequestExpiration/time.Second) {
+			return true
+		}
+	}
+	return false
 }

@@ -174,6 +174,15 @@ func (v *Venue) Snapshot(ctx context.Context) (*hedge.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	return v.SnapshotAt(ctx, head)
+}
+
+// SnapshotAt reads the GMX state and the spot wallets pinned to head (watch
+// reads at the head it was told of).
+func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot, error) {
+	if err := v.discover(ctx); err != nil {
+		return nil, err
+	}
 	// The GMX batch and the spot batch are independent: sent at once, both
 	// pinned to head.
 	var gs *gmx.Snapshot
