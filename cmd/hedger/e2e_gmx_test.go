@@ -362,3 +362,87 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// mine mines n blocks on anvil (each a new head for watch).
+func (g *e2eGMX) mine(n int) {
+	g.t.Helper()
+	for i := 0; i < n; i++ {
+		if err := g.chain.rc.Call(nil, "evm_mine"); err != nil {
+			g.t.Fatal(err)
+		}
+	}
+}
+
+// waitFor polls cond every 100ms (mining a block each time, so watch sees
+// new heads) until it holds or 60s pass.
+func (g *e2eGMX) waitFor(what string, p *e2eProc, cond func(*gmx.Snapshot) bool) *gmx.Snapshot {
+	g.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		s := g.snap()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			out := ""
+			if p != nil {
+				out = p.output()
+			}
+			g.t.Fatalf("timed out waiting for %s; process output:\n%s", what, out)
+		}
+		g.mine(1)
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (p *e2eProc) output() string {
+	return p.out.String()
+}
+
+// TestE2EGMXWatchKillRestart: `watch` is SIGKILLed after its order is
+// created and before any keeper executes it; the restarted `watch` sees the
+// order on chain and sends nothing. Then a keeper with a delay of 3 blocks
+// executes it while watch runs: at no block are two orders in flight, and
+// once executed watch sends nothing more.
+func TestE2EGMXWatchKillRestart(t *testing.T) {
+	g := e2eStartGMX(t)
+	acct := g.trader.Addr
+	watch := func() *e2eProc {
+		return g.start("watch", "--wallet", g.cold.Addr.Hex(), "--private-key", g.trader.Key, "--approve-max",
+			"--poll-interval", "100ms", "--log-format", "json")
+	}
+	w := watch()
+	g.waitFor("watch's first order", w, func(s *gmx.Snapshot) bool { return len(s.Orders) == 1 })
+	w.kill()
+	sent := g.chain.nonce(acct)
+	if sent != 2 {
+		t.Fatalf("watch sent %d transactions before the kill, want approve + one order", sent)
+	}
+
+	w = watch()
+	g.mine(10)
+	time.Sleep(2 * time.Second)
+	if s := g.snap(); len(s.Orders) != 1 || g.chain.nonce(acct) != sent {
+		t.Fatalf("restarted watch: %d orders, %d transactions (was %d):\n%s", len(s.Orders), g.chain.nonce(acct), sent, w.output())
+	}
+
+	k := g.start("devnet", "keeper", "--delay", "3", "--poll", "100ms")
+	defer k.stop()
+	maxOrders := 0
+	s := g.waitFor("the keeper's execution", w, func(s *gmx.Snapshot) bool {
+		maxOrders = max(maxOrders, len(s.Orders))
+		return len(s.Orders) == 0 && g.shortETH(s).IsPositive()
+	})
+	if maxOrders > 1 {
+		t.Fatalf("%d orders in flight at once", maxOrders)
+	}
+	if q := g.shortETH(s); q.LessThan(e2eD("1.9")) || q.GreaterThan(e2eD("2.1")) {
+		t.Fatalf("short %s ETH for 2 ETH spot", q)
+	}
+	g.mine(10)
+	time.Sleep(2 * time.Second)
+	if n := g.chain.nonce(acct); n != sent {
+		t.Fatalf("watch sent %d more transaction(s) after the execution:\n%s", n-sent, w.output())
+	}
+	w.stop()
+}
