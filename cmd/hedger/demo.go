@@ -23,8 +23,14 @@ func demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "hedge a wallet on the embedded chain through a scripted market: no setup, nothing leaves this process",
-		Flags: []cli.Flag{jsonFlag},
+		Flags: []cli.Flag{jsonFlag, venueFlag},
 		Action: func(c *cli.Context) error {
+			if g, err := venueOf(c); err != nil || g {
+				if err != nil {
+					return err
+				}
+				return gmxDemoCmd(c)
+			}
 			res, err := runDemo(c.Context, c.Bool("json"))
 			if err != nil {
 				return err

@@ -29,14 +29,18 @@ type env struct {
 	wallets []common.Address
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvServing(t, "") }
+
+// newEnvServing is newEnv with the embedded chain also serving JSON-RPC
+// over HTTP at addr (host:port; "" for none).
+func newEnvServing(t *testing.T, addr string) *env {
 	t.Helper()
 	ctx := context.Background()
 	alloc, err := gmx.GenesisAlloc(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	emb, err := chain.NewEmbedded(alloc, "")
+	emb, err := chain.NewEmbedded(alloc, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
