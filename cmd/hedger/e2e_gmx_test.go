@@ -7,17 +7,22 @@ package main
 
 import (
 	"context"
+	"math/big"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
+	cgmx "github.com/hedger/hedger/contracts/gmx"
 	"github.com/hedger/hedger/hedge/gmx"
 )
 
@@ -445,4 +450,86 @@ func TestE2EGMXWatchKillRestart(t *testing.T) {
 		t.Fatalf("watch sent %d more transaction(s) after the execution:\n%s", n-sent, w.output())
 	}
 	w.stop()
+}
+
+// openLong opens a long of usd (whole USD) with usdc collateral from a new
+// account, the other side of the market, built from the bindings (hedger
+// compiles shorts only), and has the keeper execute it.
+func (g *e2eGMX) openLong(usd, usdc int64) {
+	g.t.Helper()
+	ctx := context.Background()
+	long := e2eNewAccount(g.t)
+	g.ok("devnet", "fund", long.Addr.Hex(), "--eth", "1", "--usdc", strconv.FormatInt(usdc, 10))
+	k, err := crypto.HexToECDSA(strings.TrimPrefix(long.Key, "0x"))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	signer := chain.NewKeySigner(k)
+	c := g.reader.Chain
+	cr, col := g.book.Contracts, g.book.Collateral.Address
+	amount := new(big.Int).Mul(big.NewInt(usdc), big.NewInt(1e6))
+	if _, err := gmx.SendFixedGas(ctx, c, signer, col, cgmx.NewMintableToken().PackApprove(cr.Router, amount), nil, 200_000); err != nil {
+		g.t.Fatal(err)
+	}
+	m, _ := g.book.Market("ETH")
+	er := cgmx.NewExchangeRouter()
+	fee := big.NewInt(1e16)
+	size := new(big.Int).Mul(big.NewInt(usd), new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil))
+	params := cgmx.IBaseOrderUtilsCreateOrderParams{
+		Addresses: cgmx.IBaseOrderUtilsCreateOrderParamsAddresses{Receiver: long.Addr, CancellationReceiver: long.Addr, Market: m.MarketToken,
+			InitialCollateralToken: col, SwapPath: []common.Address{}},
+		Numbers: cgmx.IBaseOrderUtilsCreateOrderParamsNumbers{SizeDeltaUsd: size, InitialCollateralDeltaAmount: new(big.Int), TriggerPrice: new(big.Int),
+			AcceptablePrice: new(big.Int).Mul(big.NewInt(10_000), big.NewInt(1e12)), ExecutionFee: fee, CallbackGasLimit: new(big.Int),
+			MinOutputAmount: new(big.Int), ValidFromTime: new(big.Int)},
+		OrderType: gmx.OrderMarketIncrease, IsLong: true, DataList: [][32]byte{},
+	}
+	data := er.PackMulticall([][]byte{er.PackSendWnt(cr.OrderVault, fee), er.PackSendTokens(col, cr.OrderVault, amount), er.PackCreateOrder(params)})
+	if _, err := gmx.SendFixedGas(ctx, c, signer, cr.ExchangeRouter, data, fee, 10_000_000); err != nil {
+		g.t.Fatal(err)
+	}
+	g.keeperOnce()
+}
+
+// TestE2EGMXFundingClaim: a short against a larger long receives funding
+// while a day passes (time travel); status counts it; a reduce realises it
+// as claimable; `hedger claim` pays it to the account.
+func TestE2EGMXFundingClaim(t *testing.T) {
+	g := e2eStartGMX(t)
+	keeper := g.startKeeper()
+	defer keeper.stop()
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("hedge:\n%s", r)
+	}
+	g.openLong(30_000, 3_000)
+	g.ok("devnet", "advance", "1d")
+	// The cold wallet sends 1 ETH away: the reduce realises the funding.
+	k, err := crypto.HexToECDSA(strings.TrimPrefix(g.cold.Key, "0x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gmx.SendFixedGas(context.Background(), g.reader.Chain, chain.NewKeySigner(k), common.HexToAddress("0xdead"), nil, big.NewInt(1e18), 21_000); err != nil {
+		t.Fatal(err)
+	}
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("reduce:\n%s", r)
+	}
+	s := g.snap()
+	m, _ := g.book.Market("ETH")
+	claimable := s.Markets[m.MarketToken].ClaimableFundingShort
+	if claimable == nil || claimable.Sign() <= 0 {
+		t.Fatalf("no claimable funding after a day against a larger long")
+	}
+	before := s.Collateral
+	r := g.ok("claim", "--yes", "--private-key", g.trader.Key)
+	if !strings.Contains(r.stdout, "claimable:") {
+		t.Fatalf("claim output:\n%s", r)
+	}
+	s = g.snap()
+	if got := new(big.Int).Sub(s.Collateral, before); got.Cmp(claimable) != 0 {
+		t.Fatalf("claim paid %s, claimable was %s", got, claimable)
+	}
+	t.Logf("a day of a 10k short vs a 30k long: claimed %s USDC", decimal.NewFromBigInt(claimable, -6))
+	if r := g.ok("claim", "--yes", "--private-key", g.trader.Key); !strings.Contains(r.stdout, "nothing to claim") {
+		t.Fatalf("second claim:\n%s", r)
+	}
 }
