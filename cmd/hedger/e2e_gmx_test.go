@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
@@ -128,6 +129,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 	// No keeper: `hedge` creates the order (approve + one multicall) and
 	// times out waiting, with a clear message; the order stays pending.
 	n0 := g.chain.nonce(acct)
+	b0 := g.chain.block()
 	r := g.hedge("--settle-timeout", "2s")
 	if r.code == 0 || !strings.Contains(r.stderr, "no keeper executed or cancelled GMX order") {
 		t.Fatalf("hedge with no keeper:\n%s", r)
@@ -153,6 +155,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 
 	// The keeper executes it; hedge again sends nothing.
 	g.keeperOnce()
+	g.logGas("open 2 ETH (approve, order, keeper)", b0)
 	s = g.snap()
 	q := g.shortETH(s)
 	if len(s.Orders) != 0 || !q.IsPositive() {
@@ -170,6 +173,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 	keeper := g.startKeeper()
 	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1")
 	n2 := g.chain.nonce(acct)
+	b2 := g.chain.block()
 	r = g.hedge("--settle-timeout", "60s")
 	if r.code != 0 {
 		t.Fatalf("hedge after the spot change:\n%s", r)
@@ -181,6 +185,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 		t.Fatalf("short %s ETH for 3 ETH spot", q2)
 	}
 	keeper.stop()
+	g.logGas("adjust 2 -> 3 ETH (order, keeper)", b2)
 
 	// A cancelled order: the price falls 5% between create and execution,
 	// the keeper cancels (acceptable price); the next run replans once.
@@ -219,6 +224,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 	usdcBefore := g.snap().Collateral
 	g.ok("devnet", "advance", "1h")
 	n4 := g.chain.nonce(acct)
+	b4 := g.chain.block()
 	r = g.hedge("--settle-timeout", "2s")
 	if !strings.Contains(r.stderr, "past its request expiration") {
 		t.Fatalf("expired order not cancelled:\n%s", r)
@@ -236,6 +242,7 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 		t.Logf("USDC before the cancel %s, after cancel and replan %s", usdcBefore, s.Collateral)
 	}
 	g.keeperOnce()
+	g.logGas("expired order (cancel, new order, keeper)", b4)
 	if q5 := g.shortETH(g.snap()); q5.LessThan(e2eD("4.9")) || q5.GreaterThan(e2eD("5.1")) {
 		t.Fatalf("short %s ETH for 5 ETH spot after the expired order", q5)
 	}
@@ -244,10 +251,12 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 	g.ok("devnet", "keeper", "--once") // nothing due
 	keeper = g.startKeeper()
 	defer keeper.stop()
+	b5 := g.chain.block()
 	r = g.run("close", "--yes", "--private-key", g.trader.Key, "--settle-timeout", "60s")
 	if r.code != 0 {
 		t.Fatalf("close:\n%s", r)
 	}
+	g.logGas("close 5 ETH (order, keeper)", b5)
 	s = g.snap()
 	if !g.shortETH(s).IsZero() || len(s.Orders) != 0 {
 		t.Fatalf("after close: short %s, %d orders", g.shortETH(s), len(s.Orders))
@@ -531,5 +540,50 @@ func TestE2EGMXFundingClaim(t *testing.T) {
 	t.Logf("a day of a 10k short vs a 30k long: claimed %s USDC", decimal.NewFromBigInt(claimable, -6))
 	if r := g.ok("claim", "--yes", "--private-key", g.trader.Key); !strings.Contains(r.stdout, "nothing to claim") {
 		t.Fatalf("second claim:\n%s", r)
+	}
+}
+
+// logGas logs the gas of every transaction of the trader and of the keeper
+// in blocks (from, head], and the blocks from each order to its execution,
+// for the README's figures.
+func (g *e2eGMX) logGas(what string, from uint64) {
+	g.t.Helper()
+	ctx := context.Background()
+	head := g.chain.block()
+	keeper := g.book.Local.KeeperKey
+	kk, _ := crypto.HexToECDSA(strings.TrimPrefix(keeper, "0x"))
+	keeperAddr := crypto.PubkeyToAddress(kk.PublicKey)
+	var created uint64
+	for n := from + 1; n <= head; n++ {
+		b, err := g.chain.ec.BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		for _, tx := range b.Transactions() {
+			sender, err := types.Sender(types.LatestSignerForChainID(tx.ChainId()), tx)
+			if err != nil || (sender != g.trader.Addr && sender != keeperAddr) {
+				continue
+			}
+			r, err := g.chain.ec.TransactionReceipt(ctx, tx.Hash())
+			if err != nil {
+				g.t.Fatal(err)
+			}
+			who := "hedger"
+			if sender == keeperAddr {
+				who = "keeper"
+			}
+			sel := ""
+			if len(tx.Data()) >= 4 {
+				sel = common.Bytes2Hex(tx.Data()[:4])
+			}
+			extra := ""
+			if who == "hedger" && tx.To() != nil && *tx.To() == g.book.Contracts.ExchangeRouter {
+				created = n
+			}
+			if who == "keeper" && created > 0 {
+				extra = " (" + strconv.FormatUint(n-created, 10) + " block(s) after the order)"
+			}
+			g.t.Logf("gas %s: %s tx %s in block %d: %d gas%s", what, who, sel, n, r.GasUsed, extra)
+		}
 	}
 }
