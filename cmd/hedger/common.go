@@ -221,14 +221,11 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 			return nil, err
 		}
 		s.book = book
-		s.venue = &perpvenue.Venue{Client: client, Book: book, Wallets: wallets, Account: from}
+		var tx *chain.TxManager
 		if s.signer != nil {
-			s.venue.Tx = s.txManager(s.signer)
-			s.venue.Tx.DecodeFill = s.venue.DecodeFill
-			// The venue and its collateral are the only contracts a plan
-			// sends to; anything else is refused before signing.
-			s.venue.Tx.Recipients = map[common.Address]bool{book.Venue: true, book.Collateral.Address: true}
+			tx = s.txManager(s.signer)
 		}
+		s.venue = perpvenue.New(client, book, wallets, from, tx)
 	}
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.

@@ -130,6 +130,12 @@ type MarketState struct {
 	DecreaseDisabled                  bool
 	ClaimableFundingLong              *big.Int // account's claimable, long-token units
 	ClaimableFundingShort             *big.Int // short-token units
+	// From Reader.getMarketInfo (priced like the positions): the funding
+	// factor per second the larger side pays on its open interest, who
+	// pays, and the borrowing factor per second of shorts.
+	FundingFactorPerSecond   *big.Int
+	LongsPayShorts           bool
+	BorrowingPerSecondShorts *big.Int
 }
 
 // GasConfig are the DataStore values the execution fee is computed from.
@@ -283,6 +289,15 @@ func (c *Client) SnapshotAt(ctx context.Context, head *types.Header) (*Snapshot,
 		bo(KeyExecuteOrderFeatureDisabled(cr.OrderHandler, OrderMarketIncrease), &ms.IncreaseDisabled)
 		bo(KeyCreateOrderFeatureDisabled(cr.OrderHandler, OrderMarketDecrease), &ms.DecreaseDisabled)
 		bo(KeyExecuteOrderFeatureDisabled(cr.OrderHandler, OrderMarketDecrease), &ms.DecreaseDisabled)
+		b.Call(cr.Reader, readerABI.PackGetMarketInfo(ds, prices[len(prices)-1], mk), func(out []byte) error {
+			info, err := readerABI.UnpackGetMarketInfo(out)
+			if err == nil {
+				ms.FundingFactorPerSecond = info.NextFunding.FundingFactorPerSecond
+				ms.LongsPayShorts = info.NextFunding.LongsPayShorts
+				ms.BorrowingPerSecondShorts = info.BorrowingFactorPerSecondForShorts
+			}
+			return err
+		})
 		u(KeyClaimableFundingAmount(mk, m.Long.Address, c.Account), &ms.ClaimableFundingLong)
 		u(KeyClaimableFundingAmount(mk, m.Short.Address, c.Account), &ms.ClaimableFundingShort)
 	}
@@ -395,7 +410,7 @@ type Compiled struct {
 }
 
 // ErrFeeCap: the computed execution fee is above the user's cap.
-var ErrFeeCap = errors.New("execution fee above --max-execution-fee")
+var ErrFeeCap = errors.New("execution fee above the cap")
 
 // Compile builds ONE ExchangeRouter.multicall(sendWnt, [sendTokens,]
 // createOrder) for a MarketIncrease/MarketDecrease short with USDC

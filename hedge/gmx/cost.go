@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+
+	"github.com/shopspring/decimal"
 )
 
 // TradeCost is what GMX will charge a short's size change, in USD ×1e30:
@@ -123,4 +125,33 @@ func RequiredCollateralUSD(s *Snapshot, ms *MarketState, sizeUSD *big.Int) *big.
 		req = new(big.Int).Set(m)
 	}
 	return req
+}
+
+// Carry is a short's carry per day as a fraction of its size, from the
+// user's side: positive funding is received, borrowing is always ≤ 0.
+type Carry struct {
+	FundingPerDay   decimal.Decimal
+	BorrowingPerDay decimal.Decimal
+}
+
+// ShortCarryPerDay is the carry of a short of sizeUSD in the market at the
+// current rates (Reader.getMarketInfo): when longs pay, the short receives
+// its share of what the longs pay, factor × longOI / shortOI (sizeUSD is
+// counted in shortOI if not yet open: pass it as extraShortUSD); when
+// shorts pay, it pays the factor. Borrowing: the short pays the shorts'
+// borrowing factor. Rates change with open interest and time; this is now.
+func ShortCarryPerDay(ms *MarketState, extraShortUSD *big.Int) Carry {
+	day := decimal.NewFromInt(86_400)
+	f := decimal.NewFromBigInt(orZero(ms.FundingFactorPerSecond), -30)
+	long := decimal.NewFromBigInt(orZero(ms.OpenInterestLong), -30)
+	short := decimal.NewFromBigInt(new(big.Int).Add(orZero(ms.OpenInterestShort), orZero(extraShortUSD)), -30)
+	var funding decimal.Decimal
+	switch {
+	case ms.LongsPayShorts && short.IsPositive():
+		funding = f.Mul(long).Div(short).Mul(day)
+	case !ms.LongsPayShorts:
+		funding = f.Mul(day).Neg()
+	}
+	borrow := decimal.NewFromBigInt(orZero(ms.BorrowingPerSecondShorts), -30).Mul(day).Neg()
+	return Carry{FundingPerDay: funding, BorrowingPerDay: borrow}
 }

@@ -209,3 +209,13 @@ func LocalBook(chainID uint64) (*Book, error) {
 	}
 	return b, nil
 }
+
+// NewEmbedded starts the embedded chain (chain ID 1337) with the fixture as
+// genesis plus extra accounts; httpAddr as in chain.NewEmbedded.
+func NewEmbedded(extra types.GenesisAlloc, httpAddr string) (*chain.Embedded, error) {
+	alloc, err := GenesisAlloc(extra)
+	if err != nil {
+		return nil, err
+	}
+	return chain.NewEmbedded(alloc, httpAddr)
+}

@@ -322,6 +322,9 @@ func SendFixedGas(ctx context.Context, c *chain.Client, s chain.Signer, to commo
 	if err != nil {
 		return nil, fmt.Errorf("gas tip: %w", err)
 	}
+	if head.BaseFee == nil {
+		return nil, errors.New("the chain has no EIP-1559 base fee; the GMX keeper needs a London chain")
+	}
 	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
 	nonce, err := c.Eth.PendingNonceAt(ctx, s.Address())
 	if err != nil {

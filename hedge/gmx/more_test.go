@@ -18,11 +18,7 @@ import (
 
 func newEmbeddedEnv(t *testing.T, ctx context.Context) (*env, *chain.Embedded) {
 	t.Helper()
-	alloc, err := GenesisAlloc(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emb, err := chain.NewEmbedded(alloc, "")
+	emb, err := NewEmbedded(nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +123,13 @@ func TestFundingAndPrice(t *testing.T) {
 		t.Fatalf("open short: %q", out.Reason)
 	}
 	openLong(t, ctx, e, usd(30_000), whole(3_000, 6))
+	e.snapshot(t, ctx) // the Reader prices from the previous read
+	carry := ShortCarryPerDay(e.snapshot(t, ctx).Markets[e.m.MarketToken], nil)
+	// fundingFactor 2e-8 × skew (20k/40k) = 1e-8/s paid by longs on 30k,
+	// received by the 10k short: 3e-8/s = 0.2592% a day.
+	if !carry.FundingPerDay.Equal(decimal.RequireFromString("0.002592")) || !carry.BorrowingPerDay.IsNegative() {
+		t.Fatalf("carry %v", carry)
+	}
 
 	if err := emb.AdvanceTime(ctx, 24*time.Hour); err != nil {
 		t.Fatal(err)
@@ -140,6 +143,9 @@ func TestFundingAndPrice(t *testing.T) {
 	pending := pos.Info.Fees.Funding.ClaimableShortTokenAmount
 	if pending.Sign() <= 0 || pos.Info.Fees.Borrowing.BorrowingFeeUsd.Sign() <= 0 {
 		t.Fatalf("after a day: claimable %s, borrowing %s", pending, pos.Info.Fees.Borrowing.BorrowingFeeUsd)
+	}
+	if want := carry.FundingPerDay.Mul(decimal.NewFromInt(10_000)); decimal.NewFromBigInt(pending, -6).Sub(want).Abs().GreaterThan(decimal.RequireFromString("0.05")) {
+		t.Fatalf("a day's funding %s USDC, the rate said %s", decimal.NewFromBigInt(pending, -6), want)
 	}
 	t.Logf("a day of a 10k short vs a 30k long: funding received %s USDC (pending), borrowing %s USD",
 		decimal.NewFromBigInt(pending, -6), decimal.NewFromBigInt(pos.Info.Fees.Borrowing.BorrowingFeeUsd, -30).StringFixed(4))
@@ -225,5 +231,67 @@ func openLong(t *testing.T, ctx context.Context, e *env, size, collateral *big.I
 	}
 	if out, _ := e.execOne(t, ctx, key); out.Status != OrderExecuted {
 		t.Fatalf("open long: %v %q", out.Status, out.Reason)
+	}
+}
+
+// TestKeeperRun: the keeper running in the background executes an order
+// while the trader only polls its snapshot, as `hedge` waits for its orders.
+func TestKeeperRun(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEmbeddedEnv(t, ctx)
+	kctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- e.dev.Keeper.Run(kctx, 20*time.Millisecond) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	s := e.snapshot(t, ctx)
+	sub, err := e.cl.Submit(ctx, s, OrderRequest{Market: e.m, Increase: true, SizeDeltaUSD: usd(3_000), Collateral: whole(300, 6), MaxSlippageBps: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.cl.WaitOrder(ctx, sub.Key, sub.Receipt.BlockNumber.Uint64(), 20*time.Second, 20*time.Millisecond, s.RequestExpiration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != OrderExecuted || out.Fill == nil || out.Fill.SizeDeltaUSD.Cmp(usd(3_000)) != 0 || out.Fees == nil {
+		t.Fatalf("outcome %+v", out)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s = e.snapshot(t, ctx)
+		if pos, ok := s.Short(e.m, e.book.Collateral.Address); ok && len(s.Orders) == 0 {
+			if pos.Info.Position.Numbers.SizeInUsd.Cmp(usd(3_000)) != 0 {
+				t.Fatalf("size %s", pos.Info.Position.Numbers.SizeInUsd)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %x not executed by the running keeper: %d pending", sub.Key[:4], len(s.Orders))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWaitOrderNoKeeper: with no keeper, waiting ends in one clear error and
+// the order stays pending.
+func TestWaitOrderNoKeeper(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newEmbeddedEnv(t, ctx)
+	s := e.snapshot(t, ctx)
+	sub, err := e.cl.Submit(ctx, s, OrderRequest{Market: e.m, Increase: true, SizeDeltaUSD: usd(1_000), Collateral: whole(100, 6), MaxSlippageBps: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.cl.WaitOrder(ctx, sub.Key, sub.Receipt.BlockNumber.Uint64(), 200*time.Millisecond, 50*time.Millisecond, s.RequestExpiration)
+	var nk *ErrNoKeeper
+	if !errors.As(err, &nk) || nk.Key != sub.Key || !strings.Contains(err.Error(), "stays pending") {
+		t.Fatalf("wait without a keeper: %v", err)
+	}
+	if s := e.snapshot(t, ctx); len(s.Orders) != 1 {
+		t.Fatalf("%d pending orders", len(s.Orders))
 	}
 }

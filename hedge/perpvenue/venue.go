@@ -66,6 +66,20 @@ var (
 	_ hedge.Reconciler       = (*Venue)(nil)
 )
 
+// New is the adapter for account (zero: read-only) watching wallets. With a
+// transaction manager it sends: the manager decodes this venue's fills for
+// the journal and refuses any recipient but the venue and its collateral.
+func New(c *chain.Client, b *AddressBook, wallets []common.Address, account common.Address, tx *chain.TxManager) *Venue {
+	v := &Venue{Client: c, Book: b, Wallets: wallets, Account: account, Tx: tx}
+	if tx != nil {
+		tx.DecodeFill = v.DecodeFill
+		// The venue and its collateral are the only contracts a plan sends
+		// to; anything else is refused before signing.
+		tx.Recipients = map[common.Address]bool{b.Venue: true, b.Collateral.Address: true}
+	}
+	return v
+}
+
 // state is what Compile needs beyond the venue-neutral snapshot.
 type state struct {
 	allowance decimal.Decimal // collateral the venue may pull
