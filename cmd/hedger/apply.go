@@ -72,7 +72,14 @@ func (s *session) apply(e *engine.Engine, c *engine.Cycle, yes bool) ([]string, 
 			if !s.json {
 				say("  mined %s", sub.Tx)
 				if set != nil {
-					say("  order %s %s", set.Ref, set.Status)
+					switch {
+					case set.Status == hedge.OrderExecuted && set.Fill.IsPositive():
+						say("  order %s executed at %s, venue fees %s %s", set.Ref, set.Fill.StringFixed(2), set.Fee.String(), c.Snap.CollateralSymbol)
+					case set.Reason != "":
+						say("  order %s %s: %s", set.Ref, set.Status, set.Reason)
+					default:
+						say("  order %s %s", set.Ref, set.Status)
+					}
 				}
 			}
 		},

@@ -196,7 +196,7 @@ func TestRefusalsBeforeSending(t *testing.T) {
 	if err := eng.Plan(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := eng.Check(c); err == nil || !strings.Contains(err.Error(), "execution fee above --max-execution-fee") {
+	if err := eng.Check(c); err == nil || !strings.Contains(err.Error(), "execution fee above") {
 		t.Fatalf("fee cap: %v", err)
 	}
 	nonce, _ := e.emb.Client.Eth.NonceAt(ctx, e.acct, nil)
