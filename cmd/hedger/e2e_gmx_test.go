@@ -257,6 +257,25 @@ func TestE2EGMXPendingRestartAndCancel(t *testing.T) {
 		t.Fatalf("close:\n%s", r)
 	}
 	g.logGas("close 5 ETH (order, keeper)", b5)
+
+	// The journal holds the order's transactions as trades, and the GMX
+	// lifecycle: creations, executions with fills and fees, the cancels.
+	var rows []e2eJournalRow
+	g.cli.okJSON(&rows, "journal", "--from", acct.Hex(), "--json")
+	kinds := map[string]int{}
+	for _, row := range rows {
+		kinds[row.Kind]++
+		if row.Kind == "gmx-order-executed" && (row.FillPrice == "" || row.Fee == "") {
+			t.Fatalf("execution without fill or fee: %+v", row)
+		}
+	}
+	if kinds["trade"] != 7 || kinds["gmx-order-created"] != 7 || kinds["gmx-order-executed"] != 5 || kinds["gmx-order-cancelled"] != 2 || kinds["gmx-cancel"] != 1 {
+		t.Fatalf("journal kinds %v", kinds)
+	}
+	t.Logf("journal kinds: %v", kinds)
+	if r := g.ok("status", "--wallet", g.cold.Addr.Hex(), "--from", acct.Hex()); !strings.Contains(r.stdout, "ETH") {
+		t.Fatalf("status:\n%s", r)
+	}
 	s = g.snap()
 	if !g.shortETH(s).IsZero() || len(s.Orders) != 0 {
 		t.Fatalf("after close: short %s, %d orders", g.shortETH(s), len(s.Orders))

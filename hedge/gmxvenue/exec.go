@@ -307,9 +307,9 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		}
 		v.known[key] = knownOrder{asset: st.Asset, block: rcpt.BlockNumber.Uint64()}
 		v.mu.Unlock()
-		v.journal(chain.ActionMeta{Kind: "gmx-order-created", Intent: string(st.Intent), Market: st.Asset,
+		v.journal(chain.ActionMeta{Kind: kindCreated, Intent: string(st.Intent), Market: st.Asset,
 			Description: fmt.Sprintf("GMX order %s created in %s (execution fee %s wei)", key.Hex(), rcpt.TxHash.Hex(), comp.ExecutionFee)},
-			chain.JournalEntry{Outcome: "created", MinedHash: rcpt.TxHash.Hex(), FeePaidWei: comp.ExecutionFee.String()})
+			chain.JournalEntry{Outcome: "created", MinedHash: rcpt.TxHash.Hex(), Block: rcpt.BlockNumber.Uint64(), FeePaidWei: comp.ExecutionFee.String()})
 		return hedge.Submission{Ref: key.Hex(), Tx: rcpt.TxHash.Hex(), Pending: true}, nil
 	}
 	return hedge.Submission{}, fmt.Errorf("GMX: unknown step %q", st.Kind)
@@ -473,7 +473,7 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 		if o.Fees != nil {
 			set.Fee = units(o.Fees.PositionFeeAmount, col.Decimals).Add(units(o.Fees.BorrowingFeeAmount, col.Decimals))
 		}
-		meta.Kind = "gmx-order-executed"
+		meta.Kind = kindExecuted
 		meta.Description = fmt.Sprintf("GMX order %s executed at %s, fees %s %s", key.Hex(), set.Fill, set.Fee, col.Symbol)
 		out.Outcome, out.FillPrice, out.TradeFee = "executed", set.Fill.String(), set.Fee.String()
 	case gmx.OrderCancelled, gmx.OrderFrozen:
@@ -481,7 +481,10 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 		if o.Status == gmx.OrderFrozen {
 			set.Status = hedge.OrderFrozen
 		}
-		meta.Kind = "gmx-order-" + o.Status.String()
+		meta.Kind = kindCancelled
+		if o.Status == gmx.OrderFrozen {
+			meta.Kind = kindFrozen
+		}
 		meta.Description = fmt.Sprintf("GMX order %s %s: %s (collateral and unused execution fee refunded to the account)", key.Hex(), o.Status, o.Reason)
 		out.Outcome, out.Note = o.Status.String(), o.Reason
 	}

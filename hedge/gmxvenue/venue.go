@@ -162,7 +162,72 @@ func (v *Venue) discover(ctx context.Context) error {
 		v.feeds[m.Index.Address] = addrs[i]
 	}
 	v.disc = true
+	return v.loadUnsettled()
+}
+
+// loadUnsettled takes from the journal the orders an earlier process
+// created whose outcome it never journaled (it exited, or a keeper acted
+// after it stopped waiting): the first snapshot that no longer lists one
+// looks up and journals what became of it, and counts a cancellation.
+func (v *Venue) loadUnsettled() error {
+	if v.Client.Tx == nil || v.Client.Tx.Journal == nil {
+		return nil
+	}
+	recs, err := v.Client.Tx.Journal.Records()
+	if err != nil {
+		return err
+	}
+	created := map[common.Hash]knownOrder{}
+	var order []common.Hash
+	for _, r := range recs {
+		key, ok := journalKey(r.Intent.Description)
+		if !ok {
+			continue
+		}
+		switch r.Intent.Kind {
+		case kindCreated:
+			blk := uint64(0)
+			if r.Outcome != nil {
+				blk = r.Outcome.Block
+			}
+			created[key] = knownOrder{asset: r.Intent.Market, block: blk}
+			order = append(order, key)
+		case kindExecuted, kindCancelled, kindFrozen:
+			delete(created, key)
+		}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.known == nil {
+		v.known = map[common.Hash]knownOrder{}
+	}
+	for _, k := range order {
+		if o, ok := created[k]; ok {
+			v.known[k] = o
+		}
+	}
 	return nil
+}
+
+// Journal kinds of the GMX lifecycle entries; their description starts
+// with "GMX order <key>".
+const (
+	kindCreated   = "gmx-order-created"
+	kindExecuted  = "gmx-order-executed"
+	kindCancelled = "gmx-order-cancelled"
+	kindFrozen    = "gmx-order-frozen"
+)
+
+func journalKey(desc string) (common.Hash, bool) {
+	const prefix = "GMX order "
+	if len(desc) < len(prefix)+66 || desc[:len(prefix)] != prefix {
+		return common.Hash{}, false
+	}
+	h := desc[len(prefix) : len(prefix)+66]
+	if h[:2] != "0x" {
+		return common.Hash{}, false
+	}
+	return common.HexToHash(h), true
 }
 
 // Snapshot reads the head, then the GMX state and the spot wallets at it.
