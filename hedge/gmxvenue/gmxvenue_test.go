@@ -204,3 +204,41 @@ func TestRefusalsBeforeSending(t *testing.T) {
 		t.Fatalf("sent %d", nonce)
 	}
 }
+
+// TestRallyTopUp: after a rally the short's loss pushes leverage over the
+// cap; the plan tops the collateral up with a MarketIncrease of size zero
+// (GMX carries collateral in orders), executed by the keeper.
+func TestRallyTopUp(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	v := e.venue(e.wallets[:2])
+	if _, res := cycle(t, v); len(res.Submissions) == 0 {
+		t.Fatal("nothing sent to open")
+	}
+	if err := e.keep(); err != nil {
+		t.Fatal(err)
+	}
+	before := snapOf(t, v).PositionOf("ETH")
+	if err := e.dev.SetPrice(ctx, "WETH", decimal.NewFromInt(6500)); err != nil {
+		t.Fatal(err)
+	}
+	snapOf(t, v) // the Reader values positions with the previous read's prices
+	c, res := cycle(t, v)
+	var topUp *hedge.Step
+	for i, st := range res.Steps {
+		if st.Kind == StepCollateral {
+			topUp = &res.Steps[i]
+		}
+	}
+	if topUp == nil || !topUp.Amount.IsPositive() {
+		t.Fatalf("no collateral top-up after a 30%% rally: orders %+v", c.Plan.Orders)
+	}
+	if err := e.keep(); err != nil {
+		t.Fatal(err)
+	}
+	after := snapOf(t, v).PositionOf("ETH")
+	if !after.Margin.GreaterThan(before.Margin) || !after.Size.Equal(before.Size) {
+		t.Fatalf("margin %s -> %s, size %s -> %s", before.Margin, after.Margin, before.Size, after.Size)
+	}
+	t.Logf("rally to 6500: %s USDC top-up, margin %s -> %s", topUp.Amount, before.Margin, after.Margin)
+}
