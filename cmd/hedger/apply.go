@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/shopspring/decimal"
 	"golang.org/x/term"
 
@@ -99,8 +100,14 @@ func (s *session) usedToday(now time.Time) (decimal.Decimal, error) {
 		if recs, err = s.journal.Records(); err != nil {
 			return decimal.Zero, err
 		}
-	case s.journalPath != "" && s.venue != nil:
-		entries, _, err := chain.ReadJournalFor(s.journalPath, s.client.ChainID.Uint64(), s.venue.Account)
+	case s.journalPath != "" && (s.venue != nil || s.gmx != nil):
+		acct := common.Address{}
+		if s.venue != nil {
+			acct = s.venue.Account
+		} else {
+			acct = s.gmx.Client.Account
+		}
+		entries, _, err := chain.ReadJournalFor(s.journalPath, s.client.ChainID.Uint64(), acct)
 		if errors.Is(err, os.ErrNotExist) {
 			return decimal.Zero, nil // nothing sent from this account yet
 		}

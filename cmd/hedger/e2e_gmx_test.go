@@ -291,6 +291,11 @@ func TestE2EGMXBadInput(t *testing.T) {
 	acct := g.trader.Addr
 	n0 := g.chain.nonce(acct)
 
+	// A read-only plan shows the order with its execution-fee check passed.
+	if r := g.ok("plan", "--wallet", g.cold.Addr.Hex(), "--from", acct.Hex()); !strings.Contains(r.stdout, "open short 2 ETH") {
+		t.Fatalf("plan:\n%s", r)
+	}
+
 	// An asset the venue has no market for.
 	r := g.fails("close", "--yes", "--private-key", g.trader.Key, "--asset", "BTC")
 	if !strings.Contains(r.stderr, "no market for BTC") {
