@@ -606,7 +606,7 @@ func (v *Venue) Settle(ctx context.Context, ref string) (hedge.Settlement, error
 			poll = 200 * time.Millisecond
 		}
 	}
-	cancelled := false
+	cancelled, polls := false, 0
 	for {
 		if v.Keep != nil {
 			if err := v.Keep(ctx); err != nil && ctx.Err() == nil {
@@ -633,7 +633,8 @@ func (v *Venue) Settle(ctx context.Context, ref string) (hedge.Settlement, error
 			}
 			return set, nil
 		}
-		if !cancelled {
+		polls++
+		if !cancelled && polls%5 == 1 { // the expiry check reads the GMX batch: not every poll
 			expired, err := v.expired(ctx, key, head.Time)
 			if err != nil {
 				return hedge.Settlement{}, err
