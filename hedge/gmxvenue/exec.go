@@ -389,9 +389,26 @@ func (v *Venue) Claim(s *hedge.Snapshot) ([]hedge.Step, error) {
 }
 
 // CheckFresh refuses a plan from a state older than a transaction the
-// account has sent since (its nonce moved): on GMX that could be an order
-// the snapshot does not list yet.
+// journal knows was mined, or than one the account has sent since (its
+// nonce moved): on GMX that could be an order the snapshot does not list.
 func (v *Venue) CheckFresh(ctx context.Context, block uint64) error {
+	// A node behind what the journal knows was mined (a load-balanced RPC
+	// answering from a lagging node) would show no pending order where
+	// one was created: refuse it.
+	if v.Client.Tx != nil && v.Client.Tx.Journal != nil {
+		recs, err := v.Client.Tx.Journal.Records()
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			o := r.Outcome
+			if o == nil || (o.Outcome != chain.OutcomeMined && o.Outcome != "created") || o.Block <= block {
+				continue
+			}
+			return fmt.Errorf("the node's state (block %d) is older than this account's transaction %s (mined in block %d): a plan from it could repeat a GMX order; nothing sent (the node is lagging: retry)",
+				block, o.MinedHash, o.Block)
+		}
+	}
 	acct := v.Client.Account
 	eth := v.Client.Chain.Eth
 	at, err := eth.NonceAt(ctx, acct, new(big.Int).SetUint64(block))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/engine"
 	"github.com/hedger/hedger/hedge/venuetest"
@@ -241,4 +242,29 @@ func TestRallyTopUp(t *testing.T) {
 		t.Fatalf("margin %s -> %s, size %s -> %s", before.Margin, after.Margin, before.Size, after.Size)
 	}
 	t.Logf("rally to 6500: %s USDC top-up, margin %s -> %s", topUp.Amount, before.Margin, after.Margin)
+}
+
+// TestCheckFreshJournal: a plan read at a block older than an order the
+// journal knows was created is refused (a lagging node would not list it).
+func TestCheckFreshJournal(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	v := e.venue(e.wallets[:2])
+	j, err := chain.OpenJournal(t.TempDir()+"/j.jsonl", e.emb.ChainID.Uint64(), e.acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	v.Client.Tx.Journal = j
+	c, res := cycle(t, v)
+	if len(res.Submissions) == 0 {
+		t.Fatal("nothing sent")
+	}
+	if err := v.CheckFresh(ctx, c.Snap.Block); err == nil || !strings.Contains(err.Error(), "could repeat a GMX order") {
+		t.Fatalf("stale plan block %d: %v", c.Snap.Block, err)
+	}
+	head, _ := e.emb.Client.Head(ctx)
+	if err := v.CheckFresh(ctx, head.Number.Uint64()); err != nil {
+		t.Fatalf("fresh: %v", err)
+	}
 }
