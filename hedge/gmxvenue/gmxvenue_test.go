@@ -268,3 +268,26 @@ func TestCheckFreshJournal(t *testing.T) {
 		t.Fatalf("fresh: %v", err)
 	}
 }
+
+// TestCarrySide: with only a short open GMX charges no funding (one side
+// of the market is empty) and the short pays borrowing: the carry from the
+// user's side is the (negative) borrowing rate.
+func TestCarrySide(t *testing.T) {
+	e := newEnv(t)
+	v := e.venue(e.wallets[:2])
+	if _, res := cycle(t, v); len(res.Submissions) == 0 {
+		t.Fatal("nothing sent")
+	}
+	if err := e.keep(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.emb.AdvanceTime(context.Background(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	snapOf(t, v)
+	m := snapOf(t, v).Markets["ETH"]
+	if !m.FundingRatePerDay.IsZero() || !m.BorrowRatePerDay.IsPositive() || !m.ShortCarryPerDay().Equal(m.BorrowRatePerDay.Neg()) {
+		t.Fatalf("funding %s, borrowing %s per day", m.FundingRatePerDay, m.BorrowRatePerDay)
+	}
+	t.Logf("short alone: funding %s, borrowing %s per day of notional", m.FundingRatePerDay, m.BorrowRatePerDay)
+}

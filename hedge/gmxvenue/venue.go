@@ -542,7 +542,9 @@ func orZero(x *big.Int) *big.Int {
 }
 
 // carryPerDay is a short's funding rate per day of notional from the
-// user's side (+ received) and its borrowing rate (≥ 0).
+// user's side (+ received) and its borrowing rate (≥ 0): the Reader's
+// current rates (gmx.ShortCarryPerDay) where the snapshot has them, else
+// estimated from the DataStore factors as follows.
 //
 // Funding: GMX charges the larger side fundingFactorPerSecond × its size
 // and pays that to the smaller side pro rata. The factor is the adaptive
@@ -555,6 +557,11 @@ func orZero(x *big.Int) *big.Int {
 // second; the utilisation term is at most 1, so borrowingFactor × 86400 is
 // an upper bound, used so that the carry is never shown better than it is.
 func carryPerDay(ms *gmx.MarketState) (funding, borrow decimal.Decimal) {
+	if ms.FundingFactorPerSecond != nil && ms.BorrowingPerSecondShorts != nil {
+		// The Reader's current rates (getMarketInfo, in the same batch).
+		c := gmx.ShortCarryPerDay(ms, nil)
+		return c.FundingPerDay, c.BorrowingPerDay.Neg()
+	}
 	L, S := f30(ms.OpenInterestLong), f30(ms.OpenInterestShort)
 	borrow = f30(ms.BorrowingFactorShort).Mul(day)
 	factor := f30(ms.SavedFundingFactorPerSecond).Abs()
