@@ -78,15 +78,14 @@ type Venue struct {
 	// Logf receives notes for the user (cancellations, refunds).
 	Logf func(format string, args ...any)
 
-	mu        sync.Mutex
-	disc      bool
-	feeds     map[common.Address]common.Address // index token -> reference feed
-	feedDec   map[common.Address]int32
-	known     map[common.Hash]knownOrder // pending orders seen or sent
-	cancels   map[string][]cancelRecord  // by asset
-	benched   map[string]bench
-	outcomes  map[common.Hash]hedge.Settlement
-	lastPrice map[string]decimal.Decimal
+	mu       sync.Mutex
+	disc     bool
+	feeds    map[common.Address]common.Address // index token -> reference feed
+	feedDec  map[common.Address]int32
+	known    map[common.Hash]knownOrder // pending orders seen or sent
+	cancels  map[string][]cancelRecord  // by asset
+	benched  map[string]bench
+	outcomes map[common.Hash]hedge.Settlement
 }
 
 type knownOrder struct {
