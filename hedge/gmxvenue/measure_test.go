@@ -74,20 +74,34 @@ func TestMeasure(t *testing.T) {
 		t.Fatal(err)
 	}
 	ct.take()
-	if _, err := ro.Snapshot(ctx); err != nil {
+	snap, err := ro.Snapshot(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	trips := ct.take()
-	total := 0
-	for _, n := range trips {
-		total += n
+	// The header, the GMX reads and the spot wallets' reads in one batch.
+	if len(trips) != 1 {
+		t.Fatalf("snapshot took %d round trips %v, want 1", len(trips), trips)
 	}
-	// The head, the GMX batch and the spot batch (the two batches go out
-	// concurrently, both pinned to the head).
-	if len(trips) != 3 {
-		t.Fatalf("snapshot took %d round trips %v", len(trips), trips)
+	if snap.Block == 0 || snap.Time.IsZero() || len(snap.Holdings) == 0 {
+		t.Fatalf("snapshot missing its block or holdings: block %d time %v holdings %d", snap.Block, snap.Time, len(snap.Holdings))
 	}
-	t.Logf("snapshot: %d round trips %v (%d JSON-RPC calls; the two batches concurrent)", len(trips), trips, total)
+	t.Logf("snapshot: %d round trip %v (header + GMX + spot in one batch)", len(trips), trips)
+	// watch: pinned to the head it was told of, also one round trip, and at that block.
+	head, err := e.emb.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.take()
+	at, err := ro.SnapshotAt(ctx, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trips := ct.take(); len(trips) != 1 || at.Block != head.Number.Uint64() {
+		t.Fatalf("snapshot at head %d: %d round trips %v, block %d", head.Number, len(trips), trips, at.Block)
+	} else {
+		t.Logf("snapshot at a given head: %d round trip %v", len(trips), trips)
+	}
 
 	gasOf := func(tx string) uint64 {
 		r, err := e.emb.Client.TransactionReceipt(ctx, common.HexToHash(tx))
