@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -155,5 +156,133 @@ func TestMeasure(t *testing.T) {
 	step("close", 1, true)
 	if p := snapOf(t, v).PositionOf("ETH"); !p.Size.IsZero() {
 		t.Fatalf("after close: %+v", p)
+	}
+}
+
+// straddleTransport answers the first batch that reads the header at
+// "latest" as a node that spreads a batch over blocks would: all but its
+// last element, then a new block is sealed, then the last element. The
+// requests it forwards are kept.
+type straddleTransport struct {
+	mine     func() error
+	mu       sync.Mutex
+	done     bool
+	requests [][]map[string]any
+}
+
+func (t *straddleTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(r.Body)
+	var elems []map[string]any
+	if json.Unmarshal(body, &elems) != nil || len(elems) < 2 {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	t.mu.Lock()
+	t.requests = append(t.requests, elems)
+	split := !t.done && elems[0]["method"] == "eth_getBlockByNumber"
+	if split {
+		t.done = true
+	}
+	t.mu.Unlock()
+	if !split {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	first, err := t.forward(r, elems[:len(elems)-1])
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mine(); err != nil {
+		return nil, err
+	}
+	last, err := t.forward(r, elems[len(elems)-1:])
+	if err != nil {
+		return nil, err
+	}
+	out, _ := json.Marshal(append(first, last...))
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(out)), ContentLength: int64(len(out)), Request: r}, nil
+}
+
+func (t *straddleTransport) forward(r *http.Request, elems []map[string]any) ([]json.RawMessage, error) {
+	body, _ := json.Marshal(elems)
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, r.URL.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out []json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// TestSnapshotHeadMovesMidBatch: when a block lands while the node answers
+// the batch that reads the header at "latest", the snapshot is read once
+// more pinned to the newer block and reports that block, never a mix.
+func TestSnapshotHeadMovesMidBatch(t *testing.T) {
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	e := newEnvServing(t, addr)
+	st := &straddleTransport{mine: func() error { return e.emb.Client.Mine(ctx) }}
+	rc, err := chain.Dial(ctx, "http://"+addr, chain.DialOptions{HTTPClient: &http.Client{Transport: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	ro := New(gmx.NewClient(rc, e.book, e.acct, nil), e.wallets[:1])
+	before, err := e.emb.Client.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.requests = nil // Discover's reads
+	st.mu.Unlock()
+	s, err := ro.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := before.Number.Uint64() + 1
+	if s.Block != want {
+		t.Fatalf("snapshot at block %d, want the newer block %d", s.Block, want)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var reads [][]map[string]any
+	for _, r := range st.requests {
+		if r[0]["method"] == "eth_getBlockByNumber" {
+			reads = append(reads, r)
+		}
+	}
+	if len(reads) != 2 {
+		t.Fatalf("%d snapshot batches, want the straddled one and one re-read", len(reads))
+	}
+	tag := fmt.Sprintf("0x%x", want)
+	for _, el := range reads[1] {
+		args, _ := el["params"].([]any)
+		if el["method"] == "eth_blockNumber" {
+			t.Fatal("the re-read is pinned: it needs no eth_blockNumber")
+		}
+		if len(args) == 0 {
+			t.Fatalf("%v has no block argument", el)
+		}
+		pos := len(args) - 1
+		if el["method"] == "eth_getBlockByNumber" {
+			pos = 0
+		}
+		if args[pos] != tag {
+			t.Fatalf("re-read %v not pinned to %s", el, tag)
+		}
 	}
 }
