@@ -84,6 +84,12 @@ func (c *Client) Discover(ctx context.Context) error {
 	return c.Chain.Read(ctx, &b2, nil)
 }
 
+// Feed is token's reference price feed, as Discover read it.
+func (c *Client) Feed(token common.Address) (common.Address, bool) {
+	f, ok := c.feeds[token]
+	return f.Feed, ok
+}
+
 func feedPrice(answer, mult *big.Int) *big.Int {
 	if answer.Sign() <= 0 {
 		return new(big.Int)

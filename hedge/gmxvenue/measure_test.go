@@ -74,7 +74,7 @@ func TestMeasure(t *testing.T) {
 	if _, err := ro.Snapshot(ctx); err != nil { // the first one discovers the feeds
 		t.Fatal(err)
 	}
-	t.Logf("first snapshot (feeds discovered, once per process): %d round trips %v", len(ct.calls), ct.calls)
+	t.Logf("dial (eth_chainId) and first snapshot (feeds discovered, once per process): %d round trips %v", len(ct.calls), ct.calls)
 	ct.take()
 	snap, err := ro.Snapshot(ctx)
 	if err != nil {

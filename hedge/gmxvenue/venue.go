@@ -22,7 +22,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/shopspring/decimal"
 
-	"github.com/hedger/hedger/chain"
 	cgmx "github.com/hedger/hedger/contracts/gmx"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/gmx"
@@ -81,9 +80,8 @@ type Venue struct {
 	mu       sync.Mutex
 	disc     bool
 	feeds    map[common.Address]common.Address // index token -> reference feed
-	feedDec  map[common.Address]int32
-	known    map[common.Hash]knownOrder // pending orders seen or sent
-	cancels  map[string][]cancelRecord  // by asset
+	known    map[common.Hash]knownOrder        // pending orders seen or sent
+	cancels  map[string][]cancelRecord         // by asset
 	benched  map[string]bench
 	outcomes map[common.Hash]hedge.Settlement
 }
@@ -135,8 +133,8 @@ type state struct {
 }
 
 // discover reads the reference feeds once per process (feeds change only
-// by governance): the client's, and the index feeds this adapter reads for
-// the oracle's age.
+// by governance) through the client; this adapter reads the index feeds'
+// rounds for the oracle's age.
 func (v *Venue) discover(ctx context.Context) error {
 	if v.disc {
 		return nil
@@ -144,21 +142,13 @@ func (v *Venue) discover(ctx context.Context) error {
 	if err := v.Client.Discover(ctx); err != nil {
 		return err
 	}
-	b := v.book()
-	var batch chain.Batch
-	v.feeds, v.feedDec = map[common.Address]common.Address{}, map[common.Address]int32{}
-	addrs := make([]common.Address, len(b.Markets))
-	for i, m := range b.Markets {
-		batch.Call(b.Contracts.DataStore, dataStoreABI.PackGetAddress(gmx.KeyPriceFeed(m.Index.Address)), func(out []byte) (err error) {
-			addrs[i], err = dataStoreABI.UnpackGetAddress(out)
-			return err
-		})
-	}
-	if err := v.Client.Chain.Read(ctx, &batch, nil); err != nil {
-		return fmt.Errorf("GMX: reading reference feeds: %w", err)
-	}
-	for i, m := range b.Markets {
-		v.feeds[m.Index.Address] = addrs[i]
+	// The index feeds are the client's (read in its Discover): no read of
+	// their own.
+	v.feeds = map[common.Address]common.Address{}
+	for _, m := range v.book().Markets {
+		if f, ok := v.Client.Feed(m.Index.Address); ok {
+			v.feeds[m.Index.Address] = f
+		}
 	}
 	v.disc = true
 	return v.loadUnsettled()
