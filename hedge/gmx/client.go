@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
@@ -80,6 +82,12 @@ func (c *Client) Discover(ctx context.Context) error {
 		})
 	}
 	return c.Chain.Read(ctx, &b2, nil)
+}
+
+// Feed is token's reference price feed, as Discover read it.
+func (c *Client) Feed(token common.Address) (common.Address, bool) {
+	f, ok := c.feeds[token]
+	return f.Feed, ok
 }
 
 func feedPrice(answer, mult *big.Int) *big.Int {
@@ -174,27 +182,156 @@ type Snapshot struct {
 	Orders                               []PendingOrder
 }
 
-// Snapshot reads the head, then SnapshotAt it.
+// Snapshot reads the head and all of the account's GMX state in ONE
+// JSON-RPC batch (SnapshotWith with no head).
 func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
-	head, err := c.Chain.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.SnapshotAt(ctx, head)
+	return c.SnapshotWith(ctx, nil, nil)
 }
 
 // SnapshotAt reads all of the account's GMX state in ONE JSON-RPC batch
-// pinned to head. Positions are valued by the Reader with the
-// reference prices of the previous read (a call cannot use an answer of the
-// same batch); the reference prices of this block are in MarketState, and
-// the funding and borrowing amounts do not depend on the price.
+// pinned to head (watch reads at the head it was told of).
 func (c *Client) SnapshotAt(ctx context.Context, head *types.Header) (*Snapshot, error) {
+	return c.SnapshotWith(ctx, head, nil)
+}
+
+// Calls is what a caller of SnapshotWith may add to the snapshot's batch
+// (chain.Batch has the same methods).
+type Calls interface {
+	Balance(addr common.Address, dst *big.Int)
+	Call(to common.Address, data []byte, decode func([]byte) error)
+}
+
+// SnapshotWith reads all of the account's GMX state, and the calls extra
+// adds, in ONE JSON-RPC batch: an adapter's spot wallets and feeds ride in
+// the same round trip. extra may run more than once (once per attempt);
+// each run must queue into fresh destinations.
+//
+// With head set, every call is pinned to head's number. With head nil the
+// batch itself reads the header: eth_getBlockByNumber("latest") first, the
+// calls at "latest", and eth_blockNumber last. When the first and last
+// agree no block landed while the node answered (geth answers a batch in
+// order); when they differ, the whole batch is read once more pinned to the
+// newer block, so a snapshot never mixes two blocks.
+//
+// Positions are valued by the Reader with the reference prices of the
+// previous read (a call cannot use an answer of the same batch); the
+// reference prices of this block are in MarketState, and the funding and
+// borrowing amounts do not depend on the price.
+func (c *Client) SnapshotWith(ctx context.Context, head *types.Header, extra func(Calls)) (*Snapshot, error) {
 	if c.feeds == nil {
 		return nil, errors.New("GMX client: Discover has not run")
 	}
-	s := &Snapshot{Block: head.Number.Uint64(), BlockHash: head.Hash(), Time: time.Unix(int64(head.Time), 0).UTC(),
-		Native: new(big.Int), Markets: map[common.Address]*MarketState{}}
-	var b chain.Batch
+	var pin *big.Int
+	if head != nil {
+		pin = head.Number
+	}
+	for {
+		b := &headBatch{}
+		var hdr *types.Header
+		var last hexutil.Uint64
+		if head == nil {
+			b.header(&hdr)
+		}
+		s, finish := c.queue(b)
+		if extra != nil {
+			extra(b)
+		}
+		if head == nil && pin == nil {
+			b.blockNumber(&last)
+		}
+		if err := b.read(ctx, c.Chain, pin); err != nil {
+			if head != nil {
+				return nil, fmt.Errorf("GMX snapshot at block %d: %w", head.Number, err)
+			}
+			return nil, fmt.Errorf("GMX snapshot: %w", err)
+		}
+		h := head
+		if h == nil {
+			if hdr == nil {
+				return nil, errors.New("GMX snapshot: the node returned no latest block")
+			}
+			if pin == nil && uint64(last) != hdr.Number.Uint64() {
+				pin = new(big.Int).SetUint64(uint64(last)) // a block landed mid-batch: read it all again at the newer one
+				continue
+			}
+			h = hdr
+		}
+		s.Block, s.BlockHash, s.Time = h.Number.Uint64(), h.Hash(), time.Unix(int64(h.Time), 0).UTC()
+		finish()
+		return s, nil
+	}
+}
+
+// headBatch is chain.Batch plus the block header (and the block number)
+// as elements of the same JSON-RPC batch, which chain.Batch cannot carry.
+type headBatch struct {
+	elems  []rpc.BatchElem
+	tagAt  []int // index of the block-tag argument; -1: none
+	decode []func() error
+}
+
+func (b *headBatch) Balance(addr common.Address, dst *big.Int) {
+	var res hexutil.Big
+	b.add(rpc.BatchElem{Method: "eth_getBalance", Args: []any{addr, nil}, Result: &res}, 1, func() error {
+		dst.Set((*big.Int)(&res))
+		return nil
+	})
+}
+
+func (b *headBatch) Call(to common.Address, data []byte, decode func([]byte) error) {
+	var res hexutil.Bytes
+	args := map[string]any{"to": to, "input": hexutil.Bytes(data)}
+	b.add(rpc.BatchElem{Method: "eth_call", Args: []any{args, nil}, Result: &res}, 1, func() error { return decode(res) })
+}
+
+// header queues eth_getBlockByNumber(tag, false) into *dst.
+func (b *headBatch) header(dst **types.Header) {
+	b.add(rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{nil, false}, Result: dst}, 0, func() error { return nil })
+}
+
+func (b *headBatch) blockNumber(dst *hexutil.Uint64) {
+	b.add(rpc.BatchElem{Method: "eth_blockNumber", Result: dst}, -1, func() error { return nil })
+}
+
+func (b *headBatch) add(e rpc.BatchElem, tagAt int, decode func() error) {
+	b.elems, b.tagAt, b.decode = append(b.elems, e), append(b.tagAt, tagAt), append(b.decode, decode)
+}
+
+// read sends the batch at block (nil: latest), split at chain.MaxBatch
+// like chain.Client.Read, and decodes every answer; errors name the call.
+func (b *headBatch) read(ctx context.Context, c *chain.Client, block *big.Int) error {
+	tag := "latest"
+	if block != nil {
+		tag = hexutil.EncodeBig(block)
+	}
+	for i, e := range b.elems {
+		if b.tagAt[i] >= 0 {
+			e.Args[b.tagAt[i]] = tag
+		}
+	}
+	for start := 0; start < len(b.elems); start += chain.MaxBatch {
+		end := min(start+chain.MaxBatch, len(b.elems))
+		if err := c.BatchCallContext(ctx, b.elems[start:end]); err != nil {
+			return fmt.Errorf("batch read: %w", err)
+		}
+	}
+	var errs []error
+	for i, e := range b.elems {
+		if e.Error != nil {
+			errs = append(errs, fmt.Errorf("%s #%d: %w", e.Method, i, e.Error))
+			continue
+		}
+		if err := b.decode[i](); err != nil {
+			errs = append(errs, fmt.Errorf("%s #%d: decoding: %w", e.Method, i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// queue adds the GMX reads into b; finish completes the snapshot once they
+// are answered (the caller sets the block).
+func (c *Client) queue(b *headBatch) (*Snapshot, func()) {
+	s := &Snapshot{Native: new(big.Int), Markets: map[common.Address]*MarketState{}}
 	ds, cr := c.Book.Contracts.DataStore, c.Book.Contracts
 	u := func(key common.Hash, dst **big.Int) {
 		b.Call(ds, dataStoreABI.PackGetUint(key), func(out []byte) (err error) {
@@ -311,26 +448,24 @@ func (c *Client) SnapshotAt(ctx context.Context, head *types.Header) (*Snapshot,
 		orders, err = readerABI.UnpackGetAccountOrders(out)
 		return err
 	})
-	if err := c.Chain.Read(ctx, &b, head.Number); err != nil {
-		return nil, fmt.Errorf("GMX snapshot at block %d: %w", s.Block, err)
+	return s, func() {
+		if expiry != nil {
+			s.RequestExpiration = time.Duration(expiry.Uint64()) * time.Second
+		}
+		for t, p := range fresh {
+			c.last[t] = p
+		}
+		for _, ms := range s.Markets {
+			ms.IndexPrice, ms.LongPrice, ms.ShortPrice = fresh[ms.Market.Index.Address], fresh[ms.Market.Long.Address], fresh[ms.Market.Short.Address]
+		}
+		for _, in := range infos {
+			m, _ := c.Book.MarketByToken(in.Position.Addresses.Market)
+			s.Positions = append(s.Positions, Position{Key: in.PositionKey, Market: m, IsLong: in.Position.Flags.IsLong, Info: in})
+		}
+		for _, o := range orders {
+			s.Orders = append(s.Orders, PendingOrder{Key: o.OrderKey, Order: o.Order})
+		}
 	}
-	if expiry != nil {
-		s.RequestExpiration = time.Duration(expiry.Uint64()) * time.Second
-	}
-	for t, p := range fresh {
-		c.last[t] = p
-	}
-	for _, ms := range s.Markets {
-		ms.IndexPrice, ms.LongPrice, ms.ShortPrice = fresh[ms.Market.Index.Address], fresh[ms.Market.Long.Address], fresh[ms.Market.Short.Address]
-	}
-	for _, in := range infos {
-		m, _ := c.Book.MarketByToken(in.Position.Addresses.Market)
-		s.Positions = append(s.Positions, Position{Key: in.PositionKey, Market: m, IsLong: in.Position.Flags.IsLong, Info: in})
-	}
-	for _, o := range orders {
-		s.Orders = append(s.Orders, PendingOrder{Key: o.OrderKey, Order: o.Order})
-	}
-	return s, nil
 }
 
 func (c *Client) priceProps(token common.Address) gmx.PriceProps {

@@ -304,6 +304,17 @@ func runLifecycle(t *testing.T, ctx context.Context, e *env, rpcURL string) {
 		t.Fatalf("snapshot took %d round trips (%v calls)", ct.requests, ct.calls)
 	}
 	t.Logf("snapshot: 1 round trip carrying %d calls", ct.calls[0])
+	// Without a head the header rides in the same batch.
+	ct.reset()
+	ls, err := reader.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct.requests != 1 || ls.Block != rs.Block || ls.BlockHash != head.Hash() {
+		t.Fatalf("snapshot of the latest block: %d round trips (%v calls), block %d %s, want %d %s",
+			ct.requests, ct.calls, ls.Block, ls.BlockHash, rs.Block, head.Hash())
+	}
+	t.Logf("snapshot of the latest block: 1 round trip carrying %d calls (header included)", ct.calls[0])
 	pos, ok := rs.Short(e.m, col.Address)
 	if !ok || pos.Info.Position.Numbers.SizeInUsd.Cmp(usd(10_000)) != 0 || len(rs.Orders) != 0 {
 		t.Fatalf("position after open: %+v, %d orders", pos.Info.Position.Numbers, len(rs.Orders))

@@ -22,7 +22,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/shopspring/decimal"
 
-	"github.com/hedger/hedger/chain"
 	cgmx "github.com/hedger/hedger/contracts/gmx"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/gmx"
@@ -81,9 +80,8 @@ type Venue struct {
 	mu       sync.Mutex
 	disc     bool
 	feeds    map[common.Address]common.Address // index token -> reference feed
-	feedDec  map[common.Address]int32
-	known    map[common.Hash]knownOrder // pending orders seen or sent
-	cancels  map[string][]cancelRecord  // by asset
+	known    map[common.Hash]knownOrder        // pending orders seen or sent
+	cancels  map[string][]cancelRecord         // by asset
 	benched  map[string]bench
 	outcomes map[common.Hash]hedge.Settlement
 }
@@ -135,8 +133,8 @@ type state struct {
 }
 
 // discover reads the reference feeds once per process (feeds change only
-// by governance): the client's, and the index feeds this adapter reads for
-// the oracle's age.
+// by governance) through the client; this adapter reads the index feeds'
+// rounds for the oracle's age.
 func (v *Venue) discover(ctx context.Context) error {
 	if v.disc {
 		return nil
@@ -144,21 +142,13 @@ func (v *Venue) discover(ctx context.Context) error {
 	if err := v.Client.Discover(ctx); err != nil {
 		return err
 	}
-	b := v.book()
-	var batch chain.Batch
-	v.feeds, v.feedDec = map[common.Address]common.Address{}, map[common.Address]int32{}
-	addrs := make([]common.Address, len(b.Markets))
-	for i, m := range b.Markets {
-		batch.Call(b.Contracts.DataStore, dataStoreABI.PackGetAddress(gmx.KeyPriceFeed(m.Index.Address)), func(out []byte) (err error) {
-			addrs[i], err = dataStoreABI.UnpackGetAddress(out)
-			return err
-		})
-	}
-	if err := v.Client.Chain.Read(ctx, &batch, nil); err != nil {
-		return fmt.Errorf("GMX: reading reference feeds: %w", err)
-	}
-	for i, m := range b.Markets {
-		v.feeds[m.Index.Address] = addrs[i]
+	// The index feeds are the client's (read in its Discover): no read of
+	// their own.
+	v.feeds = map[common.Address]common.Address{}
+	for _, m := range v.book().Markets {
+		if f, ok := v.Client.Feed(m.Index.Address); ok {
+			v.feeds[m.Index.Address] = f
+		}
 	}
 	v.disc = true
 	return v.loadUnsettled()
@@ -229,41 +219,27 @@ func journalKey(desc string) (common.Hash, bool) {
 	return common.HexToHash(h), true
 }
 
-// Snapshot reads the head, then the GMX state and the spot wallets at it.
+// Snapshot reads the head, the GMX state and the spot wallets in ONE
+// JSON-RPC batch (the header is part of the batch).
 func (v *Venue) Snapshot(ctx context.Context) (*hedge.Snapshot, error) {
-	if err := v.discover(ctx); err != nil {
-		return nil, err
-	}
-	head, err := v.Client.Chain.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return v.SnapshotAt(ctx, head)
+	return v.SnapshotAt(ctx, nil)
 }
 
-// SnapshotAt reads the GMX state and the spot wallets pinned to head (watch
-// reads at the head it was told of).
+// SnapshotAt reads the GMX state and the spot wallets in ONE JSON-RPC batch
+// pinned to head (watch reads at the head it was told of); head nil reads
+// the latest block's header in the same batch.
 func (v *Venue) SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot, error) {
 	if err := v.discover(ctx); err != nil {
 		return nil, err
 	}
-	// The GMX batch and the spot batch are independent: sent at once, both
-	// pinned to head.
-	var gs *gmx.Snapshot
-	var gerr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		gs, gerr = v.Client.SnapshotAt(ctx, head)
-	}()
-	s, serr := v.spotAt(ctx, head)
-	<-done
-	if gerr != nil {
-		return nil, gerr
+	// The spot reads ride in the GMX client's batch; the client may send it
+	// twice (a block landed mid-batch), so each run queues afresh.
+	var sp *spotRead
+	gs, err := v.Client.SnapshotWith(ctx, head, func(b gmx.Calls) { sp = v.spotCalls(b) })
+	if err != nil {
+		return nil, err
 	}
-	if serr != nil {
-		return nil, serr
-	}
+	s := sp.finish(gs)
 	if err := v.fill(ctx, s, gs); err != nil {
 		return nil, err
 	}
@@ -274,16 +250,22 @@ type feedRound struct {
 	updated time.Time
 }
 
-// spotAt reads the watch-only wallets' native and token balances, and each
-// market's reference feed round (for the oracle's age), in one batch.
-func (v *Venue) spotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot, error) {
+// spotRead is the watch-only wallets' reads queued into one batch.
+type spotRead struct {
+	s       *hedge.Snapshot
+	natives map[int]*big.Int
+	rounds  map[string]*feedRound
+}
+
+// spotCalls queues the watch-only wallets' native and token balances, and
+// each market's reference feed round (for the oracle's age), into batch.
+func (v *Venue) spotCalls(batch gmx.Calls) *spotRead {
 	b := v.book()
-	s := &hedge.Snapshot{ChainID: b.ChainID, Block: head.Number.Uint64(), Time: time.Unix(int64(head.Time), 0).UTC(),
-		Markets: map[string]hedge.Market{}, CollateralSymbol: b.Collateral.Symbol, CollateralDecimals: int32(b.Collateral.Decimals)}
+	s := &hedge.Snapshot{ChainID: b.ChainID, Markets: map[string]hedge.Market{},
+		CollateralSymbol: b.Collateral.Symbol, CollateralDecimals: int32(b.Collateral.Decimals)}
 	if v.Client.Account != (common.Address{}) {
 		s.Account = v.Client.Account.Hex()
 	}
-	var batch chain.Batch
 	nativeAsset := ""
 	type spotTok struct {
 		tok   gmx.Token
@@ -337,19 +319,22 @@ func (v *Venue) spotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot
 			return err
 		})
 	}
-	if batch.Len() > 0 {
-		if err := v.Client.Chain.Read(ctx, &batch, head.Number); err != nil {
-			return nil, fmt.Errorf("GMX: reading spot wallets at block %d: %w", s.Block, err)
-		}
-	}
-	for i, wei := range natives {
+	return &spotRead{s: s, natives: natives, rounds: rounds}
+}
+
+// finish completes the spot part once the batch is answered, at the GMX
+// snapshot's block.
+func (sp *spotRead) finish(gs *gmx.Snapshot) *hedge.Snapshot {
+	s := sp.s
+	s.Block, s.Time = gs.Block, gs.Time
+	for i, wei := range sp.natives {
 		s.Holdings[i].Amount = decimal.NewFromBigInt(wei, -18)
 		s.Holdings[i].TokenAmount = s.Holdings[i].Amount
 	}
-	for a, r := range rounds {
+	for a, r := range sp.rounds {
 		s.Markets[a] = hedge.Market{Asset: a, OracleUpdatedAt: r.updated}
 	}
-	return s, nil
+	return s
 }
 
 var (
