@@ -38,9 +38,16 @@ type e2eGMX struct {
 	book   *gmx.Book
 }
 
-// e2eStartGMX starts anvil with the fixture, seeds the pool, and funds a
-// trader (10 ETH, 100000 USDC) and a cold wallet holding 2 ETH.
+// e2eStartGMX starts anvil with the fixture, seeds the ETH pool (BTC left
+// without a feed), and funds a trader (10 ETH, 100000 USDC) and a cold
+// wallet holding 2 ETH.
 func e2eStartGMX(t *testing.T) *e2eGMX {
+	t.Helper()
+	return e2eStartGMXWith(t, "--btc-long", "0")
+}
+
+// e2eStartGMXWith is e2eStartGMX with extra `devnet setup` flags.
+func e2eStartGMXWith(t *testing.T, setup ...string) *e2eGMX {
 	t.Helper()
 	e2eSkipIfShort(t)
 	node := e2eStartAnvil(t, "--chain-id", "31337")
@@ -59,9 +66,13 @@ func e2eStartGMX(t *testing.T) *e2eGMX {
 	}
 	g := &e2eGMX{t: t, node: node, cli: e2eNewCLI(t, node.URL), chain: e2eNewChain(t, node.URL),
 		trader: e2eNewAccount(t), cold: e2eNewAccount(t), book: book}
-	g.ok("devnet", "setup")
+	g.ok(append([]string{"devnet", "setup"}, setup...)...)
 	g.ok("devnet", "fund", g.trader.Addr.Hex(), "--eth", "10", "--usdc", "100000")
 	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "2")
+	// The book as the binary sees it: BTC too when setup registered its feed.
+	if err := gmx.OfferLocal(ctx, c, book); err != nil {
+		t.Fatal(err)
+	}
 	g.reader = gmx.NewClient(c, book, g.trader.Addr, nil)
 	if err := g.reader.Discover(ctx); err != nil {
 		t.Fatal(err)

@@ -87,6 +87,9 @@ func (s *session) openGMX(c *cli.Context, wallets []common.Address, from common.
 	if err != nil {
 		return fmt.Errorf("--venue gmx: %w", err)
 	}
+	if err := gmx.OfferLocal(s.ctx, s.client, book); err != nil {
+		return err
+	}
 	var tx *chain.TxManager
 	if s.signer != nil {
 		cfg := s.txConfig(s.signer)
@@ -166,6 +169,9 @@ func gmxDevnet(c *cli.Context, f func(*gmx.Devnet, *session) error) error {
 	book, err := gmx.BookFor(s.client.ChainID.Uint64())
 	if err != nil {
 		return fmt.Errorf("--venue gmx: %w", err)
+	}
+	if err := gmx.OfferLocal(s.ctx, s.client, book); err != nil {
+		return err
 	}
 	d, err := gmx.NewDevnet(s.client, book)
 	if err != nil {
@@ -277,10 +283,13 @@ func gmxFund(c *cli.Context, to common.Address, amounts map[string]decimal.Decim
 func gmxDevnetCommands() []*cli.Command {
 	return []*cli.Command{
 		{
-			Name: "setup", Usage: "local GMX (--venue gmx): seed the ETH market's pool and apply Arbitrum's ETH market configuration",
+			Name: "setup", Usage: "local GMX (--venue gmx): seed the ETH and BTC markets' pools (BTC gets a WBTC reference feed first) and apply Arbitrum's ETH market configuration",
 			Flags: append(connFlags(),
 				&cli.StringFlag{Name: "long", Value: "1000", Usage: "WETH to deposit into the pool"},
-				&cli.StringFlag{Name: "short", Value: "5000000", Usage: "USDC to deposit into the pool"}),
+				&cli.StringFlag{Name: "short", Value: "5000000", Usage: "USDC to deposit into the pool"},
+				&cli.StringFlag{Name: "btc-price", Value: "60000", Usage: "first answer of the WBTC reference feed (USD)"},
+				&cli.StringFlag{Name: "btc-long", Value: "50", Usage: "WBTC to deposit into the BTC pool (0: leave BTC unset)"},
+				&cli.StringFlag{Name: "btc-short", Value: "3000000", Usage: "USDC to deposit into the BTC pool"}),
 			Action: func(c *cli.Context) error {
 				if g, err := venueOf(c); err != nil || !g {
 					if err == nil {
@@ -296,6 +305,18 @@ func gmxDevnetCommands() []*cli.Command {
 				if err != nil {
 					return err
 				}
+				btcPrice, err := parseDecimal("--btc-price", c.String("btc-price"))
+				if err != nil {
+					return err
+				}
+				btcLong, err := parseNonNegative("--btc-long", c.String("btc-long"))
+				if err != nil {
+					return err
+				}
+				btcShort, err := parseNonNegative("--btc-short", c.String("btc-short"))
+				if err != nil {
+					return err
+				}
 				return gmxDevnet(c, func(d *gmx.Devnet, s *session) error {
 					m, ok := d.Book.Market("ETH")
 					if !ok {
@@ -305,6 +326,18 @@ func gmxDevnetCommands() []*cli.Command {
 						return err
 					}
 					say("seeded %s with %s %s and %s %s; Arbitrum's ETH market configuration applied", m.Name, long, m.Long.Symbol, short, m.Short.Symbol)
+					if !btcLong.IsPositive() {
+						return nil
+					}
+					if bm, ok := d.Book.Market("BTC"); ok {
+						say("%s already has a WBTC reference feed; BTC left as it is", bm.Name)
+						return nil
+					}
+					bm, err := d.SetupBTC(s.ctx, btcPrice, btcLong, btcShort)
+					if err != nil {
+						return err
+					}
+					say("WBTC reference feed %s at %s USD registered; seeded %s with %s %s and %s %s", bm.Index.PriceFeed.Hex(), btcPrice, bm.Name, btcLong, bm.Long.Symbol, btcShort, bm.Short.Symbol)
 					return nil
 				})
 			},

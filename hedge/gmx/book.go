@@ -60,6 +60,9 @@ type Local struct {
 	KeeperKey        string
 	GmOracleProvider common.Address
 	OracleSigners    []string // private keys, by OracleStore index
+	// Latent markets exist on the fixture but lack a reference feed until a
+	// devnet setup registers one (OfferLocal then offers them).
+	Latent []Market
 }
 
 // Book is everything hedger knows about one chain's GMX deployment.

@@ -158,6 +158,8 @@ func (d *Devnet) Setup(ctx context.Context, m Market, longAmount, shortAmount de
 		}
 	}
 	fee := big.NewInt(1e16) // 0.01 ETH; the surplus is refunded after execution
+	// 6M: the first deposit into a market with no liquidity yet (WBTC) ran
+	// out of 3M on the embedded chain.
 	cr := d.Book.Contracts
 	calls := [][]byte{
 		exchangeRouterABI.PackSendWnt(cr.DepositVault, fee),
@@ -171,7 +173,7 @@ func (d *Devnet) Setup(ctx context.Context, m Market, longAmount, shortAmount de
 			MinMarketTokens: new(big.Int), ExecutionFee: fee, CallbackGasLimit: new(big.Int), DataList: [][32]byte{},
 		}),
 	}
-	if _, err := SendFixedGas(ctx, d.Client, lp, cr.ExchangeRouter, exchangeRouterABI.PackMulticall(calls), fee, 3_000_000); err != nil {
+	if _, err := SendFixedGas(ctx, d.Client, lp, cr.ExchangeRouter, exchangeRouterABI.PackMulticall(calls), fee, 6_000_000); err != nil {
 		return fmt.Errorf("setup: createDeposit: %w", err)
 	}
 	delay := d.Keeper.Delay

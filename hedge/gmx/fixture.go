@@ -184,19 +184,23 @@ func LocalBook(chainID uint64) (*Book, error) {
 	b.Collateral = b.Tokens["USDC"]
 	// The market hedger offers on the fixture: ETH/USD [WETH-USDC]. The
 	// fixture's WBTC has no reference feed (its WBTC-USDC market cannot be
-	// valued from the chain), so BTC is not offered here.
+	// valued from the chain), so BTC is latent: OfferLocal adds it once
+	// Devnet.SetupBTC has registered a feed.
 	offer := map[string]string{"WETH/USD [WETH-USDC]": "ETH"}
+	latent := map[string]string{LocalBTCMarket: "BTC"}
+	var later []Market
 	for _, m := range f.Markets {
-		asset, ok := offer[m.Name]
-		if !ok {
-			continue
+		mk := Market{Name: m.Name, MarketToken: m.MarketToken,
+			Index: b.Tokens[m.IndexSymbol], Long: b.Tokens[m.LongSymbol], Short: b.Tokens[m.ShortSymbol]}
+		if asset, ok := offer[m.Name]; ok {
+			mk.Asset = asset
+			b.Markets = append(b.Markets, mk)
+		} else if asset, ok := latent[m.Name]; ok {
+			mk.Asset = asset
+			later = append(later, mk)
 		}
-		b.Markets = append(b.Markets, Market{
-			Asset: asset, Name: m.Name, MarketToken: m.MarketToken,
-			Index: b.Tokens[m.IndexSymbol], Long: b.Tokens[m.LongSymbol], Short: b.Tokens[m.ShortSymbol],
-		})
 	}
-	l := &Local{KeeperKey: f.Keeper.PrivateKey, GmOracleProvider: f.Oracle.ProviderAddress}
+	l := &Local{KeeperKey: f.Keeper.PrivateKey, GmOracleProvider: f.Oracle.ProviderAddress, Latent: later}
 	for _, s := range f.Oracle.Signers {
 		if s.Index != len(l.OracleSigners) {
 			return nil, fmt.Errorf("GMX fixture book: oracle signers out of order")
