@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -89,7 +90,14 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		})
 	}
 	f := &inflight{id: NewJournalID(), req: req, nonce: nonce, legacy: legacy}
-	intent := JournalEntry{Type: EntryIntent, ID: f.id, ActionMeta: req.Action}
+	intent := JournalEntry{Type: EntryIntent, ID: f.id}
+	if req.Action != nil {
+		raw, err := json.Marshal(req.Action)
+		if err != nil {
+			return nil, fmt.Errorf("journal: the action's description does not encode: %w; nothing sent", err)
+		}
+		intent.Action = raw
+	}
 	if req.To != nil {
 		intent.To = req.To.Hex()
 	}

@@ -215,7 +215,10 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.
 	if s.journal != nil {
-		m := s.venue.Tx
+		var m *chain.TxManager
+		if s.venue != nil {
+			m = s.venue.Tx
+		}
 		if m == nil {
 			if m, err = s.txManager(s.signer); err != nil {
 				s.close()
