@@ -66,7 +66,8 @@ func views(s *Snapshot, p Policy) ([]assetView, error) {
 	return viewsFor(s, func(string) Policy { return p }, nil)
 }
 
-// viewsFor is views with a policy per asset. Assets in gated get no target
+// viewsFor is views with a policy per asset; its callers have validated
+// every policy policyFor returns (once per call, not once per asset). Assets in gated get no target
 // instead of an error for a bad price, so one broken feed does not stop the
 // other assets (the caller must not trade them).
 func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool) ([]assetView, error) {
@@ -127,9 +128,6 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		}
 		m := v.market
 		p := policyFor(a)
-		if err := p.Validate(); err != nil {
-			return nil, fmt.Errorf("policy for %s: %w", a, err)
-		}
 		// Bad prices stop all trading: a plan on a broken oracle is worse than none.
 		if !m.IndexPrice.IsPositive() || !m.MarkPrice.IsPositive() {
 			if gated[a] {
@@ -205,9 +203,6 @@ func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated ma
 		return v, fmt.Errorf("asset %s (hedged with %s): no positive feed price", a, with)
 	case !m.MarkPrice.IsPositive():
 		return v, nil // the market's own check reports it
-	}
-	if err := p.Validate(); err != nil {
-		return v, fmt.Errorf("policy for %s: %w", a, err)
 	}
 	v.beta = p.Beta
 	if est, ok := s.Betas[a]; ok {

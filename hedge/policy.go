@@ -38,20 +38,27 @@ func DefaultPolicy() Policy {
 // Validate refuses policies the planner cannot honour safely; a ratio above 1
 // would be a directional short, not a hedge.
 func (p Policy) Validate() error {
-	zero, one := decimal.Zero, decimal.NewFromInt(1)
+	// Constants are package-level: Validate runs on every planner call.
 	switch {
-	case p.HedgeRatio.LessThan(zero) || p.HedgeRatio.GreaterThan(one):
+	case p.HedgeRatio.IsNegative() || p.HedgeRatio.GreaterThan(one):
 		return fmt.Errorf("hedge ratio %s is outside 0..1", p.HedgeRatio)
 	case !p.Band.IsPositive() || p.Band.GreaterThanOrEqual(one):
 		return fmt.Errorf("band %s is outside 0..1 (both exclusive)", p.Band)
-	case p.MaxLeverage.LessThan(one) || p.MaxLeverage.GreaterThan(decimal.NewFromInt(100)):
+	case p.MaxLeverage.LessThan(one) || p.MaxLeverage.GreaterThan(hundred):
 		return fmt.Errorf("max leverage %s is outside 1..100", p.MaxLeverage)
-	case p.MaxSlippage.LessThan(zero) || p.MaxSlippage.GreaterThan(decimal.RequireFromString("0.1")):
+	case p.MaxSlippage.IsNegative() || p.MaxSlippage.GreaterThan(maxSlippageLimit):
 		return fmt.Errorf("max slippage %s is outside 0..0.1", p.MaxSlippage)
-	case p.MarginBuffer.LessThan(zero) || p.MarginBuffer.GreaterThan(one):
+	case p.MarginBuffer.IsNegative() || p.MarginBuffer.GreaterThan(one):
 		return fmt.Errorf("margin buffer %s is outside 0..1", p.MarginBuffer)
-	case p.Beta.LessThan(zero) || p.Beta.GreaterThan(decimal.NewFromInt(10)):
+	case p.Beta.IsNegative() || p.Beta.GreaterThan(ten):
 		return fmt.Errorf("beta %s is outside 0..10", p.Beta)
 	}
 	return nil
 }
+
+var (
+	ten              = decimal.NewFromInt(10)
+	hundred          = decimal.NewFromInt(100)
+	minusOne         = decimal.NewFromInt(-1)
+	maxSlippageLimit = decimal.RequireFromString("0.1")
+)

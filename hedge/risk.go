@@ -143,40 +143,39 @@ func (p AssetPolicy) Validate() error {
 	if err := p.Policy().Validate(); err != nil {
 		return err
 	}
-	zero := decimal.Zero
 	switch {
-	case p.FundingBudgetAPR.LessThan(zero):
+	case p.FundingBudgetAPR.IsNegative():
 		return fmt.Errorf("funding budget %s is negative (give the cost as a positive APR)", p.FundingBudgetAPR)
 	case p.FundingAction != FundingAlert && p.FundingAction != FundingReduce && p.FundingAction != FundingClose:
 		return fmt.Errorf("funding action %q is not alert, reduce or close", p.FundingAction)
 	// A reduced ratio above the hedge ratio, or a resume level above the
 	// budget, is clamped where it is used (see fundingRegime), so a lower
 	// --hedge-ratio or budget alone is never refused.
-	case p.ReducedRatio.LessThan(zero) || p.ReducedRatio.GreaterThan(one):
+	case p.ReducedRatio.IsNegative() || p.ReducedRatio.GreaterThan(one):
 		return fmt.Errorf("reduced ratio %s is outside 0..1", p.ReducedRatio)
-	case p.ResumeAPR.LessThan(zero):
+	case p.ResumeAPR.IsNegative():
 		return fmt.Errorf("resume APR %s is negative (give it as a positive APR)", p.ResumeAPR)
-	case p.MaxBasisDiscountBps.LessThan(zero):
+	case p.MaxBasisDiscountBps.IsNegative():
 		return fmt.Errorf("max basis discount %s bps is negative", p.MaxBasisDiscountBps)
-	case p.MaxEntryCostBps.LessThan(zero):
+	case p.MaxEntryCostBps.IsNegative():
 		return fmt.Errorf("max entry cost %s bps is negative", p.MaxEntryCostBps)
-	case p.LiqFloor.LessThan(zero) || p.LiqFloor.GreaterThan(decimal.NewFromInt(10)):
+	case p.LiqFloor.IsNegative() || p.LiqFloor.GreaterThan(ten):
 		return fmt.Errorf("liquidation floor %s is outside 0..10", p.LiqFloor)
 	case p.MaxOracleAge < 0:
 		return fmt.Errorf("max oracle age %s is negative", p.MaxOracleAge)
-	case p.MaxMarkIndexDeviationBps.LessThan(zero):
+	case p.MaxMarkIndexDeviationBps.IsNegative():
 		return fmt.Errorf("max mark/index deviation %s bps is negative", p.MaxMarkIndexDeviationBps)
-	case p.MinTradeSize.LessThan(zero):
+	case p.MinTradeSize.IsNegative():
 		return fmt.Errorf("min trade size %s is negative", p.MinTradeSize)
 	case p.Cooldown < 0:
 		return fmt.Errorf("cooldown %s is negative", p.Cooldown)
 	case p.FundingWindow < 0:
 		return fmt.Errorf("funding window %s is negative", p.FundingWindow)
-	case p.Beta.LessThan(zero) || p.Beta.GreaterThan(decimal.NewFromInt(10)):
+	case p.Beta.IsNegative() || p.Beta.GreaterThan(ten):
 		return fmt.Errorf("beta %s is outside 0..10", p.Beta)
 	case p.BetaWindow < 0:
 		return fmt.Errorf("beta window %s is negative", p.BetaWindow)
-	case p.StakingAPR.LessThan(decimal.NewFromInt(-1)) || p.StakingAPR.GreaterThan(decimal.NewFromInt(1)):
+	case p.StakingAPR.LessThan(minusOne) || p.StakingAPR.GreaterThan(one):
 		return fmt.Errorf("staking APR %s is outside -1..1", p.StakingAPR)
 	}
 	return nil
@@ -762,10 +761,15 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err := pol.Validate(); err != nil {
 		return nil, nil, err
 	}
-	ratio := map[string]decimal.Decimal{}
-	rules := map[string]assetRule{}
+	ratio := make(map[string]decimal.Decimal, len(dec.Assets))
+	rules := make(map[string]assetRule, len(dec.Assets))
 	for _, r := range dec.Assets {
 		p := pol.For(r.Asset)
+		// pol is validated; the decision's ratio replaces the policy's, so
+		// it gets the same check (the planner does not validate again).
+		if r.HedgeRatio.IsNegative() || r.HedgeRatio.GreaterThan(one) {
+			return nil, nil, fmt.Errorf("policy for %s: hedge ratio %s is outside 0..1", r.Asset, r.HedgeRatio)
+		}
 		ratio[r.Asset] = r.HedgeRatio
 		rules[r.Asset] = assetRule{gate: r.Gate, noIncrease: r.NoIncrease, hold: r.Hold,
 			minTrade: p.MinTradeSize, liqFloor: p.LiqFloor, reducedForFunding: r.ReducedForFunding}

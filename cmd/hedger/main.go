@@ -36,6 +36,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
 			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
+			backtestCommand(),
 		},
 		HideHelpCommand: true,
 		// Without an Action, urfave/cli answers an unknown command with its

@@ -38,6 +38,10 @@ type Engine struct {
 	// BetaRefresh is how much chain time beta estimates are reused for (0:
 	// every cycle).
 	BetaRefresh time.Duration
+	// NoStatus leaves Cycle.Status empty, for a caller that never shows it
+	// (the backtest): assessing every asset again costs about as much as
+	// planning it.
+	NoStatus bool
 
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
@@ -135,7 +139,9 @@ func (e *Engine) Plan(ctx context.Context, c *Cycle) error {
 	}
 	c.Dec, c.Plan, c.Alerts = dec, plan, alerts
 	e.Prev, e.Risk = c.Snap, dec.Next
-	e.assess(c)
+	if !e.NoStatus {
+		e.assess(c)
+	}
 	return e.finish(ctx, c)
 }
 
