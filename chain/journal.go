@@ -147,6 +147,7 @@ type Journal struct {
 	mu      sync.Mutex
 	f       *os.File
 	lock    *os.File // the per-account lock file (OpenAccountJournal), or nil
+	head    string   // seal of the last line (journal_integrity.go)
 }
 
 // JournalPath is the default location: <dataDir>/journal/<chainid>-<account>.jsonl.
@@ -305,6 +306,10 @@ func OpenJournal(path string, chainID uint64, account common.Address) (*Journal,
 			}
 		}
 	}
+	if err := j.loadHead(); err != nil {
+		j.Close()
+		return nil, err
+	}
 	return j, nil
 }
 
@@ -351,20 +356,9 @@ func (j *Journal) Append(e JournalEntry) error {
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
-	b = append(b, '\n')
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f == nil {
-		return fmt.Errorf("journal %s is closed", j.path)
-	}
-	// One write on an O_APPEND file: the line lands whole or is torn at the end.
-	if _, err := j.f.Write(b); err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
-	}
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("journal %s: fsync: %w", j.path, err)
-	}
-	return nil
+	// Sealed into the integrity chain (journal_integrity.go), one write on
+	// an O_APPEND file: the line lands whole or is torn at the end.
+	return j.appendLine(b)
 }
 
 // Entries reads the journal's entries of its chain and account.
@@ -402,7 +396,7 @@ func ReadJournal(path string) ([]JournalEntry, int, error) {
 			var e JournalEntry
 			if jerr := json.Unmarshal(line, &e); jerr != nil || e.Type == "" || e.ID == "" {
 				skipped++
-			} else {
+			} else if e.Type != EntryRecord { // a record is not an action: ReadRecords
 				out = append(out, e)
 			}
 		}

@@ -24,6 +24,19 @@ var (
 	_ = abi.ConvertType
 )
 
+// MultiReadCall3 is an auto generated low-level Go binding around an user-defined struct.
+type MultiReadCall3 struct {
+	Target       common.Address
+	AllowFailure bool
+	CallData     []byte
+}
+
+// MultiReadResult is an auto generated low-level Go binding around an user-defined struct.
+type MultiReadResult struct {
+	Success    bool
+	ReturnData []byte
+}
+
 // PerpVenueMarketParams is an auto generated low-level Go binding around an user-defined struct.
 type PerpVenueMarketParams struct {
 	MaxLeverage       *big.Int
@@ -63,6 +76,176 @@ type PerpVenuePositionView struct {
 	Equity         *big.Int
 	Notional       *big.Int
 	Liquidatable   bool
+}
+
+// MultiReadMetaData contains all meta data concerning the MultiRead contract.
+var MultiReadMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"index\",\"type\":\"uint256\"}],\"name\":\"CallFailed\",\"type\":\"error\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"target\",\"type\":\"address\"},{\"internalType\":\"bool\",\"name\":\"allowFailure\",\"type\":\"bool\"},{\"internalType\":\"bytes\",\"name\":\"callData\",\"type\":\"bytes\"}],\"internalType\":\"structMultiRead.Call3[]\",\"name\":\"calls\",\"type\":\"tuple[]\"}],\"name\":\"aggregate3\",\"outputs\":[{\"components\":[{\"internalType\":\"bool\",\"name\":\"success\",\"type\":\"bool\"},{\"internalType\":\"bytes\",\"name\":\"returnData\",\"type\":\"bytes\"}],\"internalType\":\"structMultiRead.Result[]\",\"name\":\"results\",\"type\":\"tuple[]\"}],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getBlockNumber\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"addr\",\"type\":\"address\"}],\"name\":\"getEthBalance\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
+	ID:  "d70fd1731d64d03f001a6be455dd019c33",
+	Bin: "0x6080604052348015600e575f5ffd5b5061046c8061001c5f395ff3fe608060405260043610610033575f3560e01c806342cbb15c146100375780634d2301cc1461005857806382ad56cb1461007f575b5f5ffd5b348015610042575f5ffd5b50435b6040519081526020015b60405180910390f35b348015610063575f5ffd5b50610045610072366004610275565b6001600160a01b03163190565b61009261008d3660046102a2565b61009f565b60405161004f9190610313565b60608167ffffffffffffffff8111156100ba576100ba6103ae565b6040519080825280602002602001820160405280156100ff57816020015b604080518082019091525f8152606060208201528152602001906001900390816100d85790505b5090505f5b8281101561026e575f5f858584818110610120576101206103c2565b905060200281019061013291906103d6565b610140906020810190610275565b6001600160a01b031686868581811061015b5761015b6103c2565b905060200281019061016d91906103d6565b61017b9060408101906103f4565b60405161018992919061043e565b5f60405180830381855afa9150503d805f81146101c1576040519150601f19603f3d011682016040523d82523d5f602084013e6101c6565b606091505b50915091508115801561020b57508585848181106101e6576101e66103c2565b90506020028101906101f891906103d6565b61020990604081019060200161044d565b155b15610230576040516307f3476960e31b81526004810184905260240160405180910390fd5b6040518060400160405280831515815260200182815250848481518110610259576102596103c2565b60209081029190910101525050600101610104565b5092915050565b5f60208284031215610285575f5ffd5b81356001600160a01b038116811461029b575f5ffd5b9392505050565b5f5f602083850312156102b3575f5ffd5b823567ffffffffffffffff8111156102c9575f5ffd5b8301601f810185136102d9575f5ffd5b803567ffffffffffffffff8111156102ef575f5ffd5b8560208260051b8401011115610303575f5ffd5b6020919091019590945092505050565b5f602082016020835280845180835260408501915060408160051b8601019250602086015f5b828110156103a257603f198786030184528151805115158652602081015190506040602087015280518060408801528060208301606089015e5f606082890101526060601f19601f83011688010196505050602082019150602084019350600181019050610339565b50929695505050505050565b634e487b7160e01b5f52604160045260245ffd5b634e487b7160e01b5f52603260045260245ffd5b5f8235605e198336030181126103ea575f5ffd5b9190910192915050565b5f5f8335601e19843603018112610409575f5ffd5b83018035915067ffffffffffffffff821115610423575f5ffd5b602001915036819003821315610437575f5ffd5b9250929050565b818382375f9101908152919050565b5f6020828403121561045d575f5ffd5b8135801515811461029b575f5ffd",
+}
+
+// MultiRead is an auto generated Go binding around an Ethereum contract.
+type MultiRead struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *MultiRead) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewMultiRead creates a new instance of MultiRead.
+func NewMultiRead() *MultiRead {
+	parsed, err := MultiReadMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &MultiRead{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *MultiRead) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackAggregate3 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x82ad56cb.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function aggregate3((address,bool,bytes)[] calls) payable returns((bool,bytes)[] results)
+func (multiRead *MultiRead) PackAggregate3(calls []MultiReadCall3) []byte {
+	enc, err := multiRead.abi.Pack("aggregate3", calls)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackAggregate3 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x82ad56cb.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function aggregate3((address,bool,bytes)[] calls) payable returns((bool,bytes)[] results)
+func (multiRead *MultiRead) TryPackAggregate3(calls []MultiReadCall3) ([]byte, error) {
+	return multiRead.abi.Pack("aggregate3", calls)
+}
+
+// UnpackAggregate3 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x82ad56cb.
+//
+// Solidity: function aggregate3((address,bool,bytes)[] calls) payable returns((bool,bytes)[] results)
+func (multiRead *MultiRead) UnpackAggregate3(data []byte) ([]MultiReadResult, error) {
+	out, err := multiRead.abi.Unpack("aggregate3", data)
+	if err != nil {
+		return *new([]MultiReadResult), err
+	}
+	out0 := *abi.ConvertType(out[0], new([]MultiReadResult)).(*[]MultiReadResult)
+	return out0, nil
+}
+
+// PackGetBlockNumber is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x42cbb15c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getBlockNumber() view returns(uint256)
+func (multiRead *MultiRead) PackGetBlockNumber() []byte {
+	enc, err := multiRead.abi.Pack("getBlockNumber")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetBlockNumber is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x42cbb15c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getBlockNumber() view returns(uint256)
+func (multiRead *MultiRead) TryPackGetBlockNumber() ([]byte, error) {
+	return multiRead.abi.Pack("getBlockNumber")
+}
+
+// UnpackGetBlockNumber is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x42cbb15c.
+//
+// Solidity: function getBlockNumber() view returns(uint256)
+func (multiRead *MultiRead) UnpackGetBlockNumber(data []byte) (*big.Int, error) {
+	out, err := multiRead.abi.Unpack("getBlockNumber", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackGetEthBalance is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4d2301cc.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getEthBalance(address addr) view returns(uint256)
+func (multiRead *MultiRead) PackGetEthBalance(addr common.Address) []byte {
+	enc, err := multiRead.abi.Pack("getEthBalance", addr)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetEthBalance is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4d2301cc.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getEthBalance(address addr) view returns(uint256)
+func (multiRead *MultiRead) TryPackGetEthBalance(addr common.Address) ([]byte, error) {
+	return multiRead.abi.Pack("getEthBalance", addr)
+}
+
+// UnpackGetEthBalance is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x4d2301cc.
+//
+// Solidity: function getEthBalance(address addr) view returns(uint256)
+func (multiRead *MultiRead) UnpackGetEthBalance(data []byte) (*big.Int, error) {
+	out, err := multiRead.abi.Unpack("getEthBalance", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (multiRead *MultiRead) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], multiRead.abi.Errors["CallFailed"].ID.Bytes()[:4]) {
+		return multiRead.UnpackCallFailedError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// MultiReadCallFailed represents a CallFailed error raised by the MultiRead contract.
+type MultiReadCallFailed struct {
+	Index *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error CallFailed(uint256 index)
+func MultiReadCallFailedErrorID() common.Hash {
+	return common.HexToHash("0x3f9a3b4834f3a32983525944d85513cafd925b9639e796635a016b8faca54556")
+}
+
+// UnpackCallFailedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error CallFailed(uint256 index)
+func (multiRead *MultiRead) UnpackCallFailedError(raw []byte) (*MultiReadCallFailed, error) {
+	out := new(MultiReadCallFailed)
+	if err := multiRead.abi.UnpackIntoInterface(out, "CallFailed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // PerpVenueMetaData contains all meta data concerning the PerpVenue contract.
@@ -2000,9 +2183,9 @@ func (priceFeed *PriceFeed) UnpackNotOwnerError(raw []byte) (*PriceFeedNotOwner,
 
 // StakedTokenMetaData contains all meta data concerning the StakedToken contract.
 var StakedTokenMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name_\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"symbol_\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"allowance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientAllowance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotOwner\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroRate\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"owner\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Approval\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"previousRate\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"newRate\",\"type\":\"uint256\"}],\"name\":\"RateUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Transfer\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"allowance\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"approve\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"decimals\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getStETHByWstETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getWstETHByStETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"mint\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"name\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"name\":\"setRate\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"stEthPerToken\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"symbol\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"totalSupply\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transfer\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transferFrom\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"string\",\"name\":\"name_\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"symbol_\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"allowance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientAllowance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotOwner\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroRate\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"owner\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Approval\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"previousRate\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"newRate\",\"type\":\"uint256\"}],\"name\":\"RateUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"value\",\"type\":\"uint256\"}],\"name\":\"Transfer\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"allowance\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"spender\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"approve\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balanceOf\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"decimals\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"exchangeRate\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getExchangeRate\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"getRate\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getStETHByWstETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"getWstETHByStETH\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"mint\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"name\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"rate_\",\"type\":\"uint256\"}],\"name\":\"setRate\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"stEthPerToken\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"symbol\",\"outputs\":[{\"internalType\":\"string\",\"name\":\"\",\"type\":\"string\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"totalSupply\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transfer\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"from\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"transferFrom\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "53576c80324d1c42421f6050c1e0da28aa",
-	Bin: "0x60a060405234801561000f575f5ffd5b50604051610b72380380610b7283398101604081905261002e91610169565b828260125f61003d848261025a565b50600161004a838261025a565b5060ff166080525050600380546001600160a01b031916331790555f819003610086576040516314cee7cd60e11b815260040160405180910390fd5b6006819055604080515f8152602081018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1505050610314565b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126100ef575f5ffd5b81516001600160401b03811115610108576101086100cc565b604051601f8201601f19908116603f011681016001600160401b0381118282101715610136576101366100cc565b60405281815283820160200185101561014d575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f6060848603121561017b575f5ffd5b83516001600160401b03811115610190575f5ffd5b61019c868287016100e0565b602086015190945090506001600160401b038111156101b9575f5ffd5b6101c5868287016100e0565b925050604084015190509250925092565b600181811c908216806101ea57607f821691505b60208210810361020857634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561025557805f5260205f20601f840160051c810160208510156102335750805b601f840160051c820191505b81811015610252575f815560010161023f565b50505b505050565b81516001600160401b03811115610273576102736100cc565b6102878161028184546101d6565b8461020e565b6020601f8211600181146102b9575f83156102a25750848201515b5f19600385901b1c1916600184901b178455610252565b5f84815260208120601f198516915b828110156102e857878501518255602094850194600190920191016102c8565b508482101561030557868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b60805161084661032c5f395f61016901526108465ff3fe608060405234801561000f575f5ffd5b50600436106100f0575f3560e01c806340c10f1911610093578063a9059cbb11610063578063a9059cbb14610217578063b0e389001461022a578063bb2952fc1461023d578063dd62ed3e14610250575f5ffd5b806340c10f19146101b257806370a08231146101c55780638da5cb5b146101e457806395d89b411461020f575f5ffd5b806318160ddd116100ce57806318160ddd1461014857806323b872dd14610151578063313ce5671461016457806334fcf4371461019d575f5ffd5b8063035faf82146100f457806306fdde0314610110578063095ea7b314610125575b5f5ffd5b6100fd60065481565b6040519081526020015b60405180910390f35b61011861027a565b6040516101079190610684565b6101386101333660046106d4565b610305565b6040519015158152602001610107565b6100fd60025481565b61013861015f3660046106fc565b610371565b61018b7f000000000000000000000000000000000000000000000000000000000000000081565b60405160ff9091168152602001610107565b6101b06101ab366004610736565b610410565b005b6101b06101c03660046106d4565b61049c565b6100fd6101d336600461074d565b60046020525f908152604090205481565b6003546101f7906001600160a01b031681565b6040516001600160a01b039091168152602001610107565b61011861054d565b6101386102253660046106d4565b61055a565b6100fd610238366004610736565b61056f565b6100fd61024b366004610736565b610590565b6100fd61025e36600461076d565b600560209081525f928352604080842090915290825290205481565b5f80546102869061079e565b80601f01602080910402602001604051908101604052809291908181526020018280546102b29061079e565b80156102fd5780601f106102d4576101008083540402835291602001916102fd565b820191905f5260205f20905b8154815290600101906020018083116102e057829003601f168201915b505050505081565b335f8181526005602090815260408083206001600160a01b038716808552925280832085905551919290917f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b9259061035f9086815260200190565b60405180910390a35060015b92915050565b6001600160a01b0383165f9081526005602090815260408083203384529091528120545f1981146103fa57828110156103cc5760405163054365bb60e31b815260048101829052602481018490526044015b60405180910390fd5b6103d683826107ea565b6001600160a01b0386165f9081526005602090815260408083203384529091529020555b6104058585856105a8565b506001949350505050565b6003546001600160a01b0316331461043b576040516330cd747160e01b815260040160405180910390fd5b805f0361045b576040516314cee7cd60e11b815260040160405180910390fd5b60065460408051918252602082018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1600655565b6003546001600160a01b031633146104c7576040516330cd747160e01b815260040160405180910390fd5b8060025f8282546104d891906107fd565b90915550506001600160a01b0382165f90815260046020526040812080548392906105049084906107fd565b90915550506040518181526001600160a01b038316905f907fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef9060200160405180910390a35050565b600180546102869061079e565b5f6105663384846105a8565b50600192915050565b6006545f9061058683670de0b6b3a7640000610810565b61036b9190610827565b5f670de0b6b3a7640000600654836105869190610810565b6001600160a01b0383165f90815260046020526040902054818110156105eb5760405163cf47918160e01b815260048101829052602481018390526044016103c3565b6105f582826107ea565b6001600160a01b038086165f90815260046020526040808220939093559085168152908120805484929061062a9084906107fd565b92505081905550826001600160a01b0316846001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8460405161067691815260200190565b60405180910390a350505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80356001600160a01b03811681146106cf575f5ffd5b919050565b5f5f604083850312156106e5575f5ffd5b6106ee836106b9565b946020939093013593505050565b5f5f5f6060848603121561070e575f5ffd5b610717846106b9565b9250610725602085016106b9565b929592945050506040919091013590565b5f60208284031215610746575f5ffd5b5035919050565b5f6020828403121561075d575f5ffd5b610766826106b9565b9392505050565b5f5f6040838503121561077e575f5ffd5b610787836106b9565b9150610795602084016106b9565b90509250929050565b600181811c908216806107b257607f821691505b6020821081036107d057634e487b7160e01b5f52602260045260245ffd5b50919050565b634e487b7160e01b5f52601160045260245ffd5b8181038181111561036b5761036b6107d6565b8082018082111561036b5761036b6107d6565b808202811582820484141761036b5761036b6107d6565b5f8261084157634e487b7160e01b5f52601260045260245ffd5b50049056",
+	Bin: "0x60a060405234801561000f575f5ffd5b50604051610b9b380380610b9b83398101604081905261002e91610169565b828260125f61003d848261025a565b50600161004a838261025a565b5060ff166080525050600380546001600160a01b031916331790555f819003610086576040516314cee7cd60e11b815260040160405180910390fd5b6006819055604080515f8152602081018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1505050610314565b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126100ef575f5ffd5b81516001600160401b03811115610108576101086100cc565b604051601f8201601f19908116603f011681016001600160401b0381118282101715610136576101366100cc565b60405281815283820160200185101561014d575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f6060848603121561017b575f5ffd5b83516001600160401b03811115610190575f5ffd5b61019c868287016100e0565b602086015190945090506001600160401b038111156101b9575f5ffd5b6101c5868287016100e0565b925050604084015190509250925092565b600181811c908216806101ea57607f821691505b60208210810361020857634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561025557805f5260205f20601f840160051c810160208510156102335750805b601f840160051c820191505b81811015610252575f815560010161023f565b50505b505050565b81516001600160401b03811115610273576102736100cc565b6102878161028184546101d6565b8461020e565b6020601f8211600181146102b9575f83156102a25750848201515b5f19600385901b1c1916600184901b178455610252565b5f84815260208120601f198516915b828110156102e857878501518255602094850194600190920191016102c8565b508482101561030557868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b60805161086f61032c5f395f61018a015261086f5ff3fe608060405234801561000f575f5ffd5b5060043610610111575f3560e01c8063679aefce1161009e578063a9059cbb1161006e578063a9059cbb14610240578063b0e3890014610253578063bb2952fc14610266578063dd62ed3e14610279578063e6aa216c146101d3575f5ffd5b8063679aefce146101d357806370a08231146101ee5780638da5cb5b1461020d57806395d89b4114610238575f5ffd5b806323b872dd116100e457806323b872dd14610172578063313ce5671461018557806334fcf437146101be5780633ba0b9a9146101d357806340c10f19146101db575f5ffd5b8063035faf821461011557806306fdde0314610131578063095ea7b31461014657806318160ddd14610169575b5f5ffd5b61011e60065481565b6040519081526020015b60405180910390f35b6101396102a3565b60405161012891906106ad565b6101596101543660046106fd565b61032e565b6040519015158152602001610128565b61011e60025481565b610159610180366004610725565b61039a565b6101ac7f000000000000000000000000000000000000000000000000000000000000000081565b60405160ff9091168152602001610128565b6101d16101cc36600461075f565b610439565b005b60065461011e565b6101d16101e93660046106fd565b6104c5565b61011e6101fc366004610776565b60046020525f908152604090205481565b600354610220906001600160a01b031681565b6040516001600160a01b039091168152602001610128565b610139610576565b61015961024e3660046106fd565b610583565b61011e61026136600461075f565b610598565b61011e61027436600461075f565b6105b9565b61011e610287366004610796565b600560209081525f928352604080842090915290825290205481565b5f80546102af906107c7565b80601f01602080910402602001604051908101604052809291908181526020018280546102db906107c7565b80156103265780601f106102fd57610100808354040283529160200191610326565b820191905f5260205f20905b81548152906001019060200180831161030957829003601f168201915b505050505081565b335f8181526005602090815260408083206001600160a01b038716808552925280832085905551919290917f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925906103889086815260200190565b60405180910390a35060015b92915050565b6001600160a01b0383165f9081526005602090815260408083203384529091528120545f19811461042357828110156103f55760405163054365bb60e31b815260048101829052602481018490526044015b60405180910390fd5b6103ff8382610813565b6001600160a01b0386165f9081526005602090815260408083203384529091529020555b61042e8585856105d1565b506001949350505050565b6003546001600160a01b03163314610464576040516330cd747160e01b815260040160405180910390fd5b805f03610484576040516314cee7cd60e11b815260040160405180910390fd5b60065460408051918252602082018390527fb38780ddde1f073d91c150de2696f3f7085883648ba21cc5ef01029cb21d1916910160405180910390a1600655565b6003546001600160a01b031633146104f0576040516330cd747160e01b815260040160405180910390fd5b8060025f8282546105019190610826565b90915550506001600160a01b0382165f908152600460205260408120805483929061052d908490610826565b90915550506040518181526001600160a01b038316905f907fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef9060200160405180910390a35050565b600180546102af906107c7565b5f61058f3384846105d1565b50600192915050565b6006545f906105af83670de0b6b3a7640000610839565b6103949190610850565b5f670de0b6b3a7640000600654836105af9190610839565b6001600160a01b0383165f90815260046020526040902054818110156106145760405163cf47918160e01b815260048101829052602481018390526044016103ec565b61061e8282610813565b6001600160a01b038086165f908152600460205260408082209390935590851681529081208054849290610653908490610826565b92505081905550826001600160a01b0316846001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8460405161069f91815260200190565b60405180910390a350505050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80356001600160a01b03811681146106f8575f5ffd5b919050565b5f5f6040838503121561070e575f5ffd5b610717836106e2565b946020939093013593505050565b5f5f5f60608486031215610737575f5ffd5b610740846106e2565b925061074e602085016106e2565b929592945050506040919091013590565b5f6020828403121561076f575f5ffd5b5035919050565b5f60208284031215610786575f5ffd5b61078f826106e2565b9392505050565b5f5f604083850312156107a7575f5ffd5b6107b0836106e2565b91506107be602084016106e2565b90509250929050565b600181811c908216806107db57607f821691505b6020821081036107f957634e487b7160e01b5f52602260045260245ffd5b50919050565b634e487b7160e01b5f52601160045260245ffd5b81810381811115610394576103946107ff565b80820180821115610394576103946107ff565b8082028115828204841417610394576103946107ff565b5f8261086a57634e487b7160e01b5f52601260045260245ffd5b50049056",
 }
 
 // StakedToken is an auto generated Go binding around an Ethereum contract.
@@ -2179,6 +2362,111 @@ func (stakedToken *StakedToken) UnpackDecimals(data []byte) (uint8, error) {
 		return *new(uint8), err
 	}
 	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
+}
+
+// PackExchangeRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3ba0b9a9.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function exchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) PackExchangeRate() []byte {
+	enc, err := stakedToken.abi.Pack("exchangeRate")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackExchangeRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3ba0b9a9.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function exchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) TryPackExchangeRate() ([]byte, error) {
+	return stakedToken.abi.Pack("exchangeRate")
+}
+
+// UnpackExchangeRate is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x3ba0b9a9.
+//
+// Solidity: function exchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) UnpackExchangeRate(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("exchangeRate", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackGetExchangeRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe6aa216c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getExchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) PackGetExchangeRate() []byte {
+	enc, err := stakedToken.abi.Pack("getExchangeRate")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetExchangeRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe6aa216c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getExchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) TryPackGetExchangeRate() ([]byte, error) {
+	return stakedToken.abi.Pack("getExchangeRate")
+}
+
+// UnpackGetExchangeRate is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe6aa216c.
+//
+// Solidity: function getExchangeRate() view returns(uint256)
+func (stakedToken *StakedToken) UnpackGetExchangeRate(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("getExchangeRate", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackGetRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x679aefce.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getRate() view returns(uint256)
+func (stakedToken *StakedToken) PackGetRate() []byte {
+	enc, err := stakedToken.abi.Pack("getRate")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetRate is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x679aefce.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getRate() view returns(uint256)
+func (stakedToken *StakedToken) TryPackGetRate() ([]byte, error) {
+	return stakedToken.abi.Pack("getRate")
+}
+
+// UnpackGetRate is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x679aefce.
+//
+// Solidity: function getRate() view returns(uint256)
+func (stakedToken *StakedToken) UnpackGetRate(data []byte) (*big.Int, error) {
+	out, err := stakedToken.abi.Unpack("getRate", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
 	return out0, nil
 }
 

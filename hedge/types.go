@@ -24,6 +24,10 @@ type Holding struct {
 	// liquid-staking token; nil for coins and plain tokens. Such holdings are
 	// the staked part that earns the policy's staking APR.
 	Rate *decimal.Decimal `json:"rate,omitempty"`
+	// ChainID and Block say where a holding read on another chain than the
+	// venue's was read (a SpotSource); zero for the venue snapshot's own.
+	ChainID uint64 `json:"chain_id,omitempty"`
+	Block   uint64 `json:"block,omitempty"`
 }
 
 // Market is the venue's view of one perpetual market at the snapshot block.

@@ -19,8 +19,12 @@ import (
 // engine is the hedging engine over the session's venue with the command's
 // policies, caps and approval choice.
 func (s *session) engine(pol hedge.Policies) *engine.Engine {
-	return &engine.Engine{Venue: s.seam(), Policies: pol, Caps: s.tx.caps, UsedToday: s.usedToday,
-		ApproveMax: s.tx.approveMax, Settle: true, BetaRefresh: betaRefresh}
+	e := &engine.Engine{Venue: s.seam(), Policies: pol, Caps: s.tx.caps, UsedToday: s.usedToday,
+		ApproveMax: s.tx.approveMax, Settle: true, BetaRefresh: betaRefresh, Designate: s.designator(pol)}
+	if s.spot != nil {
+		e.Spot = s.spot
+	}
+	return e
 }
 
 // apply sends a cycle's steps in order after the checks and confirmation,

@@ -17,6 +17,7 @@ import (
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/perpvenue"
+	"github.com/hedger/hedger/hedge/spot"
 )
 
 // Flags shared by commands. Each command lists the ones it takes, so flags
@@ -103,6 +104,7 @@ type session struct {
 	client  *chain.Client
 	book    *perpvenue.AddressBook
 	venue   *perpvenue.Venue // the adapter, as constructed; commands use seam()
+	spot    *spot.Source     // --spot-rpc chains; nil without any
 	signer  chain.Signer     // nil when read-only
 	release func()           // closes a hardware wallet
 	json    bool
@@ -210,6 +212,23 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 			return nil, err
 		}
 	}
+	if hasFlag(c.Command, "spot-rpc") {
+		// Dialed, pinned and their books checked before anything is planned.
+		chains, err := spotChainsFrom(ctx, c, client.ChainID.Uint64())
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		if len(chains) > 0 {
+			sw, err := spotWalletsFrom(c)
+			if err != nil {
+				s.spot = &spot.Source{Chains: chains}
+				s.close()
+				return nil, err
+			}
+			s.spot = &spot.Source{Chains: chains, Wallets: sw}
+		}
+	}
 	// Unfinished entries of an earlier run are settled against the chain
 	// before anything is planned, so no plan starts from a false picture.
 	if s.journal != nil {
@@ -271,6 +290,10 @@ func (s *session) close() {
 	if s.journal != nil {
 		s.journal.Close()
 		s.journal = nil
+	}
+	if s.spot != nil {
+		s.spot.Close()
+		s.spot = nil
 	}
 	s.client.Close()
 }

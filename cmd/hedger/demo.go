@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"os"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
@@ -17,17 +18,25 @@ import (
 	"github.com/hedger/hedger/contracts"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/perpvenue"
+	"github.com/hedger/hedger/hedge/record"
 )
 
 func demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "hedge a wallet on the embedded chain through a scripted market: no setup, nothing leaves this process",
-		Flags: []cli.Flag{jsonFlag},
+		Flags: []cli.Flag{jsonFlag, &cli.BoolFlag{Name: "report", Usage: "end with the margin account's hedge record of the demo (hedger report, from chain logs)"}},
 		Action: func(c *cli.Context) error {
 			res, err := runDemo(c.Context, c.Bool("json"))
 			if err != nil {
 				return err
+			}
+			if c.Bool("report") {
+				if c.Bool("json") {
+					return printJSON(res.Record)
+				}
+				printReport(os.Stdout, res.Record, 0)
+				return nil
 			}
 			if c.Bool("json") {
 				return printJSON(res)
@@ -67,6 +76,8 @@ type demoResult struct {
 	Transactions int             `json:"transactions"`
 	GasUsed      uint64          `json:"gas_used"`
 	Steps        []demoStep      `json:"steps"`
+	// Record is the margin account's hedge record of the demo (demo --report).
+	Record *record.Report `json:"-"`
 }
 
 // demo holds the running state of the scripted market.
@@ -169,6 +180,9 @@ func runDemo(ctx context.Context, quiet bool) (*demoResult, error) {
 	}
 	if err := d.tally(startBlock); err != nil {
 		return nil, err
+	}
+	if d.res.Record, err = demoRecord(ctx, s, startBlock); err != nil {
+		return nil, fmt.Errorf("the demo's record: %w", err)
 	}
 	return &d.res, nil
 }

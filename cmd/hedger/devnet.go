@@ -20,7 +20,7 @@ func devnetCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "devnet",
 		Usage: "rehearsal tools for local chains (1337, 31337): prices, faucet, skew, time travel",
-		Subcommands: []*cli.Command{
+		Subcommands: append([]*cli.Command{
 			{
 				Name: "set-price", Usage: "push a new index price to an asset's feed", ArgsUsage: "ASSET PRICE",
 				Flags: devnetFlags(),
@@ -213,7 +213,7 @@ func devnetCommand() *cli.Command {
 					})
 				},
 			},
-		},
+		}, devnetBooksCommands()...),
 	}
 }
 

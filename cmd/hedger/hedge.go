@@ -13,7 +13,7 @@ func hedgeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "hedge",
 		Usage: "apply the plan: bring every short to its target (asks for confirmation unless --yes)",
-		Flags: append(append(append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), policyFlags()...), riskFlags()...), txFlags()...),
+		Flags: append(append(append(append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), policyFlags()...), riskFlags()...), txFlags()...), spotFlags()...),
 		Action: func(c *cli.Context) error {
 			pol, err := policiesFrom(c)
 			if err != nil {

@@ -30,8 +30,12 @@ func journalCommand() *cli.Command {
 			"or the file given with --journal. Sends nothing and needs no node.",
 		Flags: []cli.Flag{dataDirFlag, jsonFlag, fromFlag, journalFlag,
 			&cli.Uint64Flag{Name: "chain-id", Usage: "chain of the journal to read", EnvVars: []string{"HEDGER_CHAIN_ID"}},
-			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, chain, block, intent, kind, market, size, amount, fill price, fee, gas fee, tx hash, outcome"}},
+			&cli.BoolFlag{Name: "csv", Usage: "CSV: time, chain, block, intent, kind, market, size, amount, fill price, fee, gas fee, tx hash, outcome"},
+			&cli.BoolFlag{Name: "verify", Usage: "check the journal's integrity chain; exit non-zero when a line was edited, removed or moved"}},
 		Action: func(c *cli.Context) error {
+			if c.Bool("verify") {
+				return verifyJournalCommand(c)
+			}
 			if c.Bool("json") && c.Bool("csv") {
 				return errors.New("choose one of --json and --csv")
 			}
@@ -46,6 +50,9 @@ func journalCommand() *cli.Command {
 			rows := journalRows(chain.GroupJournal(entries))
 			if skipped > 0 {
 				fmt.Fprintf(os.Stderr, "note: %d unreadable line(s) skipped (a write torn by a crash)\n", skipped)
+			}
+			if in, err := chain.VerifyJournal(path); err == nil && !in.OK() {
+				fmt.Fprintf(os.Stderr, "warning: journal integrity %s (hedger journal --verify)\n", in)
 			}
 			switch {
 			case c.Bool("json"):

@@ -36,7 +36,9 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
 			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
+			configCommand(),
 			backtestCommand(),
+			reportCommand(), designationsCommand(),
 		},
 		HideHelpCommand: true,
 		// Without an Action, urfave/cli answers an unknown command with its
@@ -61,6 +63,7 @@ func newApp() *cli.App {
 		}
 	}
 	quiet(app.Commands)
+	withConfig(app.Commands)
 	return app
 }
 

@@ -17,7 +17,7 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "show the transactions `hedge` would send, with estimated gas; sends nothing",
-		Flags: append(append(append(append(connFlags(), walletFlag, maxTradeFlag, maxDailyFlag, journalFlag), signerFlags()...), policyFlags()...), riskFlags()...),
+		Flags: append(append(append(append(append(connFlags(), walletFlag, maxTradeFlag, maxDailyFlag, journalFlag), signerFlags()...), policyFlags()...), riskFlags()...), spotFlags()...),
 		Action: func(c *cli.Context) error {
 			pol, err := policiesFrom(c)
 			if err != nil {

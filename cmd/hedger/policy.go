@@ -102,6 +102,9 @@ func policiesFrom(c *cli.Context) (hedge.Policies, error) {
 			return pol, fmt.Errorf("--policy-file %s: %w", path, err)
 		}
 	}
+	if c.String("policy-file") == "" && configPolicies != nil {
+		pol = *configPolicies // --config's [policy.*] tables stand where a policy file would
+	}
 	if pol.Assets == nil {
 		pol.Assets = map[string]hedge.AssetPolicy{}
 	}

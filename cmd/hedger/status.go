@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
@@ -14,7 +16,7 @@ func statusCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show spot exposure, hedge, basis, funding, margin and liquidation distance per asset",
-		Flags: append(append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...), riskFlags()...),
+		Flags: append(append(append(append(append(connFlags(), walletFlag), signerFlags()...), policyFlags()...), riskFlags()...), spotFlags()...),
 		Action: func(c *cli.Context) error {
 			pol, err := policiesFrom(c)
 			if err != nil {
@@ -28,6 +30,17 @@ func statusCommand() *cli.Command {
 			snap, err := s.seam().Snapshot(s.ctx)
 			if err != nil {
 				return err
+			}
+			var spotReads []hedge.SpotRead
+			if s.spot != nil {
+				// A figure without some chain's spot would understate the
+				// exposure: refused as hedge and plan refuse it.
+				if spotReads, err = s.spot.ReadSpot(s.ctx); err != nil {
+					return fmt.Errorf("%s; status not shown", oneLine(err))
+				}
+				for _, r := range spotReads {
+					snap.Holdings = append(snap.Holdings, r.Holdings...)
+				}
 			}
 			// Cross-asset betas: estimated from the feeds' rounds or a CSV
 			// (beta = auto), or for display next to a given beta.
@@ -44,9 +57,10 @@ func statusCommand() *cli.Command {
 			if s.json {
 				return printJSON(statusJSON{ChainID: snap.ChainID, Block: snap.Block, Account: snap.Account,
 					Collateral: snap.Collateral, CollateralSymbol: snap.CollateralSymbol, Holdings: snap.Holdings, Assets: st,
-					Betas: snap.Betas, BetaError: betaErr})
+					Betas: snap.Betas, BetaError: betaErr, SpotChains: spotReads, SpotTotals: spotTotals(snap.Holdings)})
 			}
 			printStatus(snap, st)
+			printSpotChains(snap, spotReads)
 			printCarry(st)
 			printCross(st, betaErr)
 			return nil
@@ -65,6 +79,60 @@ type statusJSON struct {
 	// Betas are the cross-asset estimates behind the assets' beta fields.
 	Betas     map[string]hedge.BetaEstimate `json:"betas,omitempty"`
 	BetaError string                        `json:"beta_error,omitempty"`
+	// SpotChains are the --spot-rpc chains as read (their holdings are in
+	// Holdings too, with chain_id and block); SpotTotals sums every
+	// holding per asset, the venue chain's and theirs.
+	SpotChains []hedge.SpotRead           `json:"spot_chains,omitempty"`
+	SpotTotals map[string]decimal.Decimal `json:"spot_totals"`
+}
+
+// spotTotals sums holdings per asset (whole units of the asset).
+func spotTotals(hs []hedge.Holding) map[string]decimal.Decimal {
+	t := map[string]decimal.Decimal{}
+	for _, h := range hs {
+		t[h.Asset] = t[h.Asset].Add(h.Amount)
+	}
+	return t
+}
+
+// printSpotChains shows spot per chain (the venue's and each --spot-rpc
+// chain, with the block it was read at) and the total.
+func printSpotChains(snap *hedge.Snapshot, reads []hedge.SpotRead) {
+	if len(reads) == 0 {
+		return
+	}
+	var local []hedge.Holding
+	for _, h := range snap.Holdings {
+		if h.ChainID == 0 {
+			local = append(local, h)
+		}
+	}
+	say("")
+	say("spot per chain:")
+	w := newTable(os.Stdout)
+	fmt.Fprintf(w, "  chain %d (venue)\tblock %d\t%s\n", snap.ChainID, snap.Block, assetSums(local))
+	for _, r := range reads {
+		fmt.Fprintf(w, "  %s\tblock %d\t%s\t(%d reads, %d round trip(s))\n", r.Label, r.Block, assetSums(r.Holdings), r.Items, r.RoundTrips)
+	}
+	fmt.Fprintf(w, "  total\t\t%s\n", assetSums(snap.Holdings))
+	w.Flush()
+}
+
+func assetSums(hs []hedge.Holding) string {
+	t := spotTotals(hs)
+	names := make([]string, 0, len(t))
+	for a := range t {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, a := range names {
+		parts = append(parts, amt(t[a])+" "+a)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {

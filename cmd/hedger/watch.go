@@ -42,7 +42,7 @@ var (
 
 func watchCommand() *cli.Command {
 	flags := append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), txFlags()...)
-	flags = append(append(append(flags, policyFlags()...), riskFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
+	flags = append(append(append(append(flags, policyFlags()...), riskFlags()...), spotFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
 	return &cli.Command{
 		Name:  "watch",
 		Usage: "follow new blocks and keep every short at its target (never prompts; --dry-run sends nothing)",
@@ -406,6 +406,20 @@ func (w *watcher) cycle(head *types.Header) {
 	hctx, hcancel := context.WithTimeout(w.s.ctx, 60*time.Second)
 	c, err := w.eng.Read(hctx, snap)
 	hcancel()
+	var se *engine.SpotError
+	if errors.As(err, &se) {
+		// Exposure unknown: alert and trade nothing this cycle. The risk
+		// alerts already raised stay as they are (this cycle saw no market).
+		alerts := []hedge.Alert{{Kind: hedge.AlertSpotUnknown, Message: oneLine(se.Err)}}
+		for _, a := range w.active {
+			if a.Kind != hedge.AlertSpotUnknown {
+				alerts = append(alerts, a)
+			}
+		}
+		w.raise(block, alerts)
+		w.log.Warn("cycle: not trading, spot exposure unknown", "block", block, "err", oneLine(se.Err))
+		return
+	}
 	if err != nil {
 		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
 		return

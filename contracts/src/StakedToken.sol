@@ -31,6 +31,21 @@ contract StakedToken is TestToken {
         stEthPerToken = rate_;
     }
 
+    /// @notice The same rate under the names other liquid-staking tokens use, so
+    /// one contract rehearses each of them at its real address: rETH
+    /// (getExchangeRate), cbETH (exchangeRate) and weETH (getRate).
+    function getExchangeRate() external view returns (uint256) {
+        return stEthPerToken;
+    }
+
+    function exchangeRate() external view returns (uint256) {
+        return stEthPerToken;
+    }
+
+    function getRate() external view returns (uint256) {
+        return stEthPerToken;
+    }
+
     /// @notice Underlying amount of `amount` wrapped tokens (rounded down), as wstETH.
     function getStETHByWstETH(uint256 amount) external view returns (uint256) {
         return (amount * stEthPerToken) / 1e18;

@@ -38,10 +38,18 @@ type Engine struct {
 	// BetaRefresh is how much chain time beta estimates are reused for (0:
 	// every cycle).
 	BetaRefresh time.Duration
+	// Spot, when set, reads the wallets on other chains than the venue's
+	// each cycle (hedge/spot); its holdings join the snapshot's.
+	Spot hedge.SpotSource
 	// NoStatus leaves Cycle.Status empty, for a caller that never shows it
 	// (the backtest): assessing every asset again costs about as much as
 	// planning it.
 	NoStatus bool
+
+	// Designate, when set, runs once before the first step of a cycle is
+	// sent (after the freshness check): it records the hedging intent of
+	// the cycle's plan (designations, hedge/record). An error sends nothing.
+	Designate func(ctx context.Context, c *Cycle) error
 
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
@@ -78,7 +86,20 @@ type Cycle struct {
 	// current rate is checked then). BetaErr: an auto beta could not be
 	// estimated (its hedge market holds).
 	WindowErr, BetaErr error
+	// Spot is what Engine.Spot read, per chain; its holdings are in
+	// Snap.Holdings too.
+	Spot []hedge.SpotRead
 }
+
+// SpotError is a cycle that could not read some spot chain: the exposure
+// is unknown, so nothing is planned (never a hedge of part of it).
+type SpotError struct{ Err error }
+
+func (e *SpotError) Error() string {
+	return e.Err.Error() + "; nothing planned or sent (a hedge of part of the exposure would be wrong)"
+}
+
+func (e *SpotError) Unwrap() error { return e.Err }
 
 // Split is one order cut into Parts by the per-transaction cap.
 type Split struct {
@@ -96,6 +117,16 @@ func (e *Engine) Read(ctx context.Context, snap *hedge.Snapshot) (*Cycle, error)
 		}
 	}
 	c := &Cycle{Snap: snap}
+	if e.Spot != nil {
+		reads, err := e.Spot.ReadSpot(ctx)
+		if err != nil {
+			return nil, &SpotError{Err: err}
+		}
+		for _, r := range reads {
+			snap.Holdings = append(snap.Holdings, r.Holdings...)
+		}
+		c.Spot = reads
+	}
 	if ch, ok := e.Venue.(hedge.CarryHistory); ok {
 		c.WindowErr = ch.FillCarryWindow(ctx, snap, func(a string) time.Duration { return e.Policies.For(a).FundingWindow })
 	}
@@ -388,6 +419,11 @@ func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) 
 	}
 	if err := e.Fresh(ctx, c); err != nil {
 		return res, err
+	}
+	if e.Designate != nil {
+		if err := e.Designate(ctx, c); err != nil {
+			return res, fmt.Errorf("recording the designation of hedging intent (nothing sent): %w", err)
+		}
 	}
 	settler, async := e.Venue.(hedge.Settler)
 	defer func() {

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v2"
+
+	"github.com/hedger/hedger/hedge/spot"
+)
+
+// `hedger devnet install-books` on anvil started with Arbitrum's chain ID
+// puts the built-in Arbitrum book at its real addresses; `mint-real` funds a
+// cold wallet, and the spot reader (with the book's on-chain check) sees it.
+func TestE2EDevnetInstallBooks(t *testing.T) {
+	e2eSkipIfShort(t)
+	node := e2eStartAnvil(t, "--chain-id", "42161")
+	cli := e2eNewCLI(t, node.URL)
+	r := cli.ok("devnet", "install-books", "--rpc-url", node.URL, "--price", "ETH/USD=3000", "--rate", "wstETH=1.2")
+	if !strings.Contains(r.stdout+r.stderr, "passes its on-chain check") {
+		t.Fatalf("install-books: %s", r)
+	}
+	coldAddr := "0x000000000000000000000000000000000000bEEF"
+	cli.ok("devnet", "mint-real", "--rpc-url", node.URL, coldAddr, "ETH=2", "wstETH=1", "WBTC=0.25")
+	ctx := context.Background()
+	src, err := spot.Dial(ctx, node.URL, spot.Options{ChainID: 42161})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := spot.Read(ctx, []*spot.Chain{src}, []spot.Wallet{{Address: common.HexToAddress(coldAddr)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := snap.Totals()
+	if !tot["ETH"].Equal(decimal.RequireFromString("3.2")) || !tot["BTC"].Equal(decimal.RequireFromString("0.25")) {
+		t.Fatalf("totals %v, want 3.2 ETH (2 + 1 wstETH × 1.2 from its Arbitrum exchange-rate feed) and 0.25 BTC", tot)
+	}
+	if p, ok := snap.Price(42161, "ETH/USD"); !ok || !p.Price.Equal(decimal.NewFromInt(3000)) {
+		t.Fatalf("ETH/USD: %+v", p)
+	}
+	// A chain with no book is refused in one line.
+	other := e2eStartAnvil(t)
+	r = e2eNewCLI(t, other.URL).fails("devnet", "install-books", "--rpc-url", other.URL)
+	e2eCheckOneLineError(t, r)
+	if !strings.Contains(r.stderr, "no book for chain 31337") {
+		t.Fatalf("want a no-book refusal, got %s", r)
+	}
+}
+
+// spotChainsFrom, as the engine will call it: --spot-rpc for two rehearsed
+// networks, both checked, and a repeated chain refused.
+func TestE2ESpotChainsFrom(t *testing.T) {
+	e2eSkipIfShort(t)
+	var urls []string
+	for _, id := range []string{"1", "8453"} {
+		n := e2eStartAnvil(t, "--chain-id", id)
+		e2eNewCLI(t, n.URL).ok("devnet", "install-books", "--rpc-url", n.URL)
+		urls = append(urls, n.URL)
+	}
+	run := func(args ...string) ([]*spot.Chain, error) {
+		var got []*spot.Chain
+		var gerr error
+		app := &cli.App{Name: "hedger", Commands: []*cli.Command{{Name: "probe", Flags: spotFlags(),
+			Action: func(c *cli.Context) error { got, gerr = spotChainsFrom(c.Context, c, 42161); return nil }}}}
+		if err := app.Run(append([]string{"hedger", "probe"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return got, gerr
+	}
+	chains, err := run("--spot-rpc", urls[0], "--spot-rpc", urls[1], "--batch-limit", "100")
+	if err != nil || len(chains) != 2 || chains[0].ID != 1 || chains[1].ID != 8453 || chains[0].Reader.EffectiveLimit() != 100 {
+		t.Fatalf("chains %v, err %v", chains, err)
+	}
+	if _, err := run("--spot-rpc", urls[0], "--spot-rpc", urls[0]); err == nil || !strings.Contains(err.Error(), "chain 1 is given twice") {
+		t.Fatalf("want a refusal of a repeated chain, got %v", err)
+	}
+}
+
+// The config file's [[spot]] tables feed --spot-rpc with their own batch
+// limits and chain pins, and its per-wallet chain limits reach the reader.
+func TestE2ESpotFromConfig(t *testing.T) {
+	e2eSkipIfShort(t)
+	n := e2eStartAnvil(t, "--chain-id", "10")
+	e2eNewCLI(t, n.URL).ok("devnet", "install-books", "--rpc-url", n.URL)
+	t.Setenv("TEST_OP_RPC", n.URL)
+	os.Unsetenv("HEDGER_SPOT_RPC")
+	os.Unsetenv("HEDGER_BATCH_LIMIT")
+	os.Unsetenv("HEDGER_WALLETS")
+	p := writeConfig(t, `
+[[spot]]
+rpc_url_env = "TEST_OP_RPC"
+chain_id = 10
+batch_limit = 50
+
+[[wallet]]
+address = "0x000000000000000000000000000000000000bEEF"
+
+[[wallet]]
+address = "0x000000000000000000000000000000000000dEaD"
+chains = [10]
+`)
+	var chains []*spot.Chain
+	var wallets []spot.Wallet
+	var gerr error
+	app := &cli.App{Name: "hedger", Commands: []*cli.Command{{Name: "probe", Flags: append(spotFlags(), walletFlag),
+		Action: func(c *cli.Context) error {
+			if chains, gerr = spotChainsFrom(c.Context, c, 42161); gerr != nil {
+				return gerr
+			}
+			wallets, gerr = spotWalletsFrom(c)
+			return gerr
+		}}}}
+	withConfig(app.Commands)
+	if err := app.Run([]string{"hedger", "probe", "--config", p}); err != nil {
+		t.Fatal(err)
+	}
+	if len(chains) != 1 || chains[0].ID != 10 || chains[0].Reader.EffectiveLimit() != 50 {
+		t.Fatalf("chains %+v", chains)
+	}
+	if len(wallets) != 2 || len(wallets[0].Chains) != 0 || len(wallets[1].Chains) != 1 || wallets[1].Chains[0] != 10 {
+		t.Fatalf("wallets %+v", wallets)
+	}
+	snap, err := spot.Read(context.Background(), chains, wallets)
+	if err != nil || snap.Chains[0].Items != 2*(1+6)+4+2 {
+		t.Fatalf("read: %v, %+v", err, snap)
+	}
+}

@@ -1,0 +1,70 @@
+package record
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// goldenReport is a fixed year: a short opened, funding both ways, an
+// increase, a partial close at a loss, a close at a gain, a withdraw-all
+// with a remainder, gas; every number is from these events alone.
+func goldenReport() *Report {
+	t := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	vr := func(s string) *decimal.Decimal { v := d(s); return &v }
+	evs := []Event{
+		{Kind: KindDeposit, Time: t("2026-03-01T10:00:00Z"), Block: 100, Tx: "0xa1", Asset: "ETH", Market: "0", Amount: d("6000")},
+		{Kind: KindGas, Time: t("2026-03-01T10:00:00Z"), Block: 100, Tx: "0xa1", LogIndex: 1 << 30, Asset: "ETH", GasNative: d("0.0001"), NativePrice: d("3000")},
+		{Kind: KindTrade, Time: t("2026-03-01T10:00:12Z"), Block: 101, Tx: "0xa2", Asset: "ETH", Market: "0", SizeDelta: d("-2"), FillPrice: d("3000"), Fee: d("3"), VenueRealized: vr("0")},
+		{Kind: KindFunding, Time: t("2026-06-01T00:00:00Z"), Block: 200, Tx: "0xb1", LogIndex: 0, Asset: "ETH", Market: "0", Amount: d("12.5")},
+		{Kind: KindTrade, Time: t("2026-06-01T00:00:00Z"), Block: 200, Tx: "0xb1", LogIndex: 1, Asset: "ETH", Market: "0", SizeDelta: d("-1"), FillPrice: d("3300"), Fee: d("1.65"), VenueRealized: vr("0")},
+		{Kind: KindFunding, Time: t("2026-09-01T00:00:00Z"), Block: 300, Tx: "0xc1", LogIndex: 0, Asset: "ETH", Market: "0", Amount: d("-4.25")},
+		{Kind: KindTrade, Time: t("2026-09-01T00:00:00Z"), Block: 300, Tx: "0xc1", LogIndex: 1, Asset: "ETH", Market: "0", SizeDelta: d("1"), FillPrice: d("3500"), Fee: d("1.75"), VenueRealized: vr("-400")},
+		{Kind: KindTrade, Time: t("2026-11-15T08:30:00Z"), Block: 400, Tx: "0xd1", Asset: "ETH", Market: "0", SizeDelta: d("2"), FillPrice: d("2800"), Fee: d("2.8"), VenueRealized: vr("600")},
+		{Kind: KindGas, Time: t("2026-11-15T08:30:00Z"), Block: 400, Tx: "0xd1", LogIndex: 1 << 30, Asset: "ETH", GasNative: d("0.0002"), NativePrice: d("2800")},
+		{Kind: KindWithdrawal, Time: t("2026-11-15T08:31:00Z"), Block: 401, Tx: "0xd2", Asset: "ETH", Market: "0", Amount: d("6199.05"), All: true},
+	}
+	// 6000 − 3 + 12.5 − 1.65 − 4.25 − 400 − 1.75 + 600 − 2.8 = 6199.05 exactly.
+	end := State{Block: 500, Collateral: decimal.Zero, Positions: []PositionState{{Asset: "ETH", Market: "0", Price: d("2900")}}}
+	r := Build(fakeSource{}, Period{From: 1, To: 500, Label: "2026", FromTime: t("2026-01-01T00:00:00Z"), ToTime: t("2026-12-31T23:59:59Z")},
+		State{}, end, evs)
+	r.Account, r.ChainID, r.NativeAsset = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", 31337, "ETH"
+	return r
+}
+
+func TestGoldenCSVAndKoinly(t *testing.T) {
+	r := goldenReport()
+	if !r.Reconciliation.Reconciled || len(r.Mismatches) > 0 || !r.Totals.RealizedPnL.Equal(d("200")) {
+		t.Fatalf("%s %v realized %s", r.Reconciliation.Statement, r.Mismatches, r.Totals.RealizedPnL)
+	}
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"report.csv": func(b *bytes.Buffer) error { return WriteCSV(b, r) },
+		"koinly.csv": func(b *bytes.Buffer) error { return WriteKoinly(b, r) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", name)
+		if *update {
+			os.MkdirAll("testdata", 0o755)
+			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test ./hedge/record -run Golden -update)", err)
+		}
+		if !bytes.Equal(b.Bytes(), want) {
+			t.Errorf("%s differs from the golden file:\n%s\nwant:\n%s", name, b.Bytes(), want)
+		}
+	}
+}
