@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/shopspring/decimal"
 	"golang.org/x/term"
 
@@ -76,7 +77,14 @@ func (s *session) apply(e *engine.Engine, c *engine.Cycle, yes bool) ([]string, 
 			if !s.json {
 				say("  mined %s", sub.Tx)
 				if set != nil {
-					say("  order %s %s", set.Ref, set.Status)
+					switch {
+					case set.Status == hedge.OrderExecuted && set.Fill.IsPositive():
+						say("  order %s executed at %s, venue fees %s %s", set.Ref, set.Fill.StringFixed(2), set.Fee.String(), c.Snap.CollateralSymbol)
+					case set.Reason != "":
+						say("  order %s %s: %s", set.Ref, set.Status, set.Reason)
+					default:
+						say("  order %s %s", set.Ref, set.Status)
+					}
 				}
 			}
 		},
@@ -96,8 +104,14 @@ func (s *session) usedToday(now time.Time) (decimal.Decimal, error) {
 		if recs, err = s.journal.Records(); err != nil {
 			return decimal.Zero, err
 		}
-	case s.journalPath != "" && s.venue != nil:
-		entries, _, err := chain.ReadJournalFor(s.journalPath, s.client.ChainID.Uint64(), s.venue.Account)
+	case s.journalPath != "" && (s.venue != nil || s.gmx != nil):
+		acct := common.Address{}
+		if s.venue != nil {
+			acct = s.venue.Account
+		} else {
+			acct = s.gmx.Client.Account
+		}
+		entries, _, err := chain.ReadJournalFor(s.journalPath, s.client.ChainID.Uint64(), acct)
 		if errors.Is(err, os.ErrNotExist) {
 			return decimal.Zero, nil // nothing sent from this account yet
 		}

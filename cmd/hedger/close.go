@@ -26,6 +26,11 @@ func closeCommand() *cli.Command {
 			for _, a := range c.StringSlice("asset") {
 				assets = append(assets, strings.ToUpper(strings.TrimSpace(a)))
 			}
+			if s.gmxBook != nil {
+				if err := checkGMXAssets(s.gmxBook, assets); err != nil {
+					return err
+				}
+			}
 			e, cy, err := s.closePlan(p, assets)
 			if err != nil {
 				return err

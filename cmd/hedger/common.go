@@ -16,6 +16,8 @@ import (
 
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
+	"github.com/hedger/hedger/hedge/gmx"
+	"github.com/hedger/hedger/hedge/gmxvenue"
 	"github.com/hedger/hedger/hedge/perpvenue"
 	"github.com/hedger/hedger/hedge/spot"
 )
@@ -39,7 +41,9 @@ var (
 	yesFlag = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "send without asking for confirmation"}
 )
 
-func connFlags() []cli.Flag { return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag} }
+func connFlags() []cli.Flag {
+	return []cli.Flag{rpcFlag, chainIDFlag, dataDirFlag, jsonFlag, venueFlag}
+}
 
 func defaultDataDir() string {
 	if home, err := os.UserHomeDir(); err == nil {
@@ -100,13 +104,16 @@ func walletsFrom(c *cli.Context) ([]common.Address, error) {
 // session is what a command works with: a node, its address book, and
 // optionally a signer.
 type session struct {
-	ctx     context.Context
-	client  *chain.Client
-	book    *perpvenue.AddressBook
-	venue   *perpvenue.Venue // the adapter, as constructed; commands use seam()
-	spot    *spot.Source     // --spot-rpc chains; nil without any
-	signer  chain.Signer     // nil when read-only
-	release func()           // closes a hardware wallet
+	ctx    context.Context
+	client *chain.Client
+	book   *perpvenue.AddressBook
+	venue  *perpvenue.Venue // the adapter, as constructed; commands use seam()
+	// gmx is the GMX adapter when --venue gmx (then venue and book are nil).
+	gmx     *gmxvenue.Venue
+	gmxBook *gmx.Book
+	spot    *spot.Source // --spot-rpc chains; nil without any
+	signer  chain.Signer // nil when read-only
+	release func()       // closes a hardware wallet
 	json    bool
 	// journal is the signing account's journal, open and locked for the
 	// life of a command that sends; nil otherwise.
@@ -129,6 +136,15 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 	txo, err := txOptionsFrom(c)
 	if err != nil {
 		return nil, err
+	}
+	onGMX, err := venueOf(c)
+	if err != nil {
+		return nil, err
+	}
+	if onGMX {
+		if _, err := gmxOptionsFrom(c); err != nil {
+			return nil, err
+		}
 	}
 	var wallets []common.Address
 	if c.IsSet("wallet") || len(c.StringSlice("wallet")) > 0 {
@@ -189,7 +205,12 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		s.journal = j
 	}
-	if o.needBook {
+	if o.needBook && onGMX {
+		if err := s.openGMX(c, wallets, from); err != nil {
+			s.close()
+			return nil, err
+		}
+	} else if o.needBook {
 		book, err := perpvenue.LoadBook(c.String("data-dir"), client.ChainID.Uint64())
 		if err == nil {
 			err = book.Verify(ctx, client)
@@ -235,6 +256,8 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		var m *chain.TxManager
 		if s.venue != nil {
 			m = s.venue.Tx
+		} else if s.gmx != nil {
+			m = s.gmx.Client.Tx
 		}
 		if m == nil {
 			if m, err = s.txManager(s.signer); err != nil {
@@ -249,6 +272,14 @@ func open(c *cli.Context, o openOpts) (*session, error) {
 		}
 		if sum.Total() > 0 {
 			fmt.Fprintln(os.Stderr, sum.String())
+		}
+	}
+	if s.gmx != nil && s.journal != nil {
+		// A market order no keeper executed before GMX's request
+		// expiration is cancelled (and refunded) before planning.
+		if _, err := s.gmx.CancelExpired(ctx); err != nil {
+			s.close()
+			return nil, err
 		}
 	}
 	return s, nil
@@ -277,6 +308,9 @@ func (s *session) txManager(sg chain.Signer) (*chain.TxManager, error) {
 // seam is the session's venue behind the hedge.Venue seam: commands use it
 // and its capabilities, never the concrete adapter (only open builds that).
 func (s *session) seam() hedge.Venue {
+	if s.gmx != nil {
+		return s.gmx
+	}
 	if s.venue == nil {
 		return nil
 	}

@@ -25,8 +25,14 @@ func demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "hedge a wallet on the embedded chain through a scripted market: no setup, nothing leaves this process",
-		Flags: []cli.Flag{jsonFlag, &cli.BoolFlag{Name: "report", Usage: "end with the margin account's hedge record of the demo (hedger report, from chain logs)"}},
+		Flags: []cli.Flag{jsonFlag, venueFlag, &cli.BoolFlag{Name: "report", Usage: "end with the margin account's hedge record of the demo (hedger report, from chain logs)"}},
 		Action: func(c *cli.Context) error {
+			if g, err := venueOf(c); err != nil || g {
+				if err != nil {
+					return err
+				}
+				return gmxDemoCmd(c)
+			}
 			res, err := runDemo(c.Context, c.Bool("json"))
 			if err != nil {
 				return err

@@ -25,6 +25,9 @@ func devnetCommand() *cli.Command {
 				Name: "set-price", Usage: "push a new index price to an asset's feed", ArgsUsage: "ASSET PRICE",
 				Flags: devnetFlags(),
 				Action: func(c *cli.Context) error {
+					if g, _ := venueOf(c); g {
+						return gmxSetPrice(c)
+					}
 					if c.NArg() != 2 {
 						return errors.New("usage: hedger devnet set-price ASSET PRICE")
 					}
@@ -77,6 +80,9 @@ func devnetCommand() *cli.Command {
 					}
 					if !any {
 						amounts["eth"], amounts["usdc"] = decimal.NewFromInt(10), decimal.NewFromInt(100_000)
+					}
+					if g, _ := venueOf(c); g {
+						return gmxFund(c, to, amounts)
 					}
 					return withDevnet(c, true, func(d *perpvenue.Devnet, s *session) error {
 						if err := d.SendNative(s.ctx, to, amounts["eth"]); err != nil {
@@ -191,6 +197,9 @@ func devnetCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
+					if g, _ := venueOf(c); g {
+						return gmxAdvance(c, d)
+					}
 					return withDevnet(c, false, func(dev *perpvenue.Devnet, s *session) error {
 						if err := s.client.AdvanceTime(s.ctx, d); err != nil {
 							return err
@@ -213,7 +222,7 @@ func devnetCommand() *cli.Command {
 					})
 				},
 			},
-		}, devnetBooksCommands()...),
+		}, append(devnetBooksCommands(), gmxDevnetCommands()...)...),
 	}
 }
 
@@ -286,6 +295,9 @@ func withDevnet(c *cli.Context, needKey bool, f func(*perpvenue.Devnet, *session
 		return err
 	}
 	defer s.close()
+	if s.gmx != nil {
+		return errors.New("this devnet command is for PerpVenue; on the local GMX (--venue gmx): set-price, fund, setup, keeper, advance")
+	}
 	if !s.client.IsDev() {
 		return fmt.Errorf("devnet commands run only on dev chains (1337, 31337); chain %s is not one", s.client.ChainID)
 	}

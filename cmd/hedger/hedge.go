@@ -24,6 +24,11 @@ func hedgeCommand() *cli.Command {
 				return err
 			}
 			defer s.close()
+			if s.gmxBook != nil {
+				if err := checkGMXPolicies(s.gmxBook, pol); err != nil {
+					return err
+				}
+			}
 			run, err := s.riskPlan(pol)
 			if err != nil {
 				return err

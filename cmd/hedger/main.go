@@ -35,7 +35,7 @@ func newApp() *cli.App {
 			"Funding is shown from your side: + received, − paid (positive funding means longs pay shorts).",
 		Commands: []*cli.Command{
 			statusCommand(), planCommand(), hedgeCommand(), closeCommand(), accountsCommand(),
-			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(),
+			deployCommand(), devnetCommand(), demoCommand(), watchCommand(), journalCommand(), claimCommand(),
 			configCommand(),
 			backtestCommand(),
 			reportCommand(), designationsCommand(),

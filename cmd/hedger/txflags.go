@@ -34,7 +34,7 @@ var (
 
 // txFlags are the flags of every command that sends transactions.
 func txFlags() []cli.Flag {
-	return []cli.Flag{maxFeeFlag, confirmationsFlag, resubmitFlag, maxTradeFlag, maxDailyFlag, approveMaxFlag, journalFlag}
+	return append([]cli.Flag{maxFeeFlag, confirmationsFlag, resubmitFlag, maxTradeFlag, maxDailyFlag, approveMaxFlag, journalFlag}, gmxFlags()...)
 }
 
 // feeFlags are the transaction flags of commands that send but do not

@@ -253,7 +253,15 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 	work, cancelWork := context.WithCancel(context.WithoutCancel(stop))
 	s.ctx = work
 	s.json = true // apply's progress lines go to the log instead of stdout
-	if cfg.dryRun && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
+	if cfg.dryRun && s.gmx != nil && s.gmx.Client.Tx == nil && s.gmx.Client.Account != (common.Address{}) {
+		tx, err := s.txManager(watchOnlySigner(s.gmx.Client.Account))
+		if err != nil {
+			cancelWork()
+			return nil, nil, err
+		}
+		s.gmx.Client.Tx = tx
+	}
+	if cfg.dryRun && s.venue != nil && s.venue.Tx == nil && s.venue.Account != (common.Address{}) {
 		// Gas estimates need a sender; a watch-only signer never signs.
 		tx, err := s.txManager(watchOnlySigner(s.venue.Account))
 		if err != nil {
@@ -283,11 +291,19 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 	if cfg.subscribe {
 		mode = "subscribe"
 	}
-	acct := ""
-	if s.venue.Account != (common.Address{}) {
-		acct = s.venue.Account.Hex()
+	acct, nWallets := "", 0
+	if s.venue != nil {
+		if s.venue.Account != (common.Address{}) {
+			acct = s.venue.Account.Hex()
+		}
+		nWallets = len(s.venue.Wallets)
+	} else if s.gmx != nil {
+		if s.gmx.Client.Account != (common.Address{}) {
+			acct = s.gmx.Client.Account.Hex()
+		}
+		nWallets = len(s.gmx.Wallets)
 	}
-	w.log.Info("watch started", "chain_id", s.client.ChainID.Uint64(), "account", acct, "wallets", len(s.venue.Wallets),
+	w.log.Info("watch started", "chain_id", s.client.ChainID.Uint64(), "account", acct, "wallets", nWallets,
 		"dry_run", cfg.dryRun, "heads", mode, "poll_interval", cfg.poll.String())
 	d := pol.Default
 	w.log.Info("risk policy", "hedge_ratio", d.HedgeRatio.String(), "band", d.Band.String(), "max_leverage", d.MaxLeverage.String(),
@@ -397,10 +413,21 @@ func (w *watcher) cycle(head *types.Header) {
 	w.m.cycles.Inc()
 	block := head.Number.Uint64()
 	rctx, cancel := context.WithTimeout(w.s.ctx, 30*time.Second)
-	snap, err := w.s.venue.SnapshotAt(rctx, head)
+	snap, err := w.s.seam().(headSnapshotter).SnapshotAt(rctx, head)
 	cancel()
 	if err != nil {
 		w.fail("snapshot", fmt.Errorf("block %d: %w", block, err))
+		return
+	}
+	if g := w.s.gmx; g != nil && !w.cfg.dryRun && g.HasExpired(snap) {
+		// No keeper handled an order before GMX's request expiration:
+		// cancel it (refunded) and replan from the next head.
+		n, err := g.CancelExpired(w.s.ctx)
+		if err != nil {
+			w.fail("cancel", fmt.Errorf("block %d: %w", block, err))
+			return
+		}
+		w.log.Info("cancelled expired GMX orders", "block", block, "orders", n)
 		return
 	}
 	hctx, hcancel := context.WithTimeout(w.s.ctx, 60*time.Second)
@@ -753,4 +780,10 @@ func (a *alerter) close(d time.Duration) {
 	case <-time.After(d):
 		a.log.Warn("alert webhook: gave up flushing queued alerts")
 	}
+}
+
+// headSnapshotter is a venue that reads its snapshot at a given head (both
+// adapters do; watch pins each cycle to the head it was told of).
+type headSnapshotter interface {
+	SnapshotAt(ctx context.Context, head *types.Header) (*hedge.Snapshot, error)
 }

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -281,7 +282,7 @@ func (r *Reader) send(ctx context.Context, elems []rpc.BatchElem) error {
 		r.roundTrips.Add(1)
 		err := r.RPC.BatchCallContext(ctx, chunk)
 		if err != nil {
-			if tooLarge(err) && n > 1 {
+			if n > 1 && (tooLarge(err) || (size > bodyCutoff && cutOff(err))) {
 				r.learn(rungBelow(n))
 				continue
 			}
@@ -337,6 +338,17 @@ func elemSize(e rpc.BatchElem) int {
 		}
 	}
 	return n
+}
+
+// bodyCutoff is the request size above which a connection the node closes
+// while the body is still being written counts as "too large": anvil (2 MiB)
+// and proxies close the socket on an oversized body before answering, so the
+// client sees a broken pipe or a reset instead of the 413 or error object.
+const bodyCutoff = 1 << 20
+
+// cutOff reports a connection closed under a request being sent.
+func cutOff(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 func (r *Reader) learn(limit int) {
