@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,7 +52,11 @@ type HardwareOptions struct {
 	Kind           HardwareKind
 	Path           accounts.DerivationPath
 	ConfirmTimeout time.Duration // default 2m
-	Prompt         io.Writer     // spinner/prompt output; nil = io.Discard
+	// OnState, when set, hears what the device is doing (awaiting a
+	// confirmation, blind signing off, a PIN grid shown) so the caller can
+	// prompt the user; chain/ itself never writes to a terminal. It is called
+	// synchronously on the signing goroutine and must not block.
+	OnState func(DeviceState)
 	// LedgerLive makes Derive walk m/44'/60'/i'/0/0 (the account component)
 	// instead of the last component; set it with --ledger-live.
 	LedgerLive bool
@@ -80,10 +83,55 @@ func (o HardwareOptions) withDefaults() (HardwareOptions, error) {
 	if o.ConfirmTimeout <= 0 {
 		o.ConfirmTimeout = DefaultConfirmTimeout
 	}
-	if o.Prompt == nil {
-		o.Prompt = io.Discard
-	}
 	return o, nil
+}
+
+func (o HardwareOptions) report(s DeviceState) {
+	if o.OnState != nil {
+		s.Device = o.Kind
+		o.OnState(s)
+	}
+}
+
+// DeviceStateKind says what a hardware wallet is waiting for or just did.
+type DeviceStateKind int
+
+const (
+	// DeviceAwaitingConfirmation: a transaction is on the device screen;
+	// Summary describes it and Timeout is how long hedger waits.
+	DeviceAwaitingConfirmation DeviceStateKind = iota + 1
+	// DeviceConfirmFinished: the wait that DeviceAwaitingConfirmation began
+	// is over (signed, refused, timed out or cancelled); the outcome is
+	// SignTx's result, a HardwareError on failure.
+	DeviceConfirmFinished
+	// DeviceBlindSigningOff: the Ledger's Ethereum app has blind signing
+	// off, so it will refuse contract calls.
+	DeviceBlindSigningOff
+	// DevicePINMatrix: a locked Trezor shows its scrambled PIN grid and
+	// TrezorPIN is about to be asked.
+	DevicePINMatrix
+)
+
+func (k DeviceStateKind) String() string {
+	switch k {
+	case DeviceAwaitingConfirmation:
+		return "awaiting-confirmation"
+	case DeviceConfirmFinished:
+		return "confirm-finished"
+	case DeviceBlindSigningOff:
+		return "blind-signing-off"
+	case DevicePINMatrix:
+		return "pin-matrix"
+	}
+	return fmt.Sprintf("DeviceStateKind(%d)", int(k))
+}
+
+// DeviceState is one report to HardwareOptions.OnState.
+type DeviceState struct {
+	Kind    DeviceStateKind
+	Device  HardwareKind
+	Summary string        // DeviceAwaitingConfirmation: the transaction in one line
+	Timeout time.Duration // DeviceAwaitingConfirmation: the confirmation timeout
 }
 
 // ParseHDPath builds the derivation path: hdPath (default m/44'/60'/0'/0/0)
@@ -186,7 +234,6 @@ type HardwareSigner struct {
 	// read at open: nil when unknown.
 	blindSigning *bool
 	ownsWallet   bool
-	spin         bool // animate the prompt (a terminal)
 
 	busy      chan struct{} // held while a request is on the device
 	closeOnce sync.Once
@@ -238,7 +285,7 @@ func OpenHardware(ctx context.Context, o HardwareOptions) (h *HardwareSigner, er
 		on := cfg.flags&0x01 != 0
 		h.blindSigning = &on
 		if !on {
-			fmt.Fprintln(o.Prompt, "note: blind signing is off on your Ledger, so it will refuse contract calls: enable it in the Ethereum app (Settings > Blind signing)")
+			o.report(DeviceState{Kind: DeviceBlindSigningOff})
 		}
 	}
 	return h, nil
@@ -279,7 +326,7 @@ func openWallet(w accounts.Wallet, o HardwareOptions) error {
 			if o.TrezorPIN == nil {
 				return err
 			}
-			fmt.Fprintln(o.Prompt, "your Trezor shows a scrambled PIN grid: type the positions of your PIN digits (7 8 9 / 4 5 6 / 1 2 3)")
+			o.report(DeviceState{Kind: DevicePINMatrix})
 			pin, perr := o.TrezorPIN()
 			if perr != nil {
 				return perr
@@ -315,7 +362,7 @@ func NewHardwareSigner(w accounts.Wallet, o HardwareOptions) (*HardwareSigner, e
 	if err != nil {
 		return nil, err
 	}
-	h := &HardwareSigner{wallet: w, opts: o, busy: make(chan struct{}, 1), spin: isTerminal(o.Prompt)}
+	h := &HardwareSigner{wallet: w, opts: o, busy: make(chan struct{}, 1)}
 	status, failure := w.Status()
 	if failure != nil {
 		return nil, translateOpenError(o.Kind, failure)
@@ -398,7 +445,6 @@ func (h *HardwareSigner) CheckChainID(id *big.Int) error {
 // SignTx shows tx on the device and waits up to ConfirmTimeout for the user.
 // Anything the device cannot sign is refused before it is shown.
 func (h *HardwareSigner) SignTx(ctx context.Context, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error) {
-	k := h.opts.Kind
 	if tx == nil {
 		return nil, errors.New("no transaction to sign")
 	}
@@ -408,11 +454,13 @@ func (h *HardwareSigner) SignTx(ctx context.Context, tx *types.Transaction, chai
 	if err := h.checkType(tx, chainID); err != nil {
 		return nil, err
 	}
-	stop := startPrompt(h.opts.Prompt, h.spin, fmt.Sprintf("confirm on your %s", k.Name()), describeTx(tx), h.opts.ConfirmTimeout)
+	h.opts.report(DeviceState{Kind: DeviceAwaitingConfirmation, Summary: describeTx(tx), Timeout: h.opts.ConfirmTimeout})
 	signed, err := runOnDevice(h, ctx, h.opts.ConfirmTimeout, func() (*types.Transaction, error) {
 		return h.wallet.SignTx(h.account, tx, chainID)
 	})
-	stop()
+	// Finished before translate: translating may probe the device for a
+	// few seconds, and the user is no longer asked to confirm anything.
+	h.opts.report(DeviceState{Kind: DeviceConfirmFinished})
 	if err != nil {
 		return nil, h.translate(err, tx, true)
 	}
@@ -733,44 +781,6 @@ func describeTx(tx *types.Transaction) string {
 func gwei(wei *big.Int) string {
 	f, _ := new(big.Float).Quo(new(big.Float).SetInt(wei), big.NewFloat(1e9)).Float64()
 	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// startPrompt prints "confirm on your X" and, on a terminal, a spinner with
-// the time left until the returned stop is called.
-func startPrompt(w io.Writer, spin bool, label, detail string, timeout time.Duration) (stop func()) {
-	if !spin {
-		fmt.Fprintf(w, "%s: %s (waiting up to %s)\n", label, detail, timeout)
-		return func() {}
-	}
-	fmt.Fprintf(w, "%s\n", detail)
-	done, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		frames := []rune("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
-		start := time.Now()
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for i := 0; ; i++ {
-			left := max(timeout-time.Since(start), 0).Round(time.Second)
-			fmt.Fprintf(w, "\r%c %s (%s left) ", frames[i%len(frames)], label, left)
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() { close(done); <-exited }
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // Ledger direct probe. The geth driver discards APDU status words, so before

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -289,22 +290,34 @@ func (d *fakeDevice) trezorSign(key *ecdsa.PrivateKey, tx *types.Transaction, ch
 	return sender, signed, nil
 }
 
-// syncBuffer is a prompt writer safe to read while a spinner writes.
-type syncBuffer struct {
+// stateLog records OnState reports; safe to read while SignTx runs.
+type stateLog struct {
 	mu sync.Mutex
-	b  bytes.Buffer
+	s  []DeviceState
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+func (l *stateLog) add(s DeviceState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s = append(l.s, s)
 }
 
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (l *stateLog) get() []DeviceState {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]DeviceState(nil), l.s...)
+}
+
+// wantSigningStates checks that one signature was bracketed by exactly an
+// awaiting-confirmation report for dev (its summary containing summary) and
+// a finished report.
+func wantSigningStates(t *testing.T, got []DeviceState, dev HardwareKind, timeout time.Duration, summary string) {
+	t.Helper()
+	if len(got) != 2 || got[0].Kind != DeviceAwaitingConfirmation || got[0].Device != dev || got[0].Timeout != timeout ||
+		!strings.HasPrefix(got[0].Summary, "to "+hwTo.Hex()+", ") || !strings.Contains(got[0].Summary, summary) ||
+		got[1] != (DeviceState{Kind: DeviceConfirmFinished, Device: dev}) {
+		t.Fatalf("states = %+v, want awaiting confirmation on the %s (summary with %q, timeout %s), then finished", got, dev.Name(), summary, timeout)
+	}
 }
 
 type hwRig struct {
@@ -312,7 +325,7 @@ type hwRig struct {
 	m      *TxManager
 	h      *HardwareSigner
 	dev    *fakeDevice
-	prompt *syncBuffer
+	states *stateLog
 }
 
 func newHWRig(t *testing.T, dev *fakeDevice, timeout time.Duration) *hwRig {
@@ -329,13 +342,13 @@ func newHWRig(t *testing.T, dev *fakeDevice, timeout time.Duration) *hwRig {
 	if err := dev.Open(""); err != nil {
 		t.Fatal(err)
 	}
-	prompt := &syncBuffer{}
-	h, err := NewHardwareSigner(dev, HardwareOptions{Kind: dev.kind, Path: path, ConfirmTimeout: timeout, Prompt: prompt})
+	states := &stateLog{}
+	h, err := NewHardwareSigner(dev, HardwareOptions{Kind: dev.kind, Path: path, ConfirmTimeout: timeout, OnState: states.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	return &hwRig{emb: emb, m: testTx(Config{Backend: emb.Client, Signer: h}), h: h, dev: dev, prompt: prompt}
+	return &hwRig{emb: emb, m: testTx(Config{Backend: emb.Client, Signer: h}), h: h, dev: dev, states: states}
 }
 
 func (r *hwRig) nonce(t *testing.T) uint64 {
@@ -385,9 +398,7 @@ func TestTrezorSendsLegacyWithGasPrice(t *testing.T) {
 	if r.dev.shownCount() != 1 || r.dev.shown[0].Type() != types.LegacyTxType {
 		t.Fatalf("device showed %d txs", r.dev.shownCount())
 	}
-	if !strings.Contains(r.prompt.String(), "confirm on your Trezor") || !strings.Contains(r.prompt.String(), "(legacy)") {
-		t.Fatalf("prompt = %q", r.prompt.String())
-	}
+	wantSigningStates(t, r.states.get(), Trezor, 2*time.Second, "(legacy)")
 }
 
 // Why: the driver shows a typed transaction and only fails after the user
@@ -428,9 +439,11 @@ func TestLedgerTxTypeFollowsAppVersion(t *testing.T) {
 			if c.want == types.LegacyTxType && (!tx.Protected() || tx.GasPrice().Sign() <= 0) {
 				t.Fatal("legacy tx must be EIP-155 with a gas price")
 			}
-			if !strings.Contains(r.prompt.String(), "confirm on your Ledger") {
-				t.Fatalf("prompt = %q", r.prompt.String())
+			fee := "(EIP-1559)"
+			if c.want == types.LegacyTxType {
+				fee = "(legacy)"
 			}
+			wantSigningStates(t, r.states.get(), Ledger, 2*time.Second, fee)
 		})
 	}
 	// The driver's own refusal, for reference: app 1.8 and a typed tx.
@@ -639,21 +652,37 @@ func TestLedgerNotReadyAtOpen(t *testing.T) {
 func TestTrezorPIN(t *testing.T) {
 	dev := newFakeTrezor()
 	dev.pin = "1234"
-	o := HardwareOptions{Kind: Trezor, Prompt: &syncBuffer{}}
+	states := &stateLog{}
+	o := HardwareOptions{Kind: Trezor, OnState: states.add}
 	err := openWallet(dev, o)
 	if got := translateOpenError(Trezor, err); !IsHardwareError(got, HWPIN) || !strings.Contains(got.Error(), "your Trezor is locked") {
 		t.Fatalf("no PIN callback: %v", got)
 	}
+	if got := states.get(); len(got) != 0 {
+		t.Fatalf("no PIN callback, so no PIN grid to announce: states = %+v", got)
+	}
+	pinShown := []DeviceState{{Kind: DevicePINMatrix, Device: Trezor}}
 	dev.Close()
-	o.TrezorPIN = func() (string, error) { return "9999", nil }
+	o.TrezorPIN = func() (string, error) {
+		// The user must have been told about the grid before being asked.
+		if got := states.get(); !slices.Equal(got, pinShown) {
+			t.Errorf("PIN asked after states %+v, want %+v", got, pinShown)
+		}
+		return "9999", nil
+	}
 	err = openWallet(dev, o)
 	if got := translateOpenError(Trezor, err); !IsHardwareError(got, HWPIN) || !strings.HasPrefix(got.Error(), "wrong PIN for your Trezor") {
 		t.Fatalf("wrong PIN: %v", got)
 	}
 	dev.Close()
+	states = &stateLog{}
+	o.OnState = states.add
 	o.TrezorPIN = func() (string, error) { return "1234", nil }
 	if err := openWallet(dev, o); err != nil {
 		t.Fatal(err)
+	}
+	if got := states.get(); !slices.Equal(got, pinShown) {
+		t.Fatalf("states = %+v, want %+v", got, pinShown)
 	}
 	h, err := NewHardwareSigner(dev, o)
 	if err != nil || h.Address() != dev.addr(accounts.DefaultBaseDerivationPath) {
@@ -722,22 +751,32 @@ func TestDeriveAccounts(t *testing.T) {
 	}
 }
 
-func TestPromptSpinner(t *testing.T) {
+// Why: the CLI's spinner runs between these two reports, so the awaiting
+// report must come before the device shows the transaction and the finished
+// report only once the device has answered.
+func TestHardwareStatesBracketConfirmation(t *testing.T) {
 	r := newHWRig(t, newFakeLedger([3]byte{1, 9, 0}), 2*time.Second)
-	r.h.spin = true
 	release := make(chan struct{})
 	r.dev.set(func(d *fakeDevice) { d.action, d.release = "hang", release })
-	go func() {
-		time.Sleep(350 * time.Millisecond)
-		r.dev.set(func(d *fakeDevice) { d.action = "" })
-		close(release)
-	}()
+	done := make(chan error, 1)
 	tx := types.NewTx(&types.LegacyTx{Nonce: 0, GasPrice: big.NewInt(1), Gas: 21000, To: &hwTo})
-	r.h.SignTx(context.Background(), tx, r.emb.ChainID) // the hang ends in a rejection
-	out := r.prompt.String()
-	if !strings.Contains(out, "⠙ confirm on your Ledger (") || !strings.HasSuffix(out, "\r\033[K") {
-		t.Fatalf("spinner output = %q", out)
+	go func() {
+		_, err := r.h.SignTx(context.Background(), tx, r.emb.ChainID)
+		done <- err
+	}()
+	deadline := time.Now().Add(2 * time.Second)
+	for r.dev.shownCount() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
+	if got := r.states.get(); r.dev.shownCount() != 1 || len(got) != 1 || got[0].Kind != DeviceAwaitingConfirmation {
+		t.Fatalf("while the device shows the tx (shown %d): states = %+v, want only awaiting confirmation", r.dev.shownCount(), got)
+	}
+	r.dev.set(func(d *fakeDevice) { d.action = "" })
+	close(release) // the hang ends in a rejection
+	if err := <-done; !IsHardwareError(err, HWRejected) {
+		t.Fatalf("err = %v, want the rejection", err)
+	}
+	wantSigningStates(t, r.states.get(), Ledger, 2*time.Second, "gas price 0.000000001 gwei (legacy)")
 }
 
 // The real usbwallet path: hub discovery runs and, with no device attached

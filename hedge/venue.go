@@ -19,6 +19,7 @@ package hedge
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -123,6 +124,23 @@ type Submission struct {
 	Tx      string `json:"tx"`
 	Pending bool   `json:"pending"`
 }
+
+// RevertedError is a step whose transaction was sent and mined, and
+// reverted: it used a nonce and paid gas, so it counts as sent, though it
+// changed nothing on the venue. Venues return it (wrapping the node-level
+// error) so callers can tell it from a step that never left.
+type RevertedError struct {
+	Tx     string // the transaction's hash
+	Block  uint64 // the block it was mined in
+	Reason string // the decoded revert reason
+	Err    error
+}
+
+func (e *RevertedError) Error() string {
+	return fmt.Sprintf("transaction %s was sent and mined in block %d, and reverted: %s", e.Tx, e.Block, e.Reason)
+}
+
+func (e *RevertedError) Unwrap() error { return e.Err }
 
 // OrderStatus is where a submitted order stands.
 type OrderStatus string

@@ -31,6 +31,11 @@ func deployCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("writing the address book: %w", err)
 			}
+			// The same tokens and feeds in the books format (--books-file).
+			booksPath, err := book.SaveBooks(c.String("data-dir"))
+			if err != nil {
+				return fmt.Errorf("writing the books file: %w", err)
+			}
 			if s.json {
 				return printJSON(book)
 			}
@@ -44,6 +49,7 @@ func deployCommand() *cli.Command {
 				say("  market %-4s id %d, feed %s", m.Asset, m.ID, m.Feed.Hex())
 			}
 			say("address book: %s (every command on chain %d reads it)", path, book.ChainID)
+			say("books file:   %s (its tokens and feeds in the --books-file format)", booksPath)
 			return nil
 		},
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
 
+	"github.com/hedger/hedger/hedge/books"
+	"github.com/hedger/hedger/hedge/perpvenue"
 	"github.com/hedger/hedger/hedge/spot"
 )
 
@@ -127,5 +129,44 @@ chains = [10]
 	snap, err := spot.Read(context.Background(), chains, wallets)
 	if err != nil || snap.Chains[0].Items != 2*(1+6)+4+2 {
 		t.Fatalf("read: %v, %+v", err, snap)
+	}
+}
+
+// `hedger deploy` also writes its tokens and feeds as a books file (the
+// --books-file format): it loads, passes the on-chain check against anvil
+// (symbols, decimals, feeds, wstETH's rate), and the spot reader given only
+// that file counts a wallet funded on the dev chain.
+func TestE2EDeployWritesBooks(t *testing.T) {
+	e2eSkipIfShort(t)
+	node := e2eStartAnvil(t)
+	cli := e2eNewCLI(t, node.URL)
+	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
+	r := cli.ok("deploy", "--rpc-url", node.URL, "--private-key", deployer.Key)
+	path := perpvenue.BooksPath(cli.dataDir, node.ChainID)
+	if !strings.Contains(r.stdout+r.stderr, path) {
+		t.Errorf("deploy does not name the books file %s:\n%s", path, r)
+	}
+	f, err := books.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wallet := e2eNewAccount(t).Addr
+	cli.ok("devnet", "fund", wallet.Hex(), "--rpc-url", node.URL, "--private-key", deployer.Key, "--eth", "2", "--wbtc", "0.25", "--wsteth", "1", "--usdc", "500")
+	ctx := context.Background()
+	src, err := spot.Dial(ctx, node.URL, spot.Options{ChainID: node.ChainID, Books: f})
+	if err != nil {
+		t.Fatal(err) // includes the book's on-chain check
+	}
+	snap, err := spot.Read(ctx, []*spot.Chain{src}, []spot.Wallet{{Address: wallet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := snap.Totals()
+	// 2 ETH + 1 wstETH at the deploy's seed rate of 1.15.
+	if !tot["ETH"].Equal(decimal.RequireFromString("3.15")) || !tot["BTC"].Equal(decimal.RequireFromString("0.25")) || !tot["USD"].Equal(decimal.NewFromInt(500)) {
+		t.Fatalf("totals %v, want 3.15 ETH, 0.25 BTC, 500 USD", tot)
+	}
+	if p, ok := snap.Price(node.ChainID, "ETH/USD"); !ok || !p.Price.Equal(decimal.NewFromInt(3000)) {
+		t.Fatalf("ETH/USD from the deployed feed: %+v", p)
 	}
 }

@@ -35,7 +35,7 @@ func hardwareOptions(c *cli.Context, kind string) (chain.HardwareOptions, error)
 		return chain.HardwareOptions{}, err
 	}
 	return chain.HardwareOptions{Kind: chain.HardwareKind(kind), Path: path, LedgerLive: c.Bool("ledger-live"),
-		ConfirmTimeout: c.Duration("confirm-timeout"), Prompt: os.Stderr}, nil
+		ConfirmTimeout: c.Duration("confirm-timeout"), OnState: newDevicePrompt(os.Stderr).OnState}, nil
 }
 
 // finishDevice opens a hardware wallet or dials an external signer.

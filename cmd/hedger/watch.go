@@ -586,6 +586,10 @@ func (w *watcher) cycle(head *types.Header) {
 	if err != nil {
 		w.fail("apply", fmt.Errorf("block %d: %w", block, err))
 		w.reconcile = w.s.journal != nil
+		// A mined revert moved the head and the nonce too.
+		if se := (*engine.SendError)(nil); errors.As(err, &se) && se.Reverted != nil {
+			sent++
+		}
 	}
 	if sent > 0 {
 		w.novel("")

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -384,14 +385,32 @@ type Result struct {
 	Settlements []hedge.Settlement
 }
 
-// SendError is a step that failed after Sent earlier ones went out.
+// SendError is a step that failed after Sent steps went out. Sent counts
+// the failed step itself when its transaction was mined and reverted
+// (Reverted set): it used a nonce and paid gas.
 type SendError struct {
 	Index, Total, Sent int
 	Err                error
+	Reverted           *hedge.RevertedError
+	Step               hedge.Step
 }
 
 func (e *SendError) Error() string {
+	if r := e.Reverted; r != nil {
+		what := strings.TrimSpace(string(e.Step.Kind) + " " + e.Step.Asset)
+		return fmt.Sprintf("step %d/%d (%s) was sent and mined in block %d, and reverted (transaction %s; %d of %d steps sent): %s",
+			e.Index+1, e.Total, what, r.Block, r.Tx, e.Sent, e.Total, r.Reason)
+	}
 	return fmt.Sprintf("step %d/%d failed after %d sent: %v", e.Index+1, e.Total, e.Sent, e.Err)
+}
+
+// sendError builds the SendError of step i, counting a mined revert as sent.
+func sendError(i, total, sent int, st hedge.Step, err error) *SendError {
+	se := &SendError{Index: i, Total: total, Sent: sent, Err: err, Step: st}
+	if errors.As(err, &se.Reverted) {
+		se.Sent++
+	}
+	return se
 }
 
 func (e *SendError) Unwrap() error { return e.Err }
@@ -441,7 +460,7 @@ func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) 
 		}
 		sub, err := e.Venue.Submit(ctx, st)
 		if err != nil {
-			return res, &SendError{Index: i, Total: len(c.Steps), Sent: len(res.Submissions), Err: err}
+			return res, sendError(i, len(c.Steps), len(res.Submissions), st, err)
 		}
 		res.Submissions, res.Steps = append(res.Submissions, sub), append(res.Steps, st)
 		var set *hedge.Settlement

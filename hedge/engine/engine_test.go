@@ -161,3 +161,56 @@ func TestClaim(t *testing.T) {
 		t.Fatalf("target after the claim: %s", got)
 	}
 }
+
+// revertingVenue mines and reverts every trade (a venue whose fill moved
+// past the acceptable price in the block).
+type revertingVenue struct{ *paper.Venue }
+
+func (v revertingVenue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, error) {
+	if st.Kind == hedge.StepTrade {
+		return hedge.Submission{}, &hedge.RevertedError{Tx: "0xabc", Block: 7, Reason: "SlippageExceeded(fillPrice=1, acceptablePrice=2)"}
+	}
+	return v.Venue.Submit(ctx, st)
+}
+
+// A step mined and reverted counts as sent (it used a nonce and paid gas)
+// and says so with its block, transaction and reason; a step that never
+// left does not count.
+func TestMinedRevertCountsAsSent(t *testing.T) {
+	v := venue(false)
+	v.SetSpot("ETH", d("1"))
+	e := &engine.Engine{Venue: revertingVenue{v}, Policies: policies(t, "")}
+	ctx := context.Background()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Plan(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	trade := -1
+	for i, st := range c.Steps {
+		if st.Kind == hedge.StepTrade {
+			trade = i
+			break
+		}
+	}
+	if trade < 0 {
+		t.Fatalf("no trade planned: %+v", c.Steps)
+	}
+	res, err := e.Submit(ctx, c, engine.Hooks{})
+	var se *engine.SendError
+	if !errors.As(err, &se) || se.Reverted == nil || se.Sent != trade+1 || len(res.Submissions) != trade {
+		t.Fatalf("submit: %v (%+v), %d submissions before the trade at %d", err, se, len(res.Submissions), trade)
+	}
+	msg := err.Error()
+	for _, want := range []string{"(trade ETH) was sent and mined in block 7, and reverted", "transaction 0xabc", "SlippageExceeded("} {
+		if !strings.Contains(msg, want) || strings.Contains(msg, "failed after") {
+			t.Fatalf("message %q lacks %q", msg, want)
+		}
+	}
+	plain := &engine.SendError{Index: 1, Total: 2, Sent: 1, Err: errors.New("node refused")}
+	if got := plain.Error(); got != "step 2/2 failed after 1 sent: node refused" {
+		t.Fatalf("unsent step: %q", got)
+	}
+}

@@ -251,7 +251,7 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &b.Collateral.Address,
 			Data: tokenABI.PackApprove(b.Contracts.Router, amt), Action: actionMeta(st, "")})
 		if err != nil {
-			return hedge.Submission{}, fmt.Errorf("approve: %w", err)
+			return hedge.Submission{}, fmt.Errorf("approve: %w", asReverted(err))
 		}
 		p.st.gs.Allowance = amt
 		return hedge.Submission{Ref: rcpt.TxHash.Hex(), Tx: rcpt.TxHash.Hex()}, nil
@@ -265,7 +265,7 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		er := b.Contracts.ExchangeRouter
 		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &er, Data: exchangeRouterABI.PackClaimFundingFees(ms, ts, c.Account), Action: actionMeta(st, "")})
 		if err != nil {
-			return hedge.Submission{}, fmt.Errorf("claim: %w", err)
+			return hedge.Submission{}, fmt.Errorf("claim: %w", asReverted(err))
 		}
 		return hedge.Submission{Ref: rcpt.TxHash.Hex(), Tx: rcpt.TxHash.Hex()}, nil
 	case *orderPayload:
@@ -280,7 +280,7 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &comp.To, Data: comp.Data, Value: comp.Value,
 			Action: actionMeta(st, fmt.Sprintf("; GMX order, execution fee %s wei", comp.ExecutionFee))})
 		if err != nil {
-			return hedge.Submission{}, fmt.Errorf("GMX order %s: %w", st.Asset, err)
+			return hedge.Submission{}, fmt.Errorf("GMX order %s: %w", st.Asset, asReverted(err))
 		}
 		evs, err := gmx.DecodeEvents(b, rcpt.Logs)
 		if err != nil {
@@ -763,4 +763,15 @@ func (v *Venue) HasExpired(s *hedge.Snapshot) bool {
 		}
 	}
 	return false
+}
+
+// asReverted turns the transaction manager's error for a transaction that
+// was mined and reverted into a *hedge.RevertedError (the engine counts it
+// as sent); any other error is returned as it is.
+func asReverted(err error) error {
+	var re *chain.RevertError
+	if !errors.As(err, &re) || !re.Mined {
+		return err
+	}
+	return &hedge.RevertedError{Tx: re.Hash.Hex(), Block: re.Block, Reason: re.Reason, Err: err}
 }

@@ -95,7 +95,7 @@ func (v *Venue) Execute(ctx context.Context, a hedge.Step) (string, error) {
 	req.Action = ActionMeta(a)
 	rcpt, err := v.Tx.Send(ctx, req)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(a.Kind)+" "+a.Asset), err)
+		return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(a.Kind)+" "+a.Asset), AsReverted(err))
 	}
 	return rcpt.TxHash.Hex(), nil
 }
@@ -239,4 +239,15 @@ type addressOnly common.Address
 func (a addressOnly) Address() common.Address { return common.Address(a) }
 func (a addressOnly) SignTx(context.Context, *types.Transaction, *big.Int) (*types.Transaction, error) {
 	return nil, errors.New("read-only: nothing is signed")
+}
+
+// AsReverted turns the transaction manager's error for a transaction that
+// was mined and reverted into a *hedge.RevertedError (the engine counts it
+// as sent); any other error is returned as it is.
+func AsReverted(err error) error {
+	var re *chain.RevertError
+	if !errors.As(err, &re) || !re.Mined {
+		return err
+	}
+	return &hedge.RevertedError{Tx: re.Hash.Hex(), Block: re.Block, Reason: re.Reason, Err: err}
 }
