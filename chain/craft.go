@@ -61,8 +61,8 @@ func (m *TxManager) nextNonce(ctx context.Context) (uint64, error) {
 	for _, r := range recs {
 		if n, ok := r.Nonce(); ok && r.Live() && n >= nonce {
 			hs := r.Hashes()
-			return 0, fmt.Errorf("journal entry %s (tx %s, nonce %d) is unresolved and the node does not count it: rerun to reconcile it; nothing sent",
-				r.ID, hs[len(hs)-1].Hex(), n)
+			return 0, &wrapped{fmt.Sprintf("journal entry %s (tx %s, nonce %d) is unresolved and the node does not count it: rerun to reconcile it; nothing sent",
+				r.ID, hs[len(hs)-1].Hex(), n), errUnresolved}
 		}
 	}
 	return nonce, nil

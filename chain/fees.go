@@ -43,8 +43,8 @@ func (m *TxManager) initialFees(ctx context.Context) (Fees, error) {
 		return fees, nil
 	}
 	if m.cfg.MaxFeeCap.Cmp(fees.BaseFee) < 0 {
-		return Fees{}, fmt.Errorf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
-			gweiExact(m.cfg.MaxFeeCap), gweiExact(fees.BaseFee))
+		return Fees{}, &wrapped{fmt.Sprintf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
+			gweiExact(m.cfg.MaxFeeCap), gweiExact(fees.BaseFee)), errFeeCapBelowBase}
 	}
 	if fees.FeeCap.Cmp(m.cfg.MaxFeeCap) > 0 {
 		fees.FeeCap = new(big.Int).Set(m.cfg.MaxFeeCap)
@@ -68,8 +68,8 @@ func (m *TxManager) legacyPrice(ctx context.Context) (*big.Int, error) {
 		return nil, err
 	}
 	if head.BaseFee != nil && m.cfg.MaxFeeCap.Cmp(head.BaseFee) < 0 {
-		return nil, fmt.Errorf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
-			gweiExact(m.cfg.MaxFeeCap), gweiExact(head.BaseFee))
+		return nil, &wrapped{fmt.Sprintf("the maximum fee %s gwei is below the current base fee %s gwei: the transaction could not be mined; nothing sent",
+			gweiExact(m.cfg.MaxFeeCap), gweiExact(head.BaseFee)), errFeeCapBelowBase}
 	}
 	return new(big.Int).Set(m.cfg.MaxFeeCap), nil
 }
@@ -123,3 +123,12 @@ func bumpPrice(old, sug, limit *big.Int) (*big.Int, bool) {
 	}
 	return new(big.Int).Set(limit), true
 }
+
+// wrapped is an error with its own message that matches a marker.
+type wrapped struct {
+	msg    string
+	marker error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.marker }

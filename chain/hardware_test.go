@@ -502,8 +502,9 @@ func TestLedgerFailuresAndRetry(t *testing.T) {
 			if !IsHardwareError(err, c.code) || err.Error() != c.message {
 				t.Fatalf("err = %v\nwant [%s] %s", err, c.code, c.message)
 			}
-			if !strings.Contains(errors.Unwrap(err).Error(), "reply lacks signature") {
-				t.Fatalf("driver error not kept: %v", errors.Unwrap(err))
+			var he *HardwareError // Send wraps it in a Refusal
+			if !errors.As(err, &he) || !strings.Contains(he.Err.Error(), "reply lacks signature") {
+				t.Fatalf("driver error not kept: %v", he)
 			}
 			if r.dev.shownCount() != c.shown {
 				t.Fatalf("device showed %d txs, want %d", r.dev.shownCount(), c.shown)

@@ -45,8 +45,16 @@ const (
 	OutcomeFailed   = "failed"   // never broadcast (signer refused, node rejected it)
 )
 
-// ActionMeta is the caller's description of what a transaction does. chain/
-// does not interpret it: the fields are strings the caller fills in.
+// JournalVersion is the format of the lines Append writes. Version 0 (no
+// "v" key) kept the caller's metadata as flat keys of the intent line;
+// version 1 keeps it opaque under "action". Both load; a later version's
+// lines load too, their unknown keys ignored.
+const JournalVersion = 1
+
+// ActionMeta is the shape of the metadata hedger's venue adapter stores
+// (and of a version-0 journal's flat keys), decoded on read for the
+// readers that want it. chain/ never interprets it: what is written is
+// whatever TxRequest.Action holds.
 type ActionMeta struct {
 	Kind        string `json:"kind,omitempty"`        // e.g. trade, deposit, approve
 	Intent      string `json:"intent,omitempty"`      // why: hedge, rebalance, close, ...
@@ -60,6 +68,7 @@ type ActionMeta struct {
 // JournalEntry is one line of the journal. Which fields are set depends on
 // Type; amounts in wei are decimal strings so no precision is lost.
 type JournalEntry struct {
+	V       int       `json:"v,omitempty"` // JournalVersion of the line; 0 before versions
 	Type    string    `json:"type"`
 	ID      string    `json:"id"`
 	Time    time.Time `json:"time"`
@@ -67,8 +76,11 @@ type JournalEntry struct {
 	Account string    `json:"account,omitempty"`
 
 	// intent
-	ActionMeta
-	To string `json:"to,omitempty"`
+	Action json.RawMessage `json:"action,omitempty"` // the caller's TxRequest.Action, as written
+	// ActionMeta is Action decoded as ActionMeta on read (from the flat
+	// keys of a version-0 line); never written itself.
+	ActionMeta `json:"-"`
+	To         string `json:"to,omitempty"`
 
 	// signed, bumped
 	Hash      string  `json:"hash,omitempty"`
@@ -102,6 +114,29 @@ type JournalEntry struct {
 	// the new head.
 	AnchorBlock uint64 `json:"anchor_block,omitempty"`
 	AnchorHash  string `json:"anchor_hash,omitempty"`
+}
+
+// UnmarshalJSON reads a line of any version: the caller's metadata is kept
+// as written in Action and also decoded into ActionMeta where it has that
+// shape (a version-0 line's flat keys become its Action).
+func (e *JournalEntry) UnmarshalJSON(b []byte) error {
+	type plain JournalEntry // no methods: no recursion
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*e = JournalEntry(p)
+	src := []byte(e.Action)
+	if e.V == 0 {
+		src = b
+	}
+	if len(src) > 0 {
+		_ = json.Unmarshal(src, &e.ActionMeta) // metadata of another shape stays in Action only
+	}
+	if e.V == 0 && e.Type == EntryIntent && e.ActionMeta != (ActionMeta{}) {
+		e.Action, _ = json.Marshal(e.ActionMeta)
+	}
+	return nil
 }
 
 // Journal is an open, locked journal file.
@@ -304,6 +339,10 @@ func NewJournalID() string { return uuid.NewString() }
 
 // Append writes e as one line and fsyncs it before returning.
 func (j *Journal) Append(e JournalEntry) error {
+	e.V = JournalVersion
+	if len(e.Action) == 0 && e.ActionMeta != (ActionMeta{}) {
+		e.Action, _ = json.Marshal(e.ActionMeta) // strings only: cannot fail
+	}
 	if e.Time.IsZero() {
 		e.Time = time.Now().UTC()
 	}

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -210,5 +211,48 @@ func TestJournalGroupLastOutcome(t *testing.T) {
 	})
 	if len(recs) != 1 || recs[0].Outcome == nil || recs[0].Outcome.Outcome != OutcomeDropped {
 		t.Fatalf("current outcome %+v", recs[0].Outcome)
+	}
+}
+
+// A journal written before versions (testdata/journal-v0.jsonl, by the code
+// of December 2026: the caller's metadata as flat keys) still loads, with
+// the metadata readable both decoded and as the opaque Action; lines
+// written now carry "v" and keep the metadata under "action" only.
+func TestJournalVersions(t *testing.T) {
+	acct := common.HexToAddress("0x5E0903f007380bE6CE28908f284D9A50E04D81d2")
+	es, skipped, err := ReadJournalFor("testdata/journal-v0.jsonl", ChainIDAnvil, acct)
+	if err != nil || skipped != 0 || len(es) != 4 {
+		t.Fatalf("v0: %d entries, %d skipped, %v", len(es), skipped, err)
+	}
+	recs := GroupJournal(es)
+	in := recs[0].Intent
+	if len(recs) != 1 || in.V != 0 || in.Kind != "trade" || in.Intent != "hedge" || in.Notional != "4477.5" ||
+		recs[0].Outcome == nil || recs[0].Outcome.Outcome != OutcomeMined || len(recs[0].Attempts) != 2 {
+		t.Fatalf("v0 record %+v", recs[0])
+	}
+	var back ActionMeta
+	if err := json.Unmarshal(in.Action, &back); err != nil || back != in.ActionMeta {
+		t.Fatalf("v0 action %s: %v", in.Action, err)
+	}
+
+	// Now: opaque metadata of any shape, with the version.
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := OpenJournal(path, ChainIDAnvil, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	raw, _ := json.Marshal(map[string]any{"venue": "gmx", "order_key": "0xabc", "kind": "trade"})
+	if err := j.Append(JournalEntry{Type: EntryIntent, ID: "x", Action: raw}); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := os.ReadFile(path)
+	if !strings.Contains(string(line), `"v":1`) || !strings.Contains(string(line), `"action":{"kind":"trade","order_key":"0xabc","venue":"gmx"}`) ||
+		strings.Contains(string(line), `,"kind":"trade"`) && !strings.Contains(string(line), `"action":`) {
+		t.Fatalf("line %s", line)
+	}
+	got, _ := j.Entries()
+	if len(got) != 1 || got[0].V != JournalVersion || got[0].Kind != "trade" || string(got[0].Action) != string(raw) {
+		t.Fatalf("v1 read %+v", got)
 	}
 }

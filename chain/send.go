@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -40,7 +41,7 @@ func (f *inflight) latest() *types.Transaction { return f.txs[len(f.txs)-1] }
 func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, error) {
 	if c, ok := m.cfg.Signer.(ChainIDChecker); ok {
 		if err := c.CheckChainID(m.cfg.ChainID); err != nil {
-			return nil, err
+			return nil, refuse(RefusedChainID, err)
 		}
 	}
 	if m.cfg.Recipients != nil && (req.To == nil || !m.cfg.Recipients[*req.To]) {
@@ -48,7 +49,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		if req.To != nil {
 			to = req.To.Hex()
 		}
-		return nil, fmt.Errorf("refusing to sign for %s: not a contract in the address book; nothing sent", to)
+		return nil, refuse(RefusedRecipient, fmt.Errorf("refusing to sign for %s: not a contract in the address book; nothing sent", to))
 	}
 	from := m.cfg.Signer.Address()
 	unlock := lockAccount(from)
@@ -56,21 +57,25 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 
 	gas, err := m.Estimate(ctx, req)
 	if err != nil {
-		return nil, err
+		var re *RevertError
+		if errors.As(err, &re) {
+			return nil, refuse(RefusedWouldRevert, err)
+		}
+		return nil, refuse(RefusedNodeRead, err)
 	}
 	legacy := m.LegacyOnly()
 	var fees Fees
 	var gasPrice *big.Int
 	if legacy {
 		if gasPrice, err = m.legacyPrice(ctx); err != nil {
-			return nil, err
+			return nil, refuse(feeRefusal(err), err)
 		}
 	} else if fees, err = m.initialFees(ctx); err != nil {
-		return nil, err
+		return nil, refuse(feeRefusal(err), err)
 	}
 	nonce, err := m.nextNonce(ctx)
 	if err != nil {
-		return nil, err
+		return nil, refuse(nonceRefusal(err), err)
 	}
 	value := req.Value
 	if value == nil {
@@ -89,17 +94,24 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		})
 	}
 	f := &inflight{id: NewJournalID(), req: req, nonce: nonce, legacy: legacy}
-	intent := JournalEntry{Type: EntryIntent, ID: f.id, ActionMeta: req.Action}
+	intent := JournalEntry{Type: EntryIntent, ID: f.id}
+	if req.Action != nil {
+		raw, err := json.Marshal(req.Action)
+		if err != nil {
+			return nil, refuse(RefusedJournal, fmt.Errorf("journal: the action's description does not encode: %w; nothing sent", err))
+		}
+		intent.Action = raw
+	}
 	if req.To != nil {
 		intent.To = req.To.Hex()
 	}
 	if err := m.journal(intent); err != nil {
-		return nil, fmt.Errorf("%w; nothing sent", err)
+		return nil, refuse(RefusedJournal, fmt.Errorf("%w; nothing sent", err))
 	}
 	signed, err := m.cfg.Signer.SignTx(ctx, tx, m.cfg.ChainID)
 	if err != nil {
 		m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: "not signed: " + err.Error()})
-		return nil, err
+		return nil, refuse(RefusedBySigner, err)
 	}
 	// The signed line is on disk before the transaction can reach the node:
 	// a crash from here on leaves a hash the next run can look for.
@@ -108,7 +120,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		se.AnchorBlock, se.AnchorHash = head.Number.Uint64(), head.Hash().Hex()
 	}
 	if err := m.journal(se); err != nil {
-		return nil, fmt.Errorf("%w; nothing sent", err)
+		return nil, refuse(RefusedJournal, fmt.Errorf("%w; nothing sent", err))
 	}
 	f.txs = append(f.txs, signed)
 	crashPoint("before-send")
@@ -130,7 +142,7 @@ func (m *TxManager) Send(ctx context.Context, req TxRequest) (*types.Receipt, er
 		case isRejection(err) && !isNonceTooLow(err) && has == txAbsent:
 			err = m.revertError("rejected by the node", err)
 			m.journalOutcome(JournalEntry{ID: f.id, Outcome: OutcomeFailed, Error: err.Error()})
-			return nil, err
+			return nil, refuse(RefusedByNode, err)
 		}
 		// A lost answer (connection reset, timeout, a 5xx from a gateway)
 		// says nothing about whether the node took the transaction: treat
@@ -292,3 +304,64 @@ type RevertError struct {
 
 func (e *RevertError) Error() string { return e.What + ": " + e.Reason }
 func (e *RevertError) Unwrap() error { return e.Err }
+
+// ErrNothingSent is matched (errors.Is) by every error of Send that
+// guarantees no transaction of this call reached a node: a *Refusal.
+var ErrNothingSent = errors.New("nothing sent")
+
+// RefusalClass says why Send sent nothing.
+type RefusalClass int
+
+const (
+	RefusedChainID     RefusalClass = iota + 1 // the signer cannot sign for this chain
+	RefusedRecipient                           // not an allowed recipient (Config.Recipients)
+	RefusedWouldRevert                         // the estimate reverted
+	RefusedFeeCap                              // the maximum fee is below the base fee
+	RefusedNonce                               // the journal holds an unresolved transaction
+	RefusedJournal                             // the journal could not be written
+	RefusedBySigner                            // the signer (device, user, Clef rules) declined
+	RefusedByNode                              // the node refused it and does not hold it
+	RefusedNodeRead                            // a read the send needs (head, fees, nonce) failed
+)
+
+var refusalNames = map[RefusalClass]string{RefusedChainID: "chain-id", RefusedRecipient: "recipient",
+	RefusedWouldRevert: "would-revert", RefusedFeeCap: "fee-cap", RefusedNonce: "nonce", RefusedJournal: "journal",
+	RefusedBySigner: "signer", RefusedByNode: "node", RefusedNodeRead: "node-read"}
+
+func (c RefusalClass) String() string { return refusalNames[c] }
+
+// Refusal is an error of Send before anything was broadcast; its message
+// is Err's.
+type Refusal struct {
+	Class RefusalClass
+	Err   error
+}
+
+func (r *Refusal) Error() string        { return r.Err.Error() }
+func (r *Refusal) Unwrap() error        { return r.Err }
+func (r *Refusal) Is(target error) bool { return target == ErrNothingSent }
+
+func refuse(c RefusalClass, err error) error { return &Refusal{Class: c, Err: err} }
+
+// errFeeCapBelowBase marks initialFees' and legacyPrice's refusal.
+var errFeeCapBelowBase = errors.New("maximum fee below the base fee")
+
+func feeRefusal(err error) RefusalClass {
+	if errors.Is(err, errFeeCapBelowBase) {
+		return RefusedFeeCap
+	}
+	return RefusedNodeRead
+}
+
+// errUnresolved marks nextNonce's refusal of a nonce the journal still holds.
+var errUnresolved = errors.New("unresolved journal entry")
+
+func nonceRefusal(err error) RefusalClass {
+	switch {
+	case errors.Is(err, errUnresolved):
+		return RefusedNonce
+	case errors.Is(err, ErrJournalLocked), errors.Is(err, ErrJournalForeign):
+		return RefusedJournal
+	}
+	return RefusedNodeRead
+}

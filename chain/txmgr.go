@@ -24,8 +24,9 @@ type TxRequest struct {
 	To    *common.Address // nil deploys Data as contract creation code
 	Data  []byte
 	Value *big.Int
-	// Action describes the transaction for the journal (optional).
-	Action ActionMeta
+	// Action is the caller's description of the transaction, stored in the
+	// journal as its JSON encoding (optional); chain/ does not interpret it.
+	Action any
 }
 
 // Defaults of the manager's knobs, in one place: Config.withDefaults fills

@@ -348,3 +348,36 @@ func TestConfigValidation(t *testing.T) {
 		t.Fatal("mainnet depth")
 	}
 }
+
+// Refusals are typed: callers branch on the class and on ErrNothingSent,
+// never on the text.
+func TestMemRefusalClasses(t *testing.T) {
+	other := common.HexToAddress("0x00000000000000000000000000000000000a0002")
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want RefusalClass
+	}{
+		{"recipient", func(c *Config) { c.Recipients = map[common.Address]bool{other: true} }, RefusedRecipient},
+		{"fee-cap", func(c *Config) { c.MaxFeeCap = big.NewInt(1) }, RefusedFeeCap},
+	} {
+		r := newMemRig(t, nil, tc.edit)
+		_, err := r.send()
+		var ref *Refusal
+		if !errors.Is(err, ErrNothingSent) || !errors.As(err, &ref) || ref.Class != tc.want || r.c.sends != 0 {
+			t.Errorf("%s: err = %v (%T), sends %d", tc.name, err, err, r.c.sends)
+		}
+	}
+	// A transaction that was sent is never "nothing sent", even when it failed.
+	r := newMemRig(t, func(r *memRig, ev string, n uint64) {
+		if ev == "sent" {
+			to := common.HexToAddress("0x00000000000000000000000000000000000a0099")
+			tx, _ := r.signer.SignTx(context.Background(), types.NewTx(&types.DynamicFeeTx{ChainID: r.c.chainID, Nonce: n,
+				GasTipCap: gweiInt(1), GasFeeCap: gweiInt(5), Gas: 21000, To: &to}), r.c.chainID)
+			r.c.steal(tx)
+		}
+	}, nil)
+	if _, err := r.send(); err == nil || errors.Is(err, ErrNothingSent) {
+		t.Fatalf("replaced: %v", err)
+	}
+}
