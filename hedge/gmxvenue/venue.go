@@ -30,7 +30,6 @@ import (
 var (
 	tokenABI          = cgmx.NewMintableToken()
 	feedABI           = cgmx.NewMockPriceFeed()
-	dataStoreABI      = cgmx.NewDataStore()
 	exchangeRouterABI = cgmx.NewExchangeRouter()
 )
 
