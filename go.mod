@@ -2,6 +2,8 @@ module github.com/hedger/hedger
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/BurntSushi/toml v1.5.0
 	github.com/ethereum/go-ethereum v1.17.10
