@@ -146,7 +146,7 @@ func (s *Source) ReadSpot(ctx context.Context) ([]hedge.SpotRead, error) {
 	for i, cr := range snap.Chains {
 		one := Snapshot{Chains: []ChainRead{cr}}
 		out[i] = hedge.SpotRead{ChainID: cr.ChainID, Block: cr.Block, Label: s.Chains[i].Label,
-			Holdings: one.HedgeHoldings(), Items: cr.Items, RoundTrips: cr.RoundTrips}
+			Holdings: one.HedgeHoldings(), Items: cr.Items, RoundTrips: cr.RoundTrips, Prices: cr.USDPrices()}
 	}
 	return out, nil
 }
@@ -156,6 +156,20 @@ func (s *Source) Close() {
 	for _, c := range s.Chains {
 		c.Close()
 	}
+}
+
+// USDPrices are the chain's X/USD feed answers by base asset, each with
+// the chain and block it was read at.
+func (c *ChainRead) USDPrices() map[string]hedge.FeedPrice {
+	out := map[string]hedge.FeedPrice{}
+	for _, p := range c.Prices {
+		base, quote, ok := strings.Cut(p.Pair, "/")
+		if !ok || !strings.EqualFold(quote, "USD") {
+			continue
+		}
+		out[strings.ToUpper(base)] = hedge.FeedPrice{Price: p.Price, UpdatedAt: p.UpdatedAt, ChainID: p.ChainID, Block: p.Block}
+	}
+	return out
 }
 
 // Price finds a pair's price on a chain.
