@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -15,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/hedger/hedger/contracts"
+	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/rehearse"
 )
 
@@ -171,6 +173,24 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 		if strings.Contains(line, "\n") || !strings.Contains(line, "spot exposure unknown: no price for AAVE (held on chain 1)") {
 			t.Errorf("%s with an unpriced spot asset: want one line naming AAVE, got\n%s", cmd, r)
 		}
+	}
+	// watch: the cycle raises the spot-unknown alert naming AAVE, as for a
+	// spot chain that is down (one cycle: it runs at start, no new head needed).
+	r = cli.run(args("watch", "--yes", "--log-format", "json", "--max-cycles", "1")...)
+	alerted := false
+	sc := bufio.NewScanner(strings.NewReader(r.stderr))
+	for sc.Scan() {
+		var line struct {
+			Msg     string `json:"msg"`
+			Kind    string `json:"kind"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "risk alert" && line.Kind == string(hedge.AlertSpotUnknown) {
+			alerted = alerted || strings.Contains(sc.Text(), "AAVE")
+		}
+	}
+	if !alerted {
+		t.Errorf("watch with an unpriced spot asset raised no %s alert naming AAVE:\n%s", hedge.AlertSpotUnknown, r)
 	}
 	if chain.nonce(signer.Addr) != nonce1 {
 		t.Errorf("an unpriced exposure sent %d transaction(s)", chain.nonce(signer.Addr)-nonce1)
