@@ -311,13 +311,25 @@ func TestExternalSignerClefRejects(t *testing.T) {
 }
 
 func TestDialExternalErrors(t *testing.T) {
-	// Nothing listens: unreachable, and the URL's password is not echoed.
+	// Nothing answers: unreachable, and the URL's password is not echoed.
+	// The port stays held by a listener that closes every connection
+	// unanswered: a port closed and left free could be taken by another
+	// process of a loaded machine before the dial, which then answers.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer l.Close()
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conn.Close()
+		}
+	}()
 	addr := l.Addr().String()
-	l.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err = DialExternal(ctx, "http://alice:s3cretpw@"+addr+"/?token=abc123", common.Address{})
@@ -334,6 +346,10 @@ func TestDialExternalErrors(t *testing.T) {
 	// A clef that does not hold the account asked for.
 	key, _ := crypto.GenerateKey()
 	c := startTestClef(t, key, 1337, clefRulesApprove)
+	// A deadline of its own, from now: starting clef (scrypt, three clef
+	// runs) can take longer than a deadline set before it on a loaded machine.
+	ctx, cancel = context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	other := common.HexToAddress("0x00000000000000000000000000000000000000bb")
 	_, err = DialExternal(ctx, c.URL, other)
 	want := fmt.Sprintf("external signer at %s does not offer account %s", c.URL, other.Hex())

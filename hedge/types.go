@@ -187,6 +187,11 @@ func (m Market) cost() CostModel {
 type FeedPrice struct {
 	Price     decimal.Decimal
 	UpdatedAt time.Time
+	// ChainID and Block say where a price read on a spot chain was read
+	// (the venue's chain has no feed for the asset); zero for the venue
+	// snapshot's own.
+	ChainID uint64
+	Block   uint64
 }
 
 // AssetPlan explains the decision for one asset, whether or not it acts.

@@ -112,7 +112,7 @@ func TestE2ESpotChainHedged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	probe.Reader.RPC.Close()
+	probe.Close()
 	k := px.Stats().HTTPRequests
 	t.Logf("dial: %d requests; calls %v", k, px.Stats().Calls)
 	yesFor := func(cmd string) []string {

@@ -174,11 +174,17 @@ type planOut struct {
 	Assets      []hedge.AssetPlan `json:"assets"`
 	Orders      []hedge.Order     `json:"orders"`
 	Actions     []actionJSON      `json:"actions"`
+	// Prices: feed prices of held assets without a market, with the chain
+	// and block each was read at (a spot chain's where the venue's has none).
+	Prices []priceJSON `json:"prices,omitempty"`
 }
 
 func planJSON(c *engine.Cycle, txs []string) planOut {
 	plan := c.Plan
 	out := planOut{Block: plan.Block, NothingToDo: len(c.Steps) == 0, Assets: plan.Assets, Orders: plan.Orders, Actions: []actionJSON{}}
+	if c.Snap != nil {
+		out.Prices = feedPricesJSON(c.Snap)
+	}
 	if out.Orders == nil {
 		out.Orders = []hedge.Order{}
 	}

@@ -64,14 +64,14 @@ func spotChainsFrom(ctx context.Context, c *cli.Context, venueChainID uint64) ([
 		ch, err := spot.Dial(ctx, u, o)
 		if err != nil {
 			for _, o := range out {
-				o.Reader.RPC.Close()
+				o.Close()
 			}
 			return nil, fmt.Errorf("--spot-rpc: %w", err)
 		}
 		if seen[ch.ID] || ch.ID == venueChainID {
-			ch.Reader.RPC.Close()
+			ch.Close()
 			for _, o := range out {
-				o.Reader.RPC.Close()
+				o.Close()
 			}
 			return nil, fmt.Errorf("--spot-rpc: chain %d is given twice (the venue's chain is read already)", ch.ID)
 		}

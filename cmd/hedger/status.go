@@ -5,6 +5,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
@@ -41,6 +42,9 @@ func statusCommand() *cli.Command {
 				for _, r := range spotReads {
 					snap.Holdings = append(snap.Holdings, r.Holdings...)
 				}
+				if err := hedge.ApplySpotPrices(snap, spotReads); err != nil {
+					return fmt.Errorf("%s; status not shown", oneLine(err))
+				}
 			}
 			// Cross-asset betas: estimated from the feeds' rounds or a CSV
 			// (beta = auto), or for display next to a given beta.
@@ -57,10 +61,12 @@ func statusCommand() *cli.Command {
 			if s.json {
 				return printJSON(statusJSON{ChainID: snap.ChainID, Block: snap.Block, Account: snap.Account,
 					Collateral: snap.Collateral, CollateralSymbol: snap.CollateralSymbol, Holdings: snap.Holdings, Assets: st,
-					Betas: snap.Betas, BetaError: betaErr, SpotChains: spotReads, SpotTotals: spotTotals(snap.Holdings)})
+					Betas: snap.Betas, BetaError: betaErr, SpotChains: spotReads, SpotTotals: spotTotals(snap.Holdings),
+					Prices: feedPricesJSON(snap)})
 			}
 			printStatus(snap, st)
 			printSpotChains(snap, spotReads)
+			printPriceSources(snap)
 			printCarry(st)
 			printCross(st, betaErr)
 			return nil
@@ -84,6 +90,53 @@ type statusJSON struct {
 	// holding per asset, the venue chain's and theirs.
 	SpotChains []hedge.SpotRead           `json:"spot_chains,omitempty"`
 	SpotTotals map[string]decimal.Decimal `json:"spot_totals"`
+	// Prices are the feed prices of held assets without a market, each
+	// with the chain and block it was read at.
+	Prices []priceJSON `json:"prices,omitempty"`
+}
+
+type priceJSON struct {
+	Asset     string          `json:"asset"`
+	Price     decimal.Decimal `json:"price"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	ChainID   uint64          `json:"chain_id"`
+	Block     uint64          `json:"block"`
+	Source    string          `json:"source"` // "venue chain" or "spot chain"
+}
+
+// feedPricesJSON lists snap.Prices by asset with where each was read: a
+// price without a chain of its own came with the venue's snapshot.
+func feedPricesJSON(snap *hedge.Snapshot) []priceJSON {
+	var out []priceJSON
+	for a, p := range snap.Prices {
+		pj := priceJSON{Asset: a, Price: p.Price, UpdatedAt: p.UpdatedAt, ChainID: p.ChainID, Block: p.Block, Source: "spot chain"}
+		if p.ChainID == 0 {
+			pj.ChainID, pj.Block, pj.Source = snap.ChainID, snap.Block, "venue chain"
+		}
+		out = append(out, pj)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Asset < out[j].Asset })
+	return out
+}
+
+// printPriceSources says which chain and block each feed price of a held
+// asset without a market came from, when any came from a spot chain.
+func printPriceSources(snap *hedge.Snapshot) {
+	ps := feedPricesJSON(snap)
+	spotPriced := false
+	for _, p := range ps {
+		spotPriced = spotPriced || p.Source == "spot chain"
+	}
+	if !spotPriced {
+		return
+	}
+	say("")
+	say("feed prices of assets without a market:")
+	w := newTable(os.Stdout)
+	for _, p := range ps {
+		fmt.Fprintf(w, "  %s\t%s\t%s chain %d block %d\tupdated %s\n", p.Asset, usd(p.Price), p.Source, p.ChainID, p.Block, p.UpdatedAt.Format(time.RFC3339))
+	}
+	w.Flush()
 }
 
 // spotTotals sums holdings per asset (whole units of the asset).

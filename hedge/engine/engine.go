@@ -127,6 +127,11 @@ func (e *Engine) Read(ctx context.Context, snap *hedge.Snapshot) (*Cycle, error)
 			snap.Holdings = append(snap.Holdings, r.Holdings...)
 		}
 		c.Spot = reads
+		// An asset held on a spot chain that the venue's chain cannot
+		// price takes the spot chain's feed, or leaves the exposure unknown.
+		if err := hedge.ApplySpotPrices(snap, reads); err != nil {
+			return nil, &SpotError{Err: err}
+		}
 	}
 	if ch, ok := e.Venue.(hedge.CarryHistory); ok {
 		c.WindowErr = ch.FillCarryWindow(ctx, snap, func(a string) time.Duration { return e.Policies.For(a).FundingWindow })

@@ -56,9 +56,17 @@ type Result struct {
 	Err     error
 }
 
+// Caller is the connection a Reader reads through: the caller's own
+// (*rpc.Client, or chain's *Client), so a chain is read over the one
+// connection the rest of hedger already has to it. The Reader never closes it.
+type Caller interface {
+	CallContext(ctx context.Context, result any, method string, args ...any) error
+	BatchCallContext(ctx context.Context, elems []rpc.BatchElem) error
+}
+
 // Reader reads one chain. The zero value is not usable: set RPC.
 type Reader struct {
-	RPC   *rpc.Client
+	RPC   Caller
 	Label string // names the chain in errors, e.g. "chain 42161"
 	// Limit is the most items sent in one JSON-RPC batch (0: DefaultLimit).
 	// It shrinks by itself when the node proves to allow fewer.

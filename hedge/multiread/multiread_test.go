@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge/internal/devnode"
 	"github.com/hedger/hedger/hedge/multiread"
 )
@@ -152,5 +153,45 @@ func TestBodyTooLargeObjectAnswerSplits(t *testing.T) {
 	}
 	if len(res) != 15 || r.EffectiveLimit() >= 15 {
 		t.Fatalf("%d results, limit %d", len(res), r.EffectiveLimit())
+	}
+}
+
+// The reader reads over the connection its caller already has (here
+// chain's *Client, which the rest of hedger uses for the same chain): no
+// second connection, and the splitting of a node's dropped batch tail works
+// the same through it. Every request the proxy saw is one the reader or the
+// client sent on that one connection.
+func TestReadsOverCallersChainClient(t *testing.T) {
+	url, _ := devnode.Anvil(t, 31337)
+	p := &proxy{target: url, mode: "drop", keep: 60}
+	cl, err := chain.Dial(context.Background(), "http://proxy.invalid/key-in-path", chain.DialOptions{HTTPClient: &http.Client{Transport: p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var _ multiread.Caller = cl
+	r := &multiread.Reader{RPC: cl, Label: "chain 31337"}
+	p.mu.Lock()
+	dialReqs := p.reqs // eth_chainId of chain.Dial
+	p.mu.Unlock()
+	res, _, err := r.Read(context.Background(), items(300), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range res {
+		if x.Err != nil || x.Balance == nil {
+			t.Fatalf("item %d: %+v", i, x)
+		}
+	}
+	if n := r.RoundTrips(); n != 6 || r.EffectiveLimit() != 60 {
+		t.Fatalf("%d round trips, limit %d; want 6 and 60", n, r.EffectiveLimit())
+	}
+	if _, err := cl.BlockNumber(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if got := p.reqs - dialReqs; got != 6+1 {
+		t.Fatalf("the connection carried %d requests after the dial, want 7 (6 reads + 1 head)", got)
 	}
 }

@@ -39,6 +39,17 @@ type Chain struct {
 	Label  string // "chain 1 (https://host)", without any URL path
 	Reader *multiread.Reader
 	Book   *books.Checked
+	// owned is the client Dial opened for this chain, closed by Close; nil
+	// when the chain was attached to a connection its caller owns.
+	owned *rpc.Client
+}
+
+// Close closes the connection Dial opened; a chain attached to the
+// caller's connection leaves it open.
+func (c *Chain) Close() {
+	if c.owned != nil {
+		c.owned.Close()
+	}
 }
 
 // Wallet is a watch-only address; Chains, when set, limits it to those chain IDs.
@@ -135,7 +146,7 @@ func (s *Source) ReadSpot(ctx context.Context) ([]hedge.SpotRead, error) {
 	for i, cr := range snap.Chains {
 		one := Snapshot{Chains: []ChainRead{cr}}
 		out[i] = hedge.SpotRead{ChainID: cr.ChainID, Block: cr.Block, Label: s.Chains[i].Label,
-			Holdings: one.HedgeHoldings(), Items: cr.Items, RoundTrips: cr.RoundTrips}
+			Holdings: one.HedgeHoldings(), Items: cr.Items, RoundTrips: cr.RoundTrips, Prices: cr.USDPrices()}
 	}
 	return out, nil
 }
@@ -143,8 +154,22 @@ func (s *Source) ReadSpot(ctx context.Context) ([]hedge.SpotRead, error) {
 // Close closes every chain's client.
 func (s *Source) Close() {
 	for _, c := range s.Chains {
-		c.Reader.RPC.Close()
+		c.Close()
 	}
+}
+
+// USDPrices are the chain's X/USD feed answers by base asset, each with
+// the chain and block it was read at.
+func (c *ChainRead) USDPrices() map[string]hedge.FeedPrice {
+	out := map[string]hedge.FeedPrice{}
+	for _, p := range c.Prices {
+		base, quote, ok := strings.Cut(p.Pair, "/")
+		if !ok || !strings.EqualFold(quote, "USD") {
+			continue
+		}
+		out[strings.ToUpper(base)] = hedge.FeedPrice{Price: p.Price, UpdatedAt: p.UpdatedAt, ChainID: p.ChainID, Block: p.Block}
+	}
+	return out
 }
 
 // Price finds a pair's price on a chain.
@@ -196,11 +221,14 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Chain, error) {
 		rc.Close()
 		return nil, err
 	}
+	c.owned = rc
 	return c, nil
 }
 
-// Attach is Dial over an existing client.
-func Attach(ctx context.Context, rc *rpc.Client, host string, o Options) (*Chain, error) {
+// Attach is Dial over a connection the caller already has (an
+// *rpc.Client, or chain's *Client): the chain is read over it, and Close
+// leaves it open.
+func Attach(ctx context.Context, rc multiread.Caller, host string, o Options) (*Chain, error) {
 	var id hexutil.Uint64
 	if err := rc.CallContext(ctx, &id, "eth_chainId"); err != nil {
 		return nil, fmt.Errorf("spot chain %s: eth_chainId: %v", host, short(err))
