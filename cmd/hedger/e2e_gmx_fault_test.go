@@ -356,6 +356,7 @@ func (r *gmxFaultRig) checkOrderJournal(end uint64) {
 	files, _ := filepath.Glob(filepath.Join(r.cli.dataDir, "journal", "*.jsonl"))
 	created := map[common.Hash]int{}
 	outcome := map[common.Hash]string{}
+	lines := map[common.Hash][]string{} // the intent lines of each order, for a failure's message
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
@@ -378,14 +379,20 @@ func (r *gmxFaultRig) checkOrderJournal(end uint64) {
 				continue
 			}
 			key := common.HexToHash(meta.Description[len(prefix) : len(prefix)+66])
+			lines[key] = append(lines[key], sc.Text())
 			switch meta.Kind {
 			case "gmx-order-created":
 				created[key]++
 			default:
+				got := strings.TrimPrefix(meta.Kind, "gmx-order-")
 				if o, ok := outcome[key]; ok {
-					r.t.Errorf("order %s journaled as %s and again as %s", key.Hex(), o, meta.Kind)
+					// A lagging node listed a settled order as pending again
+					// and its outcome was journaled twice (fixed in
+					// gmxvenue.loadUnsettled).
+					r.t.Errorf("order %s journaled as %s and again as %s; the journal's lines of it:\n%s",
+						key.Hex(), o, got, strings.Join(lines[key], "\n"))
 				}
-				outcome[key] = strings.TrimPrefix(meta.Kind, "gmx-order-")
+				outcome[key] = got
 			}
 		}
 		f.Close()
@@ -426,7 +433,7 @@ func (r *gmxFaultRig) checkOrderJournal(end uint64) {
 // send nothing, a close under faults, and the block scan.
 func TestE2EGMXFaults(t *testing.T) {
 	r := newGMXFaultRig(t, 20261202)
-	keeper := r.start("devnet", "keeper", "--poll", "100ms", "--delay", "1")
+	keeper := r.start("devnet", "keeper", "--poll", "100ms", "--delay", "2")
 	defer keeper.stop()
 	r.hedge()
 	for i, fc := range faultCases {
