@@ -263,8 +263,8 @@ func (r *gmxFaultRig) readBlocks(from, to uint64) []gmxFaultBlock {
 				return err
 			})
 			call(r.book.Contracts.Reader, rd.PackGetAccountOrders(ds, acct, big.NewInt(0), big.NewInt(100)), func(b []byte) error {
-				os, err := rd.UnpackGetAccountOrders(b)
-				for _, o := range os {
+				ords, err := rd.UnpackGetAccountOrders(b)
+				for _, o := range ords {
 					out[i].orders++
 					out[i].perMarket[o.Order.Addresses.Market]++
 					n := o.Order.Numbers
