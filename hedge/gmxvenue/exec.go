@@ -432,6 +432,7 @@ func (v *Venue) CheckFresh(ctx context.Context, block uint64) error {
 func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedge.Settlement, error) {
 	v.mu.Lock()
 	if s, ok := v.outcomes[key]; ok {
+		delete(v.known, key) // settled: a lagging snapshot may have listed it again
 		v.mu.Unlock()
 		return s, nil
 	}

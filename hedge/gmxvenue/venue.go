@@ -166,6 +166,7 @@ func (v *Venue) loadUnsettled() error {
 		return err
 	}
 	created := map[common.Hash]knownOrder{}
+	settled := map[common.Hash]hedge.OrderStatus{}
 	var order []common.Hash
 	for _, r := range recs {
 		key, ok := journalKey(r.Intent.Description)
@@ -182,12 +183,26 @@ func (v *Venue) loadUnsettled() error {
 			order = append(order, key)
 		case kindExecuted, kindCancelled, kindFrozen:
 			delete(created, key)
+			settled[key] = map[string]hedge.OrderStatus{kindExecuted: hedge.OrderExecuted,
+				kindCancelled: hedge.OrderCancelled, kindFrozen: hedge.OrderFrozen}[r.Intent.Kind]
 		}
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.known == nil {
 		v.known = map[common.Hash]knownOrder{}
+	}
+	// An order whose outcome the journal has is settled for this process
+	// too: a lagging node may still list it as pending, and when the next
+	// snapshot no longer does, its outcome must not be journaled (and a
+	// cancellation counted) a second time.
+	if v.outcomes == nil {
+		v.outcomes = map[common.Hash]hedge.Settlement{}
+	}
+	for k, st := range settled {
+		if _, ok := v.outcomes[k]; !ok {
+			v.outcomes[k] = hedge.Settlement{Ref: k.Hex(), Status: st}
+		}
 	}
 	for _, k := range order {
 		if o, ok := created[k]; ok {
