@@ -139,6 +139,7 @@ func runReport(c *cli.Context) error {
 	source := "journal (transactions it lists), amounts from the chain"
 	integrity := ""
 	var designations []record.Designation
+	outcomes := map[string]*chain.JournalEntry{} // mined hash -> the journal's current outcome
 	path := s.journalPath
 	if path == "" {
 		path = chain.JournalPath(c.String("data-dir"), s.client.ChainID.Uint64(), from)
@@ -156,6 +157,7 @@ func runReport(c *cli.Context) error {
 		for _, r := range chain.GroupJournal(entries) {
 			if o := r.Outcome; o != nil && (o.Outcome == chain.OutcomeMined || o.Outcome == chain.OutcomeReverted) && o.MinedHash != "" {
 				hashes = append(hashes, common.HexToHash(o.MinedHash))
+				outcomes[common.HexToHash(o.MinedHash).Hex()] = o
 			}
 		}
 		if hashes, err = src.fromJournal(ctx, hashes, p.From, p.To); err != nil {
@@ -177,6 +179,8 @@ func runReport(c *cli.Context) error {
 	for _, h := range missing {
 		mismatches = append(mismatches, fmt.Sprintf("the journal lists %s as mined, but the chain has no such transaction (reorged out?)", h.Hex()))
 	}
+	events, moved := markMoved(events, outcomes)
+	mismatches = append(mismatches, moved...)
 	r := record.Build(src, p, start, end, events)
 	r.Account, r.ChainID, r.Source, r.Integrity, r.NativeAsset = from.Hex(), s.client.ChainID.Uint64(), source, integrity, s.nativeAsset()
 	r.Mismatches = append(mismatches, r.Mismatches...)
@@ -239,6 +243,42 @@ func (s *session) nativeAsset() string {
 		return strings.TrimPrefix(s.gmxBook.Native.Symbol, "W") // execution fees are paid in the native coin it wraps
 	}
 	return s.book.NativeAsset
+}
+
+// markMoved marks the events of transactions a reorg moved to another
+// block (the journal's outcome says so, or still names the old block):
+// each is reported once, where the chain has it now. A journal that still
+// names the old block (no sending run has reconciled it since) is listed.
+func markMoved(events []record.Event, outcomes map[string]*chain.JournalEntry) ([]record.Event, []string) {
+	var stale []string
+	seen := map[string]bool{}
+	for i := range events {
+		e := &events[i]
+		o := outcomes[e.Tx]
+		if o == nil {
+			continue
+		}
+		movedNote := strings.HasPrefix(o.Note, "moved by a reorg")
+		if o.Block == e.Block && !movedNote {
+			continue
+		}
+		e.Corrected = true
+		why := "corrected: a reorg moved this transaction"
+		if movedNote {
+			why += " (journal: " + o.Note + ")"
+		}
+		why += fmt.Sprintf("; reported at block %d, where the chain has it", e.Block)
+		if e.Note != "" {
+			why = e.Note + "; " + why
+		}
+		e.Note = why
+		if o.Block != e.Block && !seen[e.Tx] {
+			seen[e.Tx] = true
+			stale = append(stale, fmt.Sprintf("the journal records %s in block %d, the chain has it in block %d (a reorg moved it; the next sending run corrects the journal)",
+				e.Tx, o.Block, e.Block))
+		}
+	}
+	return events, stale
 }
 
 // bound is one edge of a period as given.

@@ -67,6 +67,10 @@ type Event struct {
 	PositionAfter decimal.Decimal `json:"position_after"`
 	AverageEntry  decimal.Decimal `json:"average_entry"` // basis of the position after the event
 	Note          string          `json:"note,omitempty"`
+	// Corrected marks an event whose transaction a reorg moved: it is
+	// reported once, where the chain has it now (the report sets it from
+	// the journal; a rebuild from chain logs cannot know).
+	Corrected bool `json:"corrected,omitempty"`
 }
 
 // PositionState is one market's position at a block.
