@@ -18,13 +18,14 @@ import (
 	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/engine"
+	"github.com/hedger/hedger/hedge/gmxvenue"
 	"github.com/hedger/hedger/hedge/record"
 )
 
 // designator records the designations a cycle's plan needs, in the
 // session's journal, before its first step is sent.
 func (s *session) designator(pol hedge.Policies) func(context.Context, *engine.Cycle) error {
-	if s.journal == nil || s.signer == nil || s.book == nil {
+	if s.journal == nil || s.signer == nil || (s.book == nil && s.gmx == nil) {
 		return nil
 	}
 	return func(_ context.Context, c *engine.Cycle) error {
@@ -32,7 +33,12 @@ func (s *session) designator(pol hedge.Policies) func(context.Context, *engine.C
 		if err != nil {
 			return err
 		}
-		venue := "PerpVenue at " + s.book.Venue.Hex()
+		venue := ""
+		if s.gmx != nil {
+			venue = gmxvenue.RecordVenue(s.gmxBook)
+		} else {
+			venue = "PerpVenue at " + s.book.Venue.Hex()
+		}
 		for _, d := range record.Designate(c.Snap, c.Plan, pol, venue, s.signer.Address().Hex(), record.Latest(prev)) {
 			if err := s.journal.AppendRecord(record.DesignationKind, d); err != nil {
 				return err

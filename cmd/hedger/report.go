@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hedger/hedger/chain"
+	"github.com/hedger/hedger/hedge/gmxvenue"
 	"github.com/hedger/hedger/hedge/perpvenue"
 	"github.com/hedger/hedger/hedge/record"
 )
@@ -83,7 +84,10 @@ func runReport(c *cli.Context) error {
 	}
 	defer s.close()
 	ctx := c.Context
-	src := perpvenue.NewRecordSource(s.client, s.book, from)
+	src, err := s.recordSource(ctx, from)
+	if err != nil {
+		return err
+	}
 	head, err := s.client.Head(ctx)
 	if err != nil {
 		return err
@@ -135,6 +139,7 @@ func runReport(c *cli.Context) error {
 	source := "journal (transactions it lists), amounts from the chain"
 	integrity := ""
 	var designations []record.Designation
+	outcomes := map[string]*chain.JournalEntry{} // mined hash -> the journal's current outcome
 	path := s.journalPath
 	if path == "" {
 		path = chain.JournalPath(c.String("data-dir"), s.client.ChainID.Uint64(), from)
@@ -152,13 +157,12 @@ func runReport(c *cli.Context) error {
 		for _, r := range chain.GroupJournal(entries) {
 			if o := r.Outcome; o != nil && (o.Outcome == chain.OutcomeMined || o.Outcome == chain.OutcomeReverted) && o.MinedHash != "" {
 				hashes = append(hashes, common.HexToHash(o.MinedHash))
+				outcomes[common.HexToHash(o.MinedHash).Hex()] = o
 			}
 		}
-		liq, err := src.Liquidations(ctx, p.From, p.To)
-		if err != nil {
+		if hashes, err = src.fromJournal(ctx, hashes, p.From, p.To); err != nil {
 			return err
 		}
-		hashes = append(hashes, liq...)
 		integrity = journalIntegrity(path)
 	}
 	if ds, err := readDesignations(path, s.client.ChainID.Uint64(), from); err == nil {
@@ -175,8 +179,10 @@ func runReport(c *cli.Context) error {
 	for _, h := range missing {
 		mismatches = append(mismatches, fmt.Sprintf("the journal lists %s as mined, but the chain has no such transaction (reorged out?)", h.Hex()))
 	}
+	events, moved := markMoved(events, outcomes)
+	mismatches = append(mismatches, moved...)
 	r := record.Build(src, p, start, end, events)
-	r.Account, r.ChainID, r.Source, r.Integrity, r.NativeAsset = from.Hex(), s.client.ChainID.Uint64(), source, integrity, s.book.NativeAsset
+	r.Account, r.ChainID, r.Source, r.Integrity, r.NativeAsset = from.Hex(), s.client.ChainID.Uint64(), source, integrity, s.nativeAsset()
 	r.Mismatches = append(mismatches, r.Mismatches...)
 	r.Designations = append(r.Designations, designations...)
 	switch {
@@ -191,6 +197,88 @@ func runReport(c *cli.Context) error {
 	}
 	printReport(os.Stdout, r, len(designations))
 	return nil
+}
+
+// recordSource is a venue's record source as the report uses it: the
+// record's Source plus finding the account's transactions and decoding
+// them (PerpVenue's in hedge/perpvenue, GMX's in hedge/gmxvenue).
+type recordSource interface {
+	record.Source
+	BlockTime(ctx context.Context, n uint64) (time.Time, error)
+	FirstBlockAtOrAfter(ctx context.Context, t time.Time, head uint64) (uint64, error)
+	TxsInRange(ctx context.Context, from, to uint64) ([]common.Hash, error)
+	Events(ctx context.Context, hashes []common.Hash, from, to uint64) ([]record.Event, []common.Hash, error)
+	// fromJournal adds to the journal's transactions those the account did
+	// not send but the record needs (liquidations; GMX's executions).
+	fromJournal(ctx context.Context, hashes []common.Hash, from, to uint64) ([]common.Hash, error)
+}
+
+type perpRecord struct{ *perpvenue.RecordSource }
+
+func (p perpRecord) fromJournal(ctx context.Context, hashes []common.Hash, from, to uint64) ([]common.Hash, error) {
+	liq, err := p.Liquidations(ctx, from, to)
+	return append(hashes, liq...), err
+}
+
+type gmxRecord struct{ *gmxvenue.RecordSource }
+
+func (g gmxRecord) fromJournal(ctx context.Context, hashes []common.Hash, _, to uint64) ([]common.Hash, error) {
+	return g.ExecutionsOf(ctx, hashes, to)
+}
+
+// recordSource is the session's venue's record source for account.
+func (s *session) recordSource(ctx context.Context, account common.Address) (recordSource, error) {
+	if s.gmx != nil {
+		if err := s.gmx.Client.Discover(ctx); err != nil {
+			return nil, err
+		}
+		return gmxRecord{gmxvenue.NewRecordSource(s.gmx.Client, account)}, nil
+	}
+	return perpRecord{perpvenue.NewRecordSource(s.client, s.book, account)}, nil
+}
+
+// nativeAsset is the chain's native coin as the record names it.
+func (s *session) nativeAsset() string {
+	if s.gmx != nil {
+		return strings.TrimPrefix(s.gmxBook.Native.Symbol, "W") // execution fees are paid in the native coin it wraps
+	}
+	return s.book.NativeAsset
+}
+
+// markMoved marks the events of transactions a reorg moved to another
+// block (the journal's outcome says so, or still names the old block):
+// each is reported once, where the chain has it now. A journal that still
+// names the old block (no sending run has reconciled it since) is listed.
+func markMoved(events []record.Event, outcomes map[string]*chain.JournalEntry) ([]record.Event, []string) {
+	var stale []string
+	seen := map[string]bool{}
+	for i := range events {
+		e := &events[i]
+		o := outcomes[e.Tx]
+		if o == nil {
+			continue
+		}
+		movedNote := strings.HasPrefix(o.Note, "moved by a reorg")
+		if o.Block == e.Block && !movedNote {
+			continue
+		}
+		e.Corrected = true
+		why := "corrected: a reorg moved this transaction"
+		if movedNote {
+			why += " (journal: " + o.Note + ")"
+		}
+		why += fmt.Sprintf("; reported at block %d, where the chain has it", e.Block)
+		if e.Note != "" {
+			why = e.Note + "; " + why
+		}
+		e.Note = why
+		if o.Block != e.Block && !seen[e.Tx] {
+			seen[e.Tx] = true
+			stale = append(stale, fmt.Sprintf("the journal records %s in block %d, the chain has it in block %d (a reorg moved it; the next sending run corrects the journal)",
+				e.Tx, o.Block, e.Block))
+		}
+	}
+	return events, stale
 }
 
 // bound is one edge of a period as given.
@@ -226,7 +314,7 @@ func parseBound(flag, v string, end bool) (bound, error) {
 // resolveBound turns a bound into a block: the first block at or after a
 // start time; the last block before an exclusive end time (at or before
 // an inclusive one).
-func resolveBound(c *cli.Context, src *perpvenue.RecordSource, b bound, head uint64, start bool) (uint64, error) {
+func resolveBound(c *cli.Context, src recordSource, b bound, head uint64, start bool) (uint64, error) {
 	switch {
 	case !b.set && start:
 		return 0, nil

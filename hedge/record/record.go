@@ -67,6 +67,10 @@ type Event struct {
 	PositionAfter decimal.Decimal `json:"position_after"`
 	AverageEntry  decimal.Decimal `json:"average_entry"` // basis of the position after the event
 	Note          string          `json:"note,omitempty"`
+	// Corrected marks an event whose transaction a reorg moved: it is
+	// reported once, where the chain has it now (the report sets it from
+	// the journal; a rebuild from chain logs cannot know).
+	Corrected bool `json:"corrected,omitempty"`
 }
 
 // PositionState is one market's position at a block.
@@ -108,6 +112,18 @@ type Ledger interface {
 	// Rounding is how the venue rounds average entries and realized PnL:
 	// decimals kept, truncating toward zero (PerpVenue: 18).
 	Rounding() int32
+}
+
+// VenueBasis is a Ledger whose venue settles realized PnL into the
+// collateral itself, on its own average-cost basis (GMX: base PnL from
+// sizeInUsd/sizeInTokens, plus the realized price impact, in collateral
+// units). Build books the venue's settled figure (Event.VenueRealized), so
+// the reconciliation meets the venue's ledger, puts its own average-cost
+// figure beside it in the event's note, and checks the event-built entry
+// against the venue's within BasisTolerance (the venue keeps the entry as
+// a ratio, not as a rounded figure).
+type VenueBasis interface {
+	BasisTolerance() decimal.Decimal
 }
 
 // Source is what a venue adapter provides besides decoding its events into
@@ -258,6 +274,7 @@ func Basis(size, avg, delta, fill decimal.Decimal, dp int32) (realized, newSize,
 func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 	sym, unit, tokenUnit := src.Collateral()
 	dp := src.Rounding()
+	vb, venueBooks := src.(VenueBasis)
 	r := &Report{Venue: src.Venue(), Collateral: sym,
 		Period:       PeriodJSON{Label: p.Label, FromBlock: p.From, ToBlock: p.To, FromTime: p.FromTime.UTC(), ToTime: p.ToTime.UTC()},
 		Designations: []Designation{}, Events: []Event{}, OpenPositions: []Position{}, StartPositions: start.Positions}
@@ -313,7 +330,16 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 				delta = b.size.Neg()
 			}
 			realized, ns, na := Basis(b.size, b.avg, delta, e.FillPrice, dp)
-			if e.VenueRealized != nil && !e.VenueRealized.Equal(realized) {
+			if venueBooks && e.VenueRealized != nil {
+				if !e.VenueRealized.Equal(realized) {
+					sep := ""
+					if e.Note != "" {
+						sep = "; "
+					}
+					e.Note += fmt.Sprintf("%saverage cost at the fill price gives %s, the venue settled %s", sep, realized, e.VenueRealized)
+				}
+				realized = *e.VenueRealized
+			} else if e.VenueRealized != nil && !e.VenueRealized.Equal(realized) {
 				r.Mismatches = append(r.Mismatches, fmt.Sprintf("tx %s: average-cost realized PnL %s, the venue's %s",
 					e.Tx, realized, e.VenueRealized))
 			}
@@ -401,7 +427,11 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 	// (the chain is the truth); the event-built book is checked against it.
 	for _, ps := range end.Positions {
 		b := books[ps.Market]
-		if b != nil && (!b.size.Equal(ps.Size) || !b.avg.Equal(ps.Entry)) {
+		sameEntry := b != nil && b.avg.Equal(ps.Entry)
+		if venueBooks && b != nil {
+			sameEntry = b.avg.Sub(ps.Entry).Abs().LessThanOrEqual(vb.BasisTolerance())
+		}
+		if b != nil && (!b.size.Equal(ps.Size) || !sameEntry) {
 			r.Mismatches = append(r.Mismatches, fmt.Sprintf("market %s (%s): events give size %s at %s, the venue holds %s at %s",
 				ps.Market, ps.Asset, b.size, b.avg, ps.Size, ps.Entry))
 		}

@@ -1,0 +1,179 @@
+package main
+
+// A reorged trade in the hedge record: the hedge's transactions are mined,
+// the chain is rolled back (evm_snapshot/evm_revert), three empty blocks
+// are mined, and the very same signed transactions are sent again, so each
+// lands in a later block than the journal recorded. The report lists the
+// trade once, at its new block, marked corrected; the next sending run
+// corrects the journal; the rebuild from chain logs gives the same record.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hedger/hedger/hedge/record"
+)
+
+func TestE2ERecordReorgRemined(t *testing.T) {
+	e2eSkipIfShort(t)
+	t.Parallel()
+	n := e2eStartAnvil(t)
+	cli := e2eNewCLI(t, n.URL)
+	ch := e2eNewChain(t, n.URL)
+	ctx := e2eCtx(t)
+	with := func(args ...string) []string { return append(append([]string{}, args...), "--rpc-url", n.URL) }
+	deployer, signer := e2eAccountFromHex(t, e2eAnvilKey0), e2eAccountFromHex(t, e2eAnvilKey1)
+	W := e2eNewAccount(t).Addr.Hex()
+	var book e2eBook
+	cli.okJSON(&book, with("deploy", "--private-key", deployer.Key, "--json")...)
+	cli.ok(with("devnet", "fund", W, "--private-key", deployer.Key, "--eth", "10")...)
+	cli.ok(with("devnet", "fund", signer.Addr.Hex(), "--private-key", deployer.Key, "--usdc", "100000")...)
+	venue := common.HexToAddress(book.Venue)
+
+	var snap string
+	if err := ch.rc.CallContext(ctx, &snap, "evm_snapshot"); err != nil {
+		t.Fatal(err)
+	}
+	from := ch.block()
+	cli.ok(with("hedge", "--wallet", W, "--private-key", signer.Key, "--yes")...)
+	// The signer's transactions as mined, with their raw signed bytes.
+	type minedTx struct {
+		hash  common.Hash
+		block uint64
+		raw   hexutil.Bytes
+		trade bool
+	}
+	var txs []minedTx
+	for b := from + 1; b <= ch.block(); b++ {
+		blk, err := e2eReorgGetBlock(ctx, ch, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range blk.Transactions {
+			if tx.From != signer.Addr {
+				continue
+			}
+			var raw hexutil.Bytes
+			if err := ch.rc.CallContext(ctx, &raw, "eth_getRawTransactionByHash", tx.Hash); err != nil || len(raw) == 0 {
+				t.Fatalf("raw transaction %s: %v", tx.Hash.Hex(), err)
+			}
+			txs = append(txs, minedTx{tx.Hash, b, raw, e2eReorgIsTrade(tx, signer.Addr, venue)})
+		}
+	}
+	trades := 0
+	for _, m := range txs {
+		if m.trade {
+			trades++
+		}
+	}
+	if trades != 1 {
+		t.Fatalf("the hedge mined %d trades (want the ETH one): %+v", trades, txs)
+	}
+	var reverted bool
+	if err := ch.rc.CallContext(ctx, &reverted, "evm_revert", snap); err != nil || !reverted {
+		t.Fatalf("evm_revert: %v %v", reverted, err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := ch.rc.CallContext(ctx, nil, "evm_mine"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same signed transactions, re-mined (anvil mines each on arrival).
+	var tradeHash common.Hash
+	var oldBlock, newBlock uint64
+	for _, m := range txs {
+		var h common.Hash
+		if err := ch.rc.CallContext(ctx, &h, "eth_sendRawTransaction", m.raw); err != nil {
+			t.Fatalf("re-sending %s: %v", m.hash.Hex(), err)
+		}
+		var rc *types.Receipt
+		var err error
+		for i := 0; i < 50; i++ { // anvil mines on arrival, answering the send first
+			if rc, err = ch.ec.TransactionReceipt(ctx, m.hash); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			var pool any
+			ch.rc.CallContext(ctx, &pool, "txpool_content")
+			t.Fatalf("re-mined %s (sent as %s): %v; pool %v", m.hash.Hex(), h.Hex(), err, pool)
+		}
+		if rc.BlockNumber.Uint64() == m.block {
+			t.Fatalf("%s re-mined in the same block %d", m.hash.Hex(), m.block)
+		}
+		if m.trade {
+			tradeHash, oldBlock, newBlock = m.hash, m.block, rc.BlockNumber.Uint64()
+		}
+	}
+	t.Logf("trade %s mined in block %d, reorged out, re-mined in block %d", tradeHash.Hex(), oldBlock, newBlock)
+
+	report := func(args ...string) *record.Report {
+		t.Helper()
+		var r record.Report
+		cli.okJSON(&r, with(append([]string{"report", "--from", signer.Addr.Hex(), "--since", "0", "--json"}, args...)...)...)
+		return &r
+	}
+	check := func(when string, r *record.Report, wantCorrected bool) {
+		t.Helper()
+		if !r.Reconciliation.Reconciled {
+			t.Errorf("%s: %s", when, r.Reconciliation.Statement)
+		}
+		var got []record.Event
+		for _, e := range r.Events {
+			if e.Kind == record.KindTrade {
+				got = append(got, e)
+			}
+		}
+		if len(got) != 1 || got[0].Tx != tradeHash.Hex() || got[0].Block != newBlock || got[0].Corrected != wantCorrected ||
+			wantCorrected && !strings.Contains(got[0].Note, "corrected: a reorg moved") {
+			t.Errorf("%s: trades %+v; want one, %s at block %d, corrected %v", when, got, tradeHash.Hex(), newBlock, wantCorrected)
+		}
+	}
+	// Before any sending run: the journal still names the old block; the
+	// report says so and reports the trade where the chain has it.
+	r0 := report()
+	check("journal not yet corrected", r0, true)
+	if s := strings.Join(r0.Mismatches, "\n"); !strings.Contains(s, "the journal records "+tradeHash.Hex()) {
+		t.Errorf("no stale-journal check listed: %v", r0.Mismatches)
+	}
+	// A sending run reconciles the journal (nothing to trade: the short is there).
+	cli.ok(with("hedge", "--wallet", W, "--private-key", signer.Key, "--yes")...)
+	jb, err := os.ReadFile(cli.dataDir + fmt.Sprintf("/journal/%d-%s.jsonl", n.ChainID, signer.Addr.Hex()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(jb, []byte("moved by a reorg")) {
+		t.Errorf("the journal was not corrected:\n%s", jb)
+	}
+	r1 := report()
+	check("journal corrected", r1, true)
+	for _, m := range r1.Mismatches {
+		if strings.Contains(m, "the journal records") {
+			t.Errorf("journal and chain still disagree: %s", m)
+		}
+	}
+	// The chain alone: the same events (it cannot know of the reorg).
+	rb := report("--rebuild")
+	check("rebuild", rb, false)
+	plain := func(r *record.Report) []byte {
+		evs := append([]record.Event(nil), r.Events...)
+		for i := range evs {
+			evs[i].Corrected, evs[i].Note = false, ""
+		}
+		b, _ := json.Marshal([]any{evs, r.Totals, r.Reconciliation, r.OpenPositions})
+		return b
+	}
+	if !bytes.Equal(plain(r1), plain(rb)) {
+		t.Errorf("--rebuild differs from the journal's report:\n%s\n%s", plain(r1), plain(rb))
+	}
+}
