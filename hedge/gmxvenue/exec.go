@@ -217,7 +217,13 @@ func (v *Venue) Estimate(ctx context.Context, steps []hedge.Step) ([]hedge.Estim
 			}
 			out[i].Gas = gas
 		case *claimPayload:
-			out[i].Gas = 300_000
+			er := v.book().Contracts.ExchangeRouter
+			gas, err := v.Client.Chain.EstimateGas(ctx, ethereum.CallMsg{From: v.Client.Account, To: &er, Data: v.claimData(p)})
+			if err != nil {
+				out[i].Err = "would revert: " + err.Error()
+				continue
+			}
+			out[i].Gas = gas
 		}
 	}
 	return out, nil
@@ -256,14 +262,8 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		p.st.gs.Allowance = amt
 		return hedge.Submission{Ref: rcpt.TxHash.Hex(), Tx: rcpt.TxHash.Hex()}, nil
 	case *claimPayload:
-		var ms, ts []common.Address
-		for _, m := range p.markets {
-			for _, t := range uniq(m.Long.Address, m.Short.Address) {
-				ms, ts = append(ms, m.MarketToken), append(ts, t)
-			}
-		}
 		er := b.Contracts.ExchangeRouter
-		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &er, Data: exchangeRouterABI.PackClaimFundingFees(ms, ts, c.Account), Action: actionMeta(st, "")})
+		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &er, Data: v.claimData(p), Action: actionMeta(st, "")})
 		if err != nil {
 			return hedge.Submission{}, fmt.Errorf("claim: %w", asReverted(err))
 		}
@@ -347,6 +347,41 @@ func (v *Venue) journal(meta chain.ActionMeta, out chain.JournalEntry) {
 	if err := j.Append(out); err != nil {
 		v.logf("journal: %v", err)
 	}
+}
+
+// claimData is the ExchangeRouter call claiming p's markets' funding in
+// both their tokens, paid to the account.
+func (v *Venue) claimData(p *claimPayload) []byte {
+	var ms, ts []common.Address
+	for _, m := range p.markets {
+		for _, t := range uniq(m.Long.Address, m.Short.Address) {
+			ms, ts = append(ms, m.MarketToken), append(ts, t)
+		}
+	}
+	return exchangeRouterABI.PackClaimFundingFees(ms, ts, v.Client.Account)
+}
+
+// GasCostUSD is gas at the fee cap a transaction would be signed with now,
+// in USD at the native coin's reference price (its market's index price in
+// s), rounded up.
+func (v *Venue) GasCostUSD(ctx context.Context, s *hedge.Snapshot, gas uint64) (decimal.Decimal, error) {
+	b := v.book()
+	price := decimal.Zero
+	for _, m := range b.Markets {
+		if m.Long.Address == b.Native.Address || m.Index.Address == b.Native.Address {
+			price = s.Markets[m.Asset].IndexPrice
+			break
+		}
+	}
+	if !price.IsPositive() {
+		return decimal.Zero, fmt.Errorf("GMX on %s: no reference price for the native coin %s", b.Network, b.Native.Symbol)
+	}
+	gasPrice, err := v.gasPrice(ctx)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	wei := new(big.Int).Mul(gasPrice, new(big.Int).SetUint64(gas))
+	return decimal.NewFromBigInt(wei, -18).Mul(price).RoundCeil(6), nil
 }
 
 func uniq(as ...common.Address) []common.Address {

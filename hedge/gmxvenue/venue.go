@@ -109,6 +109,7 @@ var (
 	_ hedge.MaxApprover      = (*Venue)(nil)
 	_ hedge.FreshnessChecker = (*Venue)(nil)
 	_ hedge.Claimer          = (*Venue)(nil)
+	_ hedge.GasCoster        = (*Venue)(nil)
 )
 
 // New makes the adapter over a client (its Discover runs on first use).
