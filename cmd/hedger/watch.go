@@ -35,7 +35,7 @@ var (
 		EnvVars: []string{"HEDGER_ALERT_WEBHOOK"}}
 	logFormatFlag = &cli.StringFlag{Name: "log-format", Usage: "text or json (log lines go to stderr)", Value: "text",
 		EnvVars: []string{"HEDGER_LOG_FORMAT"}}
-	maxCyclesFlag = &cli.IntFlag{Name: "max-cycles", Usage: "stop after N cycles (0 = run until SIGINT/SIGTERM)"}
+	maxCyclesFlag     = &cli.IntFlag{Name: "max-cycles", Usage: "stop after N cycles (0 = run until SIGINT/SIGTERM)"}
 	claimMultipleFlag = &cli.StringFlag{Name: "claim-multiple", Value: engine.DefaultClaimMultiple.String(), EnvVars: []string{"HEDGER_CLAIM_MULTIPLE"},
 		Usage: "claim funding when it is worth at least this many times the claim's gas cost in USD"}
 	claimMinFlag = &cli.StringFlag{Name: "claim-min-usd", Value: engine.DefaultClaimMinUSD.String(), EnvVars: []string{"HEDGER_CLAIM_MIN_USD"},
