@@ -538,7 +538,8 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 			meta.Kind = kindFrozen
 		}
 		meta.Description = fmt.Sprintf("GMX order %s %s: %s (collateral and unused execution fee refunded to the account)", key.Hex(), o.Status, o.Reason)
-		out.Outcome, out.Note = o.Status.String(), o.Reason
+		// The block dates the cancellation for the guard of a later process.
+		out.Outcome, out.Note, out.Block = o.Status.String(), o.Reason, rcpt.BlockNumber.Uint64()
 	}
 	v.journal(meta, out)
 	v.mu.Lock()
@@ -556,7 +557,7 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 		if err == nil {
 			at = time.Unix(int64(hdr.Time), 0).UTC()
 		}
-		v.cancels[k.asset] = append(v.cancels[k.asset], cancelRecord{at: at, reason: set.Reason})
+		v.cancels[k.asset] = append(v.cancels[k.asset], cancelRecord{at: at, reason: set.Reason, block: rcpt.BlockNumber.Uint64()})
 	}
 	v.mu.Unlock()
 	if set.Status != hedge.OrderExecuted {
@@ -565,15 +566,22 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 	return set, nil
 }
 
+func (v *Venue) cancelLimit() int {
+	if v.CancelLimit > 0 {
+		return v.CancelLimit
+	}
+	return DefaultCancelLimit
+}
+
 // guard applies the cancellation guard to s: the first cancellation of a
 // market is replanned at once; from the second within the window the
 // market waits Backoff (doubling); at CancelLimit it is not traded until its
-// reference price moves 1% from where it was benched (or hedger restarts).
+// reference price moves 1% from where it was benched (a changed state,
+// journaled so a restart does not count those cancellations again) or the
+// window has passed since the last cancellation. The cancellations come
+// from the journal too, so a restart keeps the bench.
 func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
-	limit, window, backoff := v.CancelLimit, v.CancelWindow, v.Backoff
-	if limit <= 0 {
-		limit = DefaultCancelLimit
-	}
+	limit, window, backoff := v.cancelLimit(), v.CancelWindow, v.Backoff
 	if window <= 0 {
 		window = DefaultCancelWindow
 	}
@@ -585,6 +593,7 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 	if v.benched == nil {
 		v.benched = map[string]bench{}
 	}
+	recentN := map[string]int{}
 	for asset, cs := range v.cancels {
 		var recent []cancelRecord
 		for _, c := range cs {
@@ -594,6 +603,7 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 		v.cancels[asset] = recent
 		n := len(recent)
+		recentN[asset] = n
 		if n == 0 {
 			continue
 		}
@@ -603,8 +613,8 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 		switch {
 		case n >= limit:
-			v.benched[asset] = bench{price: prices[asset], reason: fmt.Sprintf("%d GMX orders cancelled within %s, last: %s; not trading %s until its price moves 1%% or hedger restarts",
-				n, window, last.reason, asset)}
+			v.benched[asset] = bench{price: prices[asset], reason: fmt.Sprintf("%d GMX orders cancelled within %s, last: %s; not trading %s until its price moves 1%% or %s after the last cancellation (%s)",
+				n, window, last.reason, asset, window, last.at.Add(window).Format(time.RFC3339))}
 			v.logf("%s", v.benched[asset].reason)
 		case n >= 2:
 			until := last.at.Add(backoff << (n - 2))
@@ -613,11 +623,16 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 	}
 	for asset, bn := range v.benched {
-		changed := bn.until.IsZero() && bn.price.IsPositive() && prices[asset].Sub(bn.price).Abs().GreaterThanOrEqual(bn.price.Div(decimal.NewFromInt(100)))
-		if (!bn.until.IsZero() && !s.Time.Before(bn.until)) || changed {
+		hard := bn.until.IsZero()
+		changed := hard && bn.price.IsPositive() && prices[asset].Sub(bn.price).Abs().GreaterThanOrEqual(bn.price.Div(decimal.NewFromInt(100)))
+		aged := hard && recentN[asset] < limit // the window passed since the cancellations
+		if (!hard && !s.Time.Before(bn.until)) || changed || aged {
 			delete(v.benched, asset)
 			if changed {
 				v.cancels[asset] = nil
+				v.journal(chain.ActionMeta{Kind: kindGuardReset, Market: asset,
+					Description: fmt.Sprintf("GMX cancellation guard: %s traded again, its price moved from %s to %s", asset, bn.price, prices[asset])},
+					chain.JournalEntry{Outcome: "reset", Block: s.Block})
 			}
 			continue
 		}
