@@ -233,6 +233,13 @@ type Claimer interface {
 	Claim(s *Snapshot) ([]Step, error)
 }
 
+// GasCoster prices gas in USD: gas units at the fee a transaction would be
+// signed with now (the fee cap: never cheaper than it will be), times the
+// native coin's price in s. Automatic claims weigh claimables against it.
+type GasCoster interface {
+	GasCostUSD(ctx context.Context, s *Snapshot, gas uint64) (decimal.Decimal, error)
+}
+
 // Reconciler settles what an interrupted send left unfinished (a journal
 // entry whose transaction was not seen mined) before the next plan; n is
 // how many entries changed.

@@ -35,14 +35,20 @@ var (
 		EnvVars: []string{"HEDGER_ALERT_WEBHOOK"}}
 	logFormatFlag = &cli.StringFlag{Name: "log-format", Usage: "text or json (log lines go to stderr)", Value: "text",
 		EnvVars: []string{"HEDGER_LOG_FORMAT"}}
-	maxCyclesFlag = &cli.IntFlag{Name: "max-cycles", Usage: "stop after N cycles (0 = run until SIGINT/SIGTERM)"}
-	graceFlag     = &cli.DurationFlag{Name: "shutdown-grace", Usage: "on SIGINT/SIGTERM, how long an in-flight transaction may take to be mined",
+	maxCyclesFlag     = &cli.IntFlag{Name: "max-cycles", Usage: "stop after N cycles (0 = run until SIGINT/SIGTERM)"}
+	claimMultipleFlag = &cli.StringFlag{Name: "claim-multiple", Value: engine.DefaultClaimMultiple.String(), EnvVars: []string{"HEDGER_CLAIM_MULTIPLE"},
+		Usage: "claim funding when it is worth at least this many times the claim's gas cost in USD"}
+	claimMinFlag = &cli.StringFlag{Name: "claim-min-usd", Value: engine.DefaultClaimMinUSD.String(), EnvVars: []string{"HEDGER_CLAIM_MIN_USD"},
+		Usage: "and at least this much in USD"}
+	noAutoClaimFlag = &cli.BoolFlag{Name: "no-auto-claim", EnvVars: []string{"HEDGER_NO_AUTO_CLAIM"}, Usage: "never claim by itself (use `hedger claim`)"}
+	graceFlag       = &cli.DurationFlag{Name: "shutdown-grace", Usage: "on SIGINT/SIGTERM, how long an in-flight transaction may take to be mined",
 		Value: 2 * time.Minute}
 )
 
 func watchCommand() *cli.Command {
 	flags := append(append(append(connFlags(), walletFlag, yesFlag, allowPartialFlag), signerFlags()...), txFlags()...)
-	flags = append(append(append(append(flags, policyFlags()...), riskFlags()...), spotFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag)
+	flags = append(append(append(append(flags, policyFlags()...), riskFlags()...), spotFlags()...), dryRunFlag, pollFlag, metricsAddrFlag, webhookFlag, logFormatFlag, maxCyclesFlag, graceFlag,
+		claimMultipleFlag, claimMinFlag, noAutoClaimFlag)
 	return &cli.Command{
 		Name:  "watch",
 		Usage: "follow new blocks and keep every short at its target (never prompts; --dry-run sends nothing)",
@@ -66,6 +72,10 @@ func watchCommand() *cli.Command {
 			if c.Int("max-cycles") < 0 {
 				return errors.New("--max-cycles must not be negative")
 			}
+			claim, err := claimPolicyFrom(c)
+			if err != nil {
+				return err
+			}
 			dry := c.Bool("dry-run")
 			s, err := open(c, openOpts{needBook: true, needSigner: !dry})
 			if err != nil {
@@ -79,10 +89,29 @@ func watchCommand() *cli.Command {
 				poll: c.Duration("poll-interval"), metricsAddr: c.String("metrics-addr"),
 				webhook: c.String("alert-webhook"), maxCycles: c.Int("max-cycles"),
 				grace: c.Duration("shutdown-grace"), log: log,
-				subscribe: canSubscribe(s.client.URL),
+				subscribe: canSubscribe(s.client.URL), claim: claim,
 			})
 		},
 	}
+}
+
+// claimPolicyFrom reads watch's automatic-claim flags.
+func claimPolicyFrom(c *cli.Context) (engine.ClaimPolicy, error) {
+	p := engine.ClaimPolicy{Off: c.Bool("no-auto-claim")}
+	var err error
+	if p.Multiple, err = parseNonNegative("--claim-multiple", c.String("claim-multiple")); err != nil {
+		return p, err
+	}
+	if !p.Multiple.IsPositive() {
+		return p, errors.New("--claim-multiple must be positive (use --no-auto-claim to turn claims off)")
+	}
+	if p.MinUSD, err = parseNonNegative("--claim-min-usd", c.String("claim-min-usd")); err != nil {
+		return p, err
+	}
+	if !p.MinUSD.IsPositive() {
+		return p, errors.New("--claim-min-usd must be positive (use --no-auto-claim to turn claims off)")
+	}
+	return p, nil
 }
 
 func newWatchLogger(format string) (*slog.Logger, error) {
@@ -118,6 +147,7 @@ type watchConfig struct {
 	grace        time.Duration
 	log          *slog.Logger
 	subscribe    bool
+	claim        engine.ClaimPolicy
 	metrics      *watchMetrics // optional; made by runWatch when nil
 	onAlert      func(alert)   // optional; sees every webhook alert (tests)
 }
@@ -273,7 +303,7 @@ func startWatcher(stop context.Context, s *session, cfg watchConfig) (*watcher, 
 	eng := s.engine(pol)
 	// A pending order is left to the next cycle's snapshot: the loop never
 	// blocks on a keeper.
-	eng.Settle, eng.AllowPartial = false, cfg.allowPartial
+	eng.Settle, eng.AllowPartial, eng.Claim = false, cfg.allowPartial, cfg.claim
 	w := &watcher{s: s, cfg: cfg, log: cfg.log, m: cfg.metrics, stop: stop, pol: pol, cancelWork: cancelWork,
 		eng: eng, active: map[string]hedge.Alert{}, alerts: newAlerter(cfg.webhook, cfg.log)}
 	w.alerts.hook = cfg.onAlert
@@ -511,7 +541,7 @@ func (w *watcher) cycle(head *types.Header) {
 				w.log.Info("cycle: not trading", "block", block, "asset", a.Asset, "reason", a.Note)
 			}
 		}
-		if !held {
+		if !held && !w.autoClaim(block, snap) {
 			w.log.Info("cycle: nothing to do", "block", block)
 		}
 		w.novel("")
@@ -595,6 +625,51 @@ func (w *watcher) cycle(head *types.Header) {
 		w.novel("")
 		w.markOwnHead()
 	}
+}
+
+// autoClaim claims the venue's claimables in a cycle with no trade when
+// they are worth it (engine.PlanAutoClaim); it says whether it did (or, in
+// --dry-run, would have).
+func (w *watcher) autoClaim(block uint64, snap *hedge.Snapshot) bool {
+	c := &engine.Cycle{Snap: snap}
+	ctx, cancel := context.WithTimeout(w.s.ctx, 60*time.Second)
+	defer cancel()
+	d, err := w.eng.PlanAutoClaim(ctx, c)
+	if err != nil {
+		w.fail("claim", fmt.Errorf("block %d: %w", block, err))
+		return false
+	}
+	if !d.Claim {
+		if len(snap.Claimables) > 0 {
+			w.log.Debug("not claiming", "block", block, "reason", d.Reason)
+		}
+		return false
+	}
+	args := []any{"block", block, "value_usd", d.ValueUSD.StringFixed(2), "gas", d.Gas, "gas_usd", d.GasUSD.StringFixed(4), "reason", d.Reason}
+	if w.cfg.dryRun {
+		w.log.Info("dry-run: would claim", args...)
+		w.alerts.send(alert{Event: "dry_run_action", Block: block, Kind: string(hedge.StepClaim), Intent: string(hedge.IntentClaim), Description: d.Reason})
+		return true
+	}
+	if err := w.eng.Fresh(ctx, c); err != nil {
+		w.log.Warn("claim: state not fresh; retrying at a later head", "block", block, "err", oneLine(err))
+		return false
+	}
+	w.log.Info("claiming", args...)
+	res, err := w.eng.Submit(ctx, c, engine.Hooks{})
+	for i, st := range res.Steps {
+		w.m.action(st.Kind)
+		w.log.Info("mined", "block", block, "kind", string(st.Kind), "intent", string(st.Intent), "tx", res.Submissions[i].Tx, "action", describe(st))
+		w.alerts.send(alert{Event: "action", Block: block, Kind: string(st.Kind), Intent: string(st.Intent), Description: describe(st), Tx: res.Submissions[i].Tx})
+	}
+	if err != nil {
+		w.fail("claim", fmt.Errorf("block %d: %w", block, err))
+		w.reconcile = w.s.journal != nil
+	}
+	if len(res.Steps) > 0 {
+		w.markOwnHead()
+	}
+	return true
 }
 
 // betaRefresh is how much chain time a beta estimate is reused for.

@@ -91,6 +91,10 @@ type Watch struct {
 	MetricsAddr  string `toml:"metrics_addr"`
 	AlertWebhook string `toml:"alert_webhook"`
 	LogFormat    string `toml:"log_format"`
+	// Automatic claims (--claim-multiple, --claim-min-usd, --no-auto-claim).
+	ClaimMultiple any  `toml:"claim_multiple"` // read from the text
+	ClaimMinUSD   any  `toml:"claim_min_usd"`
+	NoAutoClaim   bool `toml:"no_auto_claim"`
 }
 
 // Venues this build knows.
@@ -418,6 +422,14 @@ func (f *File) FlagValues(getenv Getenv) (map[string][]string, error) {
 			if v != "" {
 				set(flag, v)
 			}
+		}
+		for key, flag := range map[string]string{"claim_multiple": "claim-multiple", "claim_min_usd": "claim-min-usd"} {
+			if v, ok := f.src.value([]string{"watch", key}); ok {
+				set(flag, v)
+			}
+		}
+		if w.NoAutoClaim {
+			set("no-auto-claim", "true")
 		}
 	}
 	return out, nil

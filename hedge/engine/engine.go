@@ -52,8 +52,13 @@ type Engine struct {
 	// the cycle's plan (designations, hedge/record). An error sends nothing.
 	Designate func(ctx context.Context, c *Cycle) error
 
+	// Claim says when PlanAutoClaim claims (watch).
+	Claim ClaimPolicy
+
 	Risk hedge.RiskState
 	Prev *hedge.Snapshot
+
+	claimSent *sentClaim
 
 	betas   map[string]hedge.BetaEstimate
 	betasAt time.Time
@@ -433,8 +438,7 @@ func (e *CancelledError) Error() string {
 // at the first failure (later steps depend on earlier ones; the next run
 // replans from the venue). The cooldown clock restarts for every asset a
 // submitted step acted on.
-func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) {
-	var res Result
+func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (res Result, err error) {
 	if c.Refused != nil {
 		return res, c.Refused
 	}
@@ -451,6 +455,7 @@ func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (Result, error) 
 	}
 	settler, async := e.Venue.(hedge.Settler)
 	defer func() {
+		e.noteClaim(c, res.Steps, err)
 		var acted []hedge.Order
 		for _, st := range res.Steps {
 			if st.Asset != "" {

@@ -217,7 +217,13 @@ func (v *Venue) Estimate(ctx context.Context, steps []hedge.Step) ([]hedge.Estim
 			}
 			out[i].Gas = gas
 		case *claimPayload:
-			out[i].Gas = 300_000
+			er := v.book().Contracts.ExchangeRouter
+			gas, err := v.Client.Chain.EstimateGas(ctx, ethereum.CallMsg{From: v.Client.Account, To: &er, Data: v.claimData(p)})
+			if err != nil {
+				out[i].Err = "would revert: " + err.Error()
+				continue
+			}
+			out[i].Gas = gas
 		}
 	}
 	return out, nil
@@ -256,14 +262,8 @@ func (v *Venue) Submit(ctx context.Context, st hedge.Step) (hedge.Submission, er
 		p.st.gs.Allowance = amt
 		return hedge.Submission{Ref: rcpt.TxHash.Hex(), Tx: rcpt.TxHash.Hex()}, nil
 	case *claimPayload:
-		var ms, ts []common.Address
-		for _, m := range p.markets {
-			for _, t := range uniq(m.Long.Address, m.Short.Address) {
-				ms, ts = append(ms, m.MarketToken), append(ts, t)
-			}
-		}
 		er := b.Contracts.ExchangeRouter
-		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &er, Data: exchangeRouterABI.PackClaimFundingFees(ms, ts, c.Account), Action: actionMeta(st, "")})
+		rcpt, err := c.Tx.Send(ctx, chain.TxRequest{To: &er, Data: v.claimData(p), Action: actionMeta(st, "")})
 		if err != nil {
 			return hedge.Submission{}, fmt.Errorf("claim: %w", asReverted(err))
 		}
@@ -347,6 +347,41 @@ func (v *Venue) journal(meta chain.ActionMeta, out chain.JournalEntry) {
 	if err := j.Append(out); err != nil {
 		v.logf("journal: %v", err)
 	}
+}
+
+// claimData is the ExchangeRouter call claiming p's markets' funding in
+// both their tokens, paid to the account.
+func (v *Venue) claimData(p *claimPayload) []byte {
+	var ms, ts []common.Address
+	for _, m := range p.markets {
+		for _, t := range uniq(m.Long.Address, m.Short.Address) {
+			ms, ts = append(ms, m.MarketToken), append(ts, t)
+		}
+	}
+	return exchangeRouterABI.PackClaimFundingFees(ms, ts, v.Client.Account)
+}
+
+// GasCostUSD is gas at the fee cap a transaction would be signed with now,
+// in USD at the native coin's reference price (its market's index price in
+// s), rounded up.
+func (v *Venue) GasCostUSD(ctx context.Context, s *hedge.Snapshot, gas uint64) (decimal.Decimal, error) {
+	b := v.book()
+	price := decimal.Zero
+	for _, m := range b.Markets {
+		if m.Long.Address == b.Native.Address || m.Index.Address == b.Native.Address {
+			price = s.Markets[m.Asset].IndexPrice
+			break
+		}
+	}
+	if !price.IsPositive() {
+		return decimal.Zero, fmt.Errorf("GMX on %s: no reference price for the native coin %s", b.Network, b.Native.Symbol)
+	}
+	gasPrice, err := v.gasPrice(ctx)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	wei := new(big.Int).Mul(gasPrice, new(big.Int).SetUint64(gas))
+	return decimal.NewFromBigInt(wei, -18).Mul(price).RoundCeil(6), nil
 }
 
 func uniq(as ...common.Address) []common.Address {
@@ -504,7 +539,8 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 			meta.Kind = kindFrozen
 		}
 		meta.Description = fmt.Sprintf("GMX order %s %s: %s (collateral and unused execution fee refunded to the account)", key.Hex(), o.Status, o.Reason)
-		out.Outcome, out.Note = o.Status.String(), o.Reason
+		// The block dates the cancellation for the guard of a later process.
+		out.Outcome, out.Note, out.Block = o.Status.String(), o.Reason, rcpt.BlockNumber.Uint64()
 	}
 	v.journal(meta, out)
 	v.mu.Lock()
@@ -522,7 +558,7 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 		if err == nil {
 			at = time.Unix(int64(hdr.Time), 0).UTC()
 		}
-		v.cancels[k.asset] = append(v.cancels[k.asset], cancelRecord{at: at, reason: set.Reason})
+		v.cancels[k.asset] = append(v.cancels[k.asset], cancelRecord{at: at, reason: set.Reason, block: rcpt.BlockNumber.Uint64()})
 	}
 	v.mu.Unlock()
 	if set.Status != hedge.OrderExecuted {
@@ -531,15 +567,22 @@ func (v *Venue) outcome(ctx context.Context, key common.Hash, head uint64) (hedg
 	return set, nil
 }
 
+func (v *Venue) cancelLimit() int {
+	if v.CancelLimit > 0 {
+		return v.CancelLimit
+	}
+	return DefaultCancelLimit
+}
+
 // guard applies the cancellation guard to s: the first cancellation of a
 // market is replanned at once; from the second within the window the
 // market waits Backoff (doubling); at CancelLimit it is not traded until its
-// reference price moves 1% from where it was benched (or hedger restarts).
+// reference price moves 1% from where it was benched (a changed state,
+// journaled so a restart does not count those cancellations again) or the
+// window has passed since the last cancellation. The cancellations come
+// from the journal too, so a restart keeps the bench.
 func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
-	limit, window, backoff := v.CancelLimit, v.CancelWindow, v.Backoff
-	if limit <= 0 {
-		limit = DefaultCancelLimit
-	}
+	limit, window, backoff := v.cancelLimit(), v.CancelWindow, v.Backoff
 	if window <= 0 {
 		window = DefaultCancelWindow
 	}
@@ -551,6 +594,7 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 	if v.benched == nil {
 		v.benched = map[string]bench{}
 	}
+	recentN := map[string]int{}
 	for asset, cs := range v.cancels {
 		var recent []cancelRecord
 		for _, c := range cs {
@@ -560,6 +604,7 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 		v.cancels[asset] = recent
 		n := len(recent)
+		recentN[asset] = n
 		if n == 0 {
 			continue
 		}
@@ -569,8 +614,8 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 		switch {
 		case n >= limit:
-			v.benched[asset] = bench{price: prices[asset], reason: fmt.Sprintf("%d GMX orders cancelled within %s, last: %s; not trading %s until its price moves 1%% or hedger restarts",
-				n, window, last.reason, asset)}
+			v.benched[asset] = bench{price: prices[asset], reason: fmt.Sprintf("%d GMX orders cancelled within %s, last: %s; not trading %s until its price moves 1%% or %s after the last cancellation (%s)",
+				n, window, last.reason, asset, window, last.at.Add(window).Format(time.RFC3339))}
 			v.logf("%s", v.benched[asset].reason)
 		case n >= 2:
 			until := last.at.Add(backoff << (n - 2))
@@ -579,11 +624,16 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 		}
 	}
 	for asset, bn := range v.benched {
-		changed := bn.until.IsZero() && bn.price.IsPositive() && prices[asset].Sub(bn.price).Abs().GreaterThanOrEqual(bn.price.Div(decimal.NewFromInt(100)))
-		if (!bn.until.IsZero() && !s.Time.Before(bn.until)) || changed {
+		hard := bn.until.IsZero()
+		changed := hard && bn.price.IsPositive() && prices[asset].Sub(bn.price).Abs().GreaterThanOrEqual(bn.price.Div(decimal.NewFromInt(100)))
+		aged := hard && recentN[asset] < limit // the window passed since the cancellations
+		if (!hard && !s.Time.Before(bn.until)) || changed || aged {
 			delete(v.benched, asset)
 			if changed {
 				v.cancels[asset] = nil
+				v.journal(chain.ActionMeta{Kind: kindGuardReset, Market: asset,
+					Description: fmt.Sprintf("GMX cancellation guard: %s traded again, its price moved from %s to %s", asset, bn.price, prices[asset])},
+					chain.JournalEntry{Outcome: "reset", Block: s.Block})
 			}
 			continue
 		}

@@ -61,7 +61,8 @@ type Venue struct {
 	HeadroomBps     int64
 	// CancelLimit cancellations of one market within CancelWindow stop
 	// trading it (an alert says why) until the state changes (the reference
-	// price moves 1%) or the user restarts hedger.
+	// price moves 1%) or the window has passed since the last of them. The
+	// guard is rebuilt from the journal at start: a restart keeps it.
 	CancelLimit  int
 	CancelWindow time.Duration
 	Backoff      time.Duration
@@ -91,8 +92,9 @@ type knownOrder struct {
 }
 
 type cancelRecord struct {
-	at     time.Time
+	at     time.Time // chain time of the cancelling block
 	reason string
+	block  uint64
 }
 
 type bench struct {
@@ -109,6 +111,7 @@ var (
 	_ hedge.MaxApprover      = (*Venue)(nil)
 	_ hedge.FreshnessChecker = (*Venue)(nil)
 	_ hedge.Claimer          = (*Venue)(nil)
+	_ hedge.GasCoster        = (*Venue)(nil)
 )
 
 // New makes the adapter over a client (its Discover runs on first use).
@@ -150,14 +153,16 @@ func (v *Venue) discover(ctx context.Context) error {
 		}
 	}
 	v.disc = true
-	return v.loadUnsettled()
+	return v.loadUnsettled(ctx)
 }
 
 // loadUnsettled takes from the journal the orders an earlier process
 // created whose outcome it never journaled (it exited, or a keeper acted
 // after it stopped waiting): the first snapshot that no longer lists one
 // looks up and journals what became of it, and counts a cancellation.
-func (v *Venue) loadUnsettled() error {
+// It also rebuilds the cancellation guard from the journaled
+// cancellations, so a restart does not clear a bench.
+func (v *Venue) loadUnsettled(ctx context.Context) error {
 	if v.Client.Tx == nil || v.Client.Tx.Journal() == nil {
 		return nil
 	}
@@ -168,10 +173,24 @@ func (v *Venue) loadUnsettled() error {
 	created := map[common.Hash]knownOrder{}
 	settled := map[common.Hash]hedge.OrderStatus{}
 	var order []common.Hash
+	// The cancellation guard's history: cancellations (and freezes) per
+	// asset since the last reset of its bench, with their blocks.
+	type journaled struct {
+		block  uint64
+		reason string
+	}
+	cancels := map[string][]journaled{}
 	for _, r := range recs {
+		if r.Intent.Kind == kindGuardReset {
+			delete(cancels, r.Intent.Market)
+			continue
+		}
 		key, ok := journalKey(r.Intent.Description)
 		if !ok {
 			continue
+		}
+		if (r.Intent.Kind == kindCancelled || r.Intent.Kind == kindFrozen) && r.Outcome != nil && r.Outcome.Block > 0 {
+			cancels[r.Intent.Market] = append(cancels[r.Intent.Market], journaled{block: r.Outcome.Block, reason: r.Outcome.Note})
 		}
 		switch r.Intent.Kind {
 		case kindCreated:
@@ -185,6 +204,23 @@ func (v *Venue) loadUnsettled() error {
 			delete(created, key)
 			settled[key] = map[string]hedge.OrderStatus{kindExecuted: hedge.OrderExecuted,
 				kindCancelled: hedge.OrderCancelled, kindFrozen: hedge.OrderFrozen}[r.Intent.Kind]
+		}
+	}
+	// Only the last CancelLimit of an asset can bench it: read their
+	// blocks' times (chain time, as the guard's window is), a few header
+	// reads once per process.
+	limit := v.cancelLimit()
+	rebuilt := map[string][]cancelRecord{}
+	for asset, cs := range cancels {
+		if len(cs) > limit {
+			cs = cs[len(cs)-limit:]
+		}
+		for _, c := range cs {
+			h, err := v.Client.Chain.HeaderByNumber(ctx, new(big.Int).SetUint64(c.block))
+			if err != nil {
+				return fmt.Errorf("GMX: reading block %d of a journaled cancellation: %w", c.block, err)
+			}
+			rebuilt[asset] = append(rebuilt[asset], cancelRecord{at: time.Unix(int64(h.Time), 0).UTC(), reason: c.reason, block: c.block})
 		}
 	}
 	v.mu.Lock()
@@ -209,6 +245,12 @@ func (v *Venue) loadUnsettled() error {
 			v.known[k] = o
 		}
 	}
+	if v.cancels == nil {
+		v.cancels = map[string][]cancelRecord{}
+	}
+	for asset, cs := range rebuilt {
+		v.cancels[asset] = append(cs, v.cancels[asset]...)
+	}
 	return nil
 }
 
@@ -219,6 +261,9 @@ const (
 	kindExecuted  = "gmx-order-executed"
 	kindCancelled = "gmx-order-cancelled"
 	kindFrozen    = "gmx-order-frozen"
+	// kindGuardReset: a market's bench was lifted by a changed state (its
+	// price moved); the cancellations before it no longer count.
+	kindGuardReset = "gmx-guard-reset"
 )
 
 func journalKey(desc string) (common.Hash, bool) {
