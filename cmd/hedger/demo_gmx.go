@@ -52,9 +52,9 @@ type gmxDemoStep struct {
 type gmxDemoResult struct {
 	Steps        []gmxDemoStep   `json:"steps"`
 	Transactions int             `json:"transactions"`
-	GasUsed      uint64          `json:"gas_used"` // of hedger's transactions (the keeper pays its own)
-	FeesUSD      decimal.Decimal `json:"venue_fees_usd"`   // position and borrowing fees charged, − paid
-	ClaimedUSD   decimal.Decimal `json:"claimed_usd"`      // funding received and claimed, + received
+	GasUsed      uint64          `json:"gas_used"`          // of hedger's transactions (the keeper pays its own)
+	FeesUSD      decimal.Decimal `json:"venue_fees_usd"`    // position and borrowing fees charged, − paid
+	ClaimedUSD   decimal.Decimal `json:"claimed_usd"`       // funding received and claimed, + received
 	BlocksToExec []uint64        `json:"blocks_to_execute"` // per executed order: blocks from its creation
 	USDCStart    decimal.Decimal `json:"usdc_start"`
 	USDCEnd      decimal.Decimal `json:"usdc_end"`
@@ -305,7 +305,9 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 
 	steps := []func() error{
 		func() error { return run(1, "hedge 10 ETH and 0.5 WBTC: orders created", nil, rebalance, false) },
-		func() error { return run(2, "rerun while both orders are pending: nothing sent", nil, rebalance, false) },
+		func() error {
+			return run(2, "rerun while both orders are pending: nothing sent", nil, rebalance, false)
+		},
 		func() error { return keep(3, "the in-process keeper executes them") },
 		func() error { return run(4, "rerun after execution: nothing to do", nil, rebalance, true) },
 		func() error {
