@@ -145,6 +145,12 @@ func TestDemoGMX(t *testing.T) {
 					return err
 				}
 			}
+			// From your side: the ETH short, smaller than the long opened
+			// against it, receives funding net of borrowing; the BTC short,
+			// alone in its market, pays borrowing.
+			if st.Step == 6 && (!st.Assets[0].CarryPerDay.IsPositive() || !st.Assets[1].CarryPerDay.IsNegative()) {
+				return fmt.Errorf("step 6: carry per day ETH %s (want > 0), BTC %s (want < 0)", st.Assets[0].CarryPerDay, st.Assets[1].CarryPerDay)
+			}
 			if st.Step == 5 && (!oc.spot["ETH"].Equal(decimal.NewFromInt(15)) || !oc.spot["BTC"].Equal(decimal.RequireFromString("0.75"))) {
 				return fmt.Errorf("step 5: spot %v", oc.spot)
 			}
