@@ -56,6 +56,11 @@ type gmxDemoResult struct {
 	FeesUSD      decimal.Decimal `json:"venue_fees_usd"`    // position and borrowing fees charged, − paid
 	ClaimedUSD   decimal.Decimal `json:"claimed_usd"`       // funding received and claimed, + received
 	BlocksToExec []uint64        `json:"blocks_to_execute"` // per executed order: blocks from its creation
+	// SpotPnLUSD is what the wallet's holdings gained from price moves
+	// (each step's holdings × the next step's price change): the result
+	// unhedged. HedgedPnLUSD adds the margin account's USDC change.
+	SpotPnLUSD   decimal.Decimal `json:"spot_pnl_usd"`
+	HedgedPnLUSD decimal.Decimal `json:"hedged_pnl_usd"`
 	USDCStart    decimal.Decimal `json:"usdc_start"`
 	USDCEnd      decimal.Decimal `json:"usdc_end"`
 }
@@ -113,7 +118,9 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 		return nil, err
 	}
 	logf("WBTC reference feed at 60000 USD; seeding %s with 50 WBTC + 3000000 USDC, same config", bm.Name)
-	key, err := crypto.GenerateKey()
+	// A fixed key (the embedded chain only): the same addresses, hence the
+	// same calldata gas, in every run.
+	key, err := crypto.ToECDSA(crypto.Keccak256([]byte("hedger demo --venue gmx: margin account")))
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +191,12 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 				}
 			}
 			st.Assets = append(st.Assets, a)
+		}
+		if n := len(res.Steps); n > 0 {
+			for i, a := range st.Assets {
+				was := res.Steps[n-1].Assets[i]
+				res.SpotPnLUSD = res.SpotPnLUSD.Add(was.Spot.Mul(a.Price.Sub(was.Price)))
+			}
 		}
 		res.Steps = append(res.Steps, st)
 		res.Transactions += st.Transactions
@@ -345,6 +358,7 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 		return nil, err
 	}
 	res.USDCEnd = last.Collateral
+	res.HedgedPnLUSD = res.SpotPnLUSD.Add(res.USDCEnd.Sub(res.USDCStart))
 	return res, nil
 }
 
@@ -405,7 +419,11 @@ func gmxDemoCmd(c *cli.Context) error {
 		return printJSON(res)
 	}
 	say("")
-	say("summary: %d transactions, %d gas (hedger's; the keeper pays its own); GMX fees %s USD, funding claimed %s USD (from your side); USDC %s -> %s",
-		res.Transactions, res.GasUsed, res.FeesUSD.StringFixed(2), res.ClaimedUSD.StringFixed(2), res.USDCStart.StringFixed(2), res.USDCEnd.StringFixed(2))
+	say("summary (USD, from your side: + gained/received, − lost/paid)")
+	say("  spot alone (unhedged)  %s", susd(res.SpotPnLUSD))
+	say("  spot + shorts (hedged) %s  (margin account USDC %s -> %s)", susd(res.HedgedPnLUSD), usd(res.USDCStart), usd(res.USDCEnd))
+	say("  of which GMX fees      %s  (position fees, price impact, borrowing)", susd(res.FeesUSD))
+	say("  funding claimed        %s", susd(res.ClaimedUSD))
+	say("  %d transactions, %d gas (hedger's; the keeper pays its own)", res.Transactions, res.GasUsed)
 	return nil
 }
