@@ -239,6 +239,12 @@ func TestE2EGMXTwoAssetLifecycle(t *testing.T) {
 	if lost.GreaterThan(e2eD("300")) {
 		t.Fatalf("the account got back %s USDC less than it started with", lost)
 	}
+	// `devnet keeper` runs until interrupted, and an interrupt ends it
+	// cleanly.
+	keeper.stop()
+	if st := keeper.cmd.ProcessState; st == nil || !st.Success() {
+		t.Fatalf("devnet keeper after an interrupt: %v\n%s", st, keeper.output())
+	}
 	t.Logf("claimed %s USDC; USDC %s -> %s (net cost %s)", decimal.NewFromBigInt(claimable, -6),
 		decimal.NewFromBigInt(usdc0, -6), decimal.NewFromBigInt(s.Collateral, -6), lost)
 }
