@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"os"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -22,6 +23,7 @@ import (
 	"github.com/hedger/hedger/hedge/engine"
 	"github.com/hedger/hedger/hedge/gmx"
 	"github.com/hedger/hedger/hedge/gmxvenue"
+	"github.com/hedger/hedger/hedge/record"
 )
 
 // gmxDemoAssets are the demo wallet's assets, in the order they are shown.
@@ -63,6 +65,9 @@ type gmxDemoResult struct {
 	HedgedPnLUSD decimal.Decimal `json:"hedged_pnl_usd"`
 	USDCStart    decimal.Decimal `json:"usdc_start"`
 	USDCEnd      decimal.Decimal `json:"usdc_end"`
+	// Record is the margin account's hedge record of the demo, from chain
+	// logs (demo --venue gmx --report).
+	Record *record.Report `json:"-"`
 }
 
 // gmxDemoChain is what a caller may inspect after each step, while the
@@ -158,6 +163,11 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 	view := gmxDemoChain{Client: emb.Client, Book: book, Account: signer.Address(), Wallet: wallet}
 
 	res := &gmxDemoResult{}
+	startBlock, err := emb.Client.BlockNumber(ctx)
+	if err != nil {
+		return nil, err
+	}
+	startBlock++ // the record starts with the demo's first transaction
 	first, err := v.Snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -359,7 +369,47 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 	}
 	res.USDCEnd = last.Collateral
 	res.HedgedPnLUSD = res.SpotPnLUSD.Add(res.USDCEnd.Sub(res.USDCStart))
+	if res.Record, err = gmxDemoRecord(ctx, v.Client, signer.Address(), startBlock); err != nil {
+		return nil, fmt.Errorf("the demo's record: %w", err)
+	}
 	return res, nil
+}
+
+// gmxDemoRecord is the account's hedge record over blocks [from, head],
+// rebuilt from chain logs by the GMX record source, as `hedger report
+// --venue gmx --rebuild` does.
+func gmxDemoRecord(ctx context.Context, c *gmx.Client, account common.Address, from uint64) (*record.Report, error) {
+	src := gmxvenue.NewRecordSource(c, account)
+	head, err := c.Chain.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := record.Period{From: from, To: head.Number.Uint64(), Label: "the demo"}
+	if p.FromTime, err = src.BlockTime(ctx, p.From); err != nil {
+		return nil, err
+	}
+	if p.ToTime, err = src.BlockTime(ctx, p.To); err != nil {
+		return nil, err
+	}
+	start, err := src.State(ctx, p.From-1)
+	if err != nil {
+		return nil, err
+	}
+	end, err := src.State(ctx, p.To)
+	if err != nil {
+		return nil, err
+	}
+	hashes, err := src.TxsInRange(ctx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	events, _, err := src.Events(ctx, hashes, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	r := record.Build(src, p, start, end, events)
+	r.Account, r.ChainID, r.Source, r.NativeAsset = account.Hex(), c.Chain.ChainID.Uint64(), "chain logs alone (--rebuild)", "ETH"
+	return r, nil
 }
 
 // gmxDemoLong opens a long of usd with usdc collateral from a new account
@@ -414,6 +464,13 @@ func gmxDemoCmd(c *cli.Context) error {
 	res, err := runGMXDemo(c.Context, c.Bool("json"), nil)
 	if err != nil {
 		return err
+	}
+	if c.Bool("report") {
+		if c.Bool("json") {
+			return printJSON(res.Record)
+		}
+		printReport(os.Stdout, res.Record, 0)
+		return nil
 	}
 	if c.Bool("json") {
 		return printJSON(res)

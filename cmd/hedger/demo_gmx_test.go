@@ -199,6 +199,16 @@ func TestDemoGMX(t *testing.T) {
 	if res.HedgedPnLUSD.Abs().GreaterThan(decimal.NewFromInt(250)) {
 		t.Fatalf("hedged PnL %s: a hedge must not swing like spot (%s)", res.HedgedPnLUSD, res.SpotPnLUSD)
 	}
+	// The record rebuilt from chain logs (demo --report) explains every
+	// USDC unit and agrees with what the demo counted.
+	rc := res.Record
+	if rc == nil || !rc.Reconciliation.Difference.IsZero() || rc.Totals.Trades != 6 {
+		t.Fatalf("record: %+v", rc)
+	}
+	if !rc.Totals.Funding.Equal(res.ClaimedUSD) || !rc.Reconciliation.Fees.Add(rc.Reconciliation.Borrowing).Equal(res.FeesUSD.Neg()) {
+		t.Fatalf("record: funding %s (demo claimed %s), fees %s + borrowing %s (demo %s)",
+			rc.Totals.Funding, res.ClaimedUSD, rc.Reconciliation.Fees, rc.Reconciliation.Borrowing, res.FeesUSD)
+	}
 	t.Logf("spot %s, hedged %s; USDC %s -> %s, fees %s, claimed %s, %d transactions, %d gas, blocks to execution %v",
 		res.SpotPnLUSD, res.HedgedPnLUSD, res.USDCStart, res.USDCEnd, res.FeesUSD, res.ClaimedUSD, res.Transactions, res.GasUsed, res.BlocksToExec)
 }
