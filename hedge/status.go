@@ -7,22 +7,30 @@ import (
 // AssetStatus is the state of one asset's hedge, for display. Funding is from
 // the user's side: + received, − paid. Sizes are positive for a short.
 type AssetStatus struct {
-	Asset               string          `json:"asset"`
-	SpotAmount          decimal.Decimal `json:"spot_amount"`
-	SpotValueUSD        decimal.Decimal `json:"spot_value_usd"` // at index
-	ShortSize           decimal.Decimal `json:"short_size"`     // negative when long
-	ShortNotionalUSD    decimal.Decimal `json:"short_notional_usd"`
-	TargetSize          decimal.Decimal `json:"target_size"`
-	HedgeRatio          decimal.Decimal `json:"hedge_ratio"` // achieved: short notional / spot value
-	Drift               decimal.Decimal `json:"drift"`
-	WithinBand          bool            `json:"within_band"`
-	IndexPrice          decimal.Decimal `json:"index_price"`
-	MarkPrice           decimal.Decimal `json:"mark_price"`
-	BasisBps            decimal.Decimal `json:"basis_bps"`
-	FundingRatePerHour  decimal.Decimal `json:"funding_rate_per_hour"`
-	FundingAPR          decimal.Decimal `json:"funding_apr"`
-	Margin              decimal.Decimal `json:"margin"`
+	Asset              string          `json:"asset"`
+	SpotAmount         decimal.Decimal `json:"spot_amount"`
+	SpotValueUSD       decimal.Decimal `json:"spot_value_usd"` // at index
+	ShortSize          decimal.Decimal `json:"short_size"`     // negative when long
+	ShortNotionalUSD   decimal.Decimal `json:"short_notional_usd"`
+	TargetSize         decimal.Decimal `json:"target_size"`
+	HedgeRatio         decimal.Decimal `json:"hedge_ratio"` // achieved: short notional / spot value
+	Drift              decimal.Decimal `json:"drift"`
+	WithinBand         bool            `json:"within_band"`
+	IndexPrice         decimal.Decimal `json:"index_price"`
+	MarkPrice          decimal.Decimal `json:"mark_price"`
+	BasisBps           decimal.Decimal `json:"basis_bps"`
+	FundingRatePerHour decimal.Decimal `json:"funding_rate_per_hour"`
+	FundingAPR         decimal.Decimal `json:"funding_apr"`
+	// BorrowingRatePerHour is what the short pays to borrow, from your side
+	// (≤ 0); zero on a venue without borrowing fees (PerpVenue) and for a
+	// long (the venue's rate is a short's).
+	BorrowingRatePerHour decimal.Decimal `json:"borrowing_rate_per_hour"`
+	BorrowingAPR         decimal.Decimal `json:"borrowing_apr"`
+	Margin               decimal.Decimal `json:"margin"`
+	// AccruedFunding and AccruedBorrowing are what the position has accrued
+	// and not yet settled, from your side; both count in Equity.
 	AccruedFunding      decimal.Decimal `json:"accrued_funding"`
+	AccruedBorrowing    decimal.Decimal `json:"accrued_borrowing"`
 	Equity              decimal.Decimal `json:"equity"`
 	Leverage            decimal.Decimal `json:"leverage"` // 0 with no position or no equity
 	LiquidationPrice    decimal.Decimal `json:"liquidation_price"`
@@ -35,12 +43,14 @@ type AssetStatus struct {
 	// Carry, per year, from your side (+ received/earned, − paid): funding
 	// on the short and staking yield (the policy's staking_apr) on the part
 	// of the spot held through liquid-staking tokens.
-	StakedAmount       decimal.Decimal `json:"staked_amount"` // underlying units held via rate tokens
-	StakingAPR         decimal.Decimal `json:"staking_apr"`
-	StakingPerYearUSD  decimal.Decimal `json:"staking_per_year_usd"`
-	FundingPerYearUSD  decimal.Decimal `json:"funding_per_year_usd"`
-	NetCarryPerYearUSD decimal.Decimal `json:"net_carry_per_year_usd"`
-	NetCarryAPR        decimal.Decimal `json:"net_carry_apr"` // on spot value; 0 without spot
+	StakedAmount      decimal.Decimal `json:"staked_amount"` // underlying units held via rate tokens
+	StakingAPR        decimal.Decimal `json:"staking_apr"`
+	StakingPerYearUSD decimal.Decimal `json:"staking_per_year_usd"`
+	FundingPerYearUSD decimal.Decimal `json:"funding_per_year_usd"`
+	// BorrowingPerYearUSD is the short's borrowing at today's rate (≤ 0).
+	BorrowingPerYearUSD decimal.Decimal `json:"borrowing_per_year_usd"`
+	NetCarryPerYearUSD  decimal.Decimal `json:"net_carry_per_year_usd"`
+	NetCarryAPR         decimal.Decimal `json:"net_carry_apr"` // on spot value; 0 without spot
 
 	// Cross-asset hedge (an asset with no market, hedged on HedgedVia's
 	// short): beta, the estimate behind it, and what stays unhedged.
@@ -142,7 +152,12 @@ func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) 
 		}
 		st.FundingRatePerHour = perHour
 		st.FundingAPR = perHour.Mul(decimal.NewFromInt(24 * 365))
-		st.Margin, st.AccruedFunding, st.Equity, st.UnrealizedPnL = pos.Margin, pos.AccruedFunding, pos.Equity(), pos.UnrealizedPnL
+		if !q.IsNegative() {
+			st.BorrowingRatePerHour = m.BorrowRatePerDay.Neg().DivRound(decimal.NewFromInt(24), divPrecision)
+			st.BorrowingAPR = st.BorrowingRatePerHour.Mul(decimal.NewFromInt(24 * 365))
+		}
+		st.Margin, st.Equity, st.UnrealizedPnL = pos.Margin, pos.Equity(), pos.UnrealizedPnL
+		st.AccruedFunding, st.AccruedBorrowing = pos.AccruedFunding.Sub(pos.AccruedBorrowing), pos.AccruedBorrowing
 		st.Paused, st.FundingSuspended = m.Paused, m.FundingSuspended
 		if !q.IsZero() {
 			if st.Equity.IsPositive() {
@@ -158,13 +173,62 @@ func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) 
 		st.StakedAmount, st.StakingAPR = staked[v.asset], stakingAPR(v.asset)
 		st.StakingPerYearUSD = st.StakingAPR.Mul(st.StakedAmount).Mul(m.IndexPrice)
 		st.FundingPerYearUSD = q.Abs().Mul(m.MarkPrice).Mul(st.FundingAPR)
-		st.NetCarryPerYearUSD = st.FundingPerYearUSD.Add(st.StakingPerYearUSD)
+		st.BorrowingPerYearUSD = q.Abs().Mul(m.MarkPrice).Mul(st.BorrowingAPR)
+		st.NetCarryPerYearUSD = st.FundingPerYearUSD.Add(st.BorrowingPerYearUSD).Add(st.StakingPerYearUSD)
 		if v.exposure.IsPositive() {
 			st.NetCarryAPR = st.NetCarryPerYearUSD.DivRound(v.exposure, divPrecision)
 		}
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// AccountStatus is the margin account as a whole, from your side: its free
+// collateral, every position's equity, and what the venue owes it
+// (claimables: received funding realised on GMX, waiting for a claim).
+type AccountStatus struct {
+	Collateral      decimal.Decimal   `json:"collateral"` // free, at par
+	PositionsEquity decimal.Decimal   `json:"positions_equity"`
+	Claimables      []ClaimableStatus `json:"claimables"`
+	ClaimablesUSD   decimal.Decimal   `json:"claimables_usd"`
+	Equity          decimal.Decimal   `json:"equity"` // collateral + positions' equity + claimables
+	Unpriced        bool              `json:"unpriced_claimables,omitempty"`
+}
+
+// ClaimableStatus is one claimable with its USD value.
+type ClaimableStatus struct {
+	Claimable
+	Price    decimal.Decimal `json:"price_usd"` // 1 for a claimable in money
+	ValueUSD decimal.Decimal `json:"value_usd"`
+	// Unpriced: no price for its asset in the snapshot; ValueUSD is 0 and
+	// the account's equity leaves it out rather than guess.
+	Unpriced bool `json:"unpriced,omitempty"`
+}
+
+// AssessAccount sums the account's equity: free collateral, the equity of
+// each position (margin, accrued funding and borrowing, unrealised PnL) and
+// the claimables, money at par and an asset at its market's index price.
+func AssessAccount(s *Snapshot) AccountStatus {
+	a := AccountStatus{Collateral: s.Collateral, Claimables: []ClaimableStatus{}}
+	for _, p := range s.Positions {
+		a.PositionsEquity = a.PositionsEquity.Add(p.Equity())
+	}
+	for _, c := range s.Claimables {
+		cs := ClaimableStatus{Claimable: c}
+		switch {
+		case c.Asset == "USD" || c.Asset == s.CollateralSymbol:
+			cs.Price = one
+		case s.Markets[c.Asset].IndexPrice.IsPositive():
+			cs.Price = s.Markets[c.Asset].IndexPrice
+		default:
+			cs.Unpriced, a.Unpriced = true, true
+		}
+		cs.ValueUSD = c.Amount.Mul(cs.Price)
+		a.ClaimablesUSD = a.ClaimablesUSD.Add(cs.ValueUSD)
+		a.Claimables = append(a.Claimables, cs)
+	}
+	a.Equity = a.Collateral.Add(a.PositionsEquity).Add(a.ClaimablesUSD)
+	return a
 }
 
 // liquidationPrice of an isolated position, ignoring future funding and fees.

@@ -193,3 +193,34 @@ func TestAssessCarryAndCross(t *testing.T) {
 		}
 	}
 }
+
+// Funding and borrowing are separate figures from the user's side, both in
+// equity and in the net carry; claimables count in the account's equity.
+func TestAssessBorrowingAndClaimables(t *testing.T) {
+	m := market("ETH", "2000")
+	m.FundingRatePerDay, m.BorrowRatePerDay = d("0.0024"), d("0.00048")
+	s := hold(snap("1000", m), "ETH", "1")
+	setPos(s, "ETH", Position{Size: d("-1"), EntryPrice: d("2000"), Margin: d("500"),
+		AccruedFunding: d("7"), AccruedBorrowing: d("-3"), UnrealizedPnL: d("-10")})
+	st := status(t, s, "ETH")
+	if !st.FundingRatePerHour.Equal(d("0.0001")) || !st.BorrowingRatePerHour.Equal(d("-0.00002")) {
+		t.Errorf("rates per hour: funding %s borrowing %s, want 0.0001 and -0.00002", st.FundingRatePerHour, st.BorrowingRatePerHour)
+	}
+	if !st.AccruedFunding.Equal(d("10")) || !st.AccruedBorrowing.Equal(d("-3")) || !st.Equity.Equal(d("497")) {
+		t.Errorf("accrued funding %s borrowing %s equity %s, want 10, -3, 497", st.AccruedFunding, st.AccruedBorrowing, st.Equity)
+	}
+	// 2000 USD short × 365 × (0.0024 − 0.00048).
+	if !st.BorrowingPerYearUSD.Equal(d("-350.4")) || !st.NetCarryPerYearUSD.Equal(d("1401.6")) {
+		t.Errorf("borrowing/yr %s net carry/yr %s, want -350.4 and 1401.6", st.BorrowingPerYearUSD, st.NetCarryPerYearUSD)
+	}
+	s.CollateralSymbol = "USDC"
+	s.Claimables = []Claimable{{Market: "m", Token: "USDC", Asset: "USD", Amount: d("25.92")},
+		{Market: "m", Token: "WETH", Asset: "ETH", Amount: d("0.01")}, {Market: "x", Token: "DOGE", Asset: "DOGE", Amount: d("5")}}
+	a := AssessAccount(s)
+	if !a.ClaimablesUSD.Equal(d("45.92")) || !a.PositionsEquity.Equal(d("497")) || !a.Equity.Equal(d("1542.92")) || !a.Unpriced {
+		t.Errorf("account %+v, want claimables 45.92, positions 497, equity 1542.92, one unpriced", a)
+	}
+	if c := a.Claimables[1]; !c.Price.Equal(d("2000")) || !c.ValueUSD.Equal(d("20")) {
+		t.Errorf("WETH claimable %+v, want 20 USD at 2000", c)
+	}
+}

@@ -82,8 +82,11 @@ type Position struct {
 	Size           decimal.Decimal // signed base units, negative = short
 	EntryPrice     decimal.Decimal
 	Margin         decimal.Decimal // deposited margin after settled PnL, funding and fees (USD)
-	AccruedFunding decimal.Decimal // unsettled funding from the user's side: + received, − paid
-	UnrealizedPnL  decimal.Decimal // at mark
+	AccruedFunding decimal.Decimal // unsettled funding and borrowing from the user's side: + received, − paid
+	// AccruedBorrowing is the borrowing-fee part of AccruedFunding (≤ 0,
+	// user's side); zero on a venue without borrowing fees.
+	AccruedBorrowing decimal.Decimal
+	UnrealizedPnL    decimal.Decimal // at mark
 }
 
 // Equity is what the position is worth to the user right now (USD).
@@ -143,6 +146,7 @@ func (s *Snapshot) PositionOf(asset string) Position {
 		out.Size = out.Size.Add(p.Size)
 		out.Margin = out.Margin.Add(p.Margin)
 		out.AccruedFunding = out.AccruedFunding.Add(p.AccruedFunding)
+		out.AccruedBorrowing = out.AccruedBorrowing.Add(p.AccruedBorrowing)
 		out.UnrealizedPnL = out.UnrealizedPnL.Add(p.UnrealizedPnL)
 		notional = notional.Add(p.Size.Abs().Mul(p.EntryPrice))
 	}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
 	"os"
 	"os/exec"
@@ -581,6 +582,8 @@ func TestE2EGMXFundingClaim(t *testing.T) {
 	}
 	g.openLong(30_000, 3_000)
 	g.ok("devnet", "advance", "1d")
+	// status shows the day's funding and borrowing apart, as the Reader has them.
+	g.checkStatusCarry()
 	// The cold wallet sends 1 ETH away: the reduce realises the funding.
 	k, err := crypto.HexToECDSA(strings.TrimPrefix(g.cold.Key, "0x"))
 	if err != nil {
@@ -598,6 +601,9 @@ func TestE2EGMXFundingClaim(t *testing.T) {
 	if claimable == nil || claimable.Sign() <= 0 {
 		t.Fatalf("no claimable funding after a day against a larger long")
 	}
+	// Realised into the DataStore, the funding is a claimable: status lists
+	// it and counts it in the account's equity.
+	g.checkStatusClaimables()
 	before := s.Collateral
 	r := g.ok("claim", "--yes", "--private-key", g.trader.Key)
 	if !strings.Contains(r.stdout, "claimable:") {
@@ -611,6 +617,156 @@ func TestE2EGMXFundingClaim(t *testing.T) {
 	if r := g.ok("claim", "--yes", "--private-key", g.trader.Key); !strings.Contains(r.stdout, "nothing to claim") {
 		t.Fatalf("second claim:\n%s", r)
 	}
+}
+
+// e2eGMXStatus is the part of `status --json` the GMX carry checks read.
+type e2eGMXStatus struct {
+	Block  e2eUint `json:"block"`
+	Assets []struct {
+		Asset                string `json:"asset"`
+		ShortSize            e2eDec `json:"short_size"`
+		FundingRatePerHour   e2eDec `json:"funding_rate_per_hour"`
+		BorrowingRatePerHour e2eDec `json:"borrowing_rate_per_hour"`
+		AccruedFunding       e2eDec `json:"accrued_funding"`
+		AccruedBorrowing     e2eDec `json:"accrued_borrowing"`
+		Equity               e2eDec `json:"equity"`
+	} `json:"assets"`
+	Margin struct {
+		Collateral      e2eDec `json:"collateral"`
+		PositionsEquity e2eDec `json:"positions_equity"`
+		Claimables      []struct {
+			Market   string `json:"market"`
+			Token    string `json:"token"`
+			Asset    string `json:"asset"`
+			Amount   e2eDec `json:"amount"`
+			Price    e2eDec `json:"price_usd"`
+			ValueUSD e2eDec `json:"value_usd"`
+		} `json:"claimables"`
+		ClaimablesUSD e2eDec `json:"claimables_usd"`
+		Equity        e2eDec `json:"equity"`
+	} `json:"margin_account"`
+}
+
+// status runs `status --json` for the cold wallet and the trader's account
+// and reads the GMX state at the block it reports.
+func (g *e2eGMX) status() (e2eGMXStatus, *gmx.Snapshot) {
+	g.t.Helper()
+	var st e2eGMXStatus
+	r := g.ok("status", "--json", "--wallet", g.cold.Addr.Hex(), "--from", g.trader.Addr.Hex())
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
+		g.t.Fatalf("status --json: %v\n%s", err, r)
+	}
+	ctx := context.Background()
+	hdr, err := g.chain.ec.HeaderByNumber(ctx, new(big.Int).SetUint64(uint64(st.Block)))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	s, err := g.reader.SnapshotAt(ctx, hdr)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return st, s
+}
+
+// checkStatusCarry: status's ETH short shows the Reader's funding and
+// borrowing rates and the position's pending funding and borrowing fees
+// (getAccountPositionInfoList) as separate figures, from the user's side.
+func (g *e2eGMX) checkStatusCarry() {
+	g.t.Helper()
+	st, s := g.status()
+	m, _ := g.book.Market("ETH")
+	p, ok := s.Short(m, g.book.Collateral.Address)
+	if !ok {
+		g.t.Fatal("no ETH short on chain")
+	}
+	ms := s.Markets[m.MarketToken]
+	price := gmx.PriceUSD(ms.IndexPrice, m.Index.Decimals)
+	f := p.Info.Fees
+	funding := decimal.NewFromBigInt(f.Funding.ClaimableShortTokenAmount, -int32(m.Short.Decimals)).
+		Add(decimal.NewFromBigInt(f.Funding.ClaimableLongTokenAmount, -int32(m.Long.Decimals)).Mul(price)).
+		Sub(decimal.NewFromBigInt(f.Funding.FundingFeeAmount, -int32(g.book.Collateral.Decimals)))
+	borrowing := decimal.NewFromBigInt(f.Borrowing.BorrowingFeeUsd, -30).Neg()
+	carry := gmx.ShortCarryPerDay(ms, nil)
+	for _, a := range st.Assets {
+		if a.Asset != "ETH" {
+			continue
+		}
+		if !funding.IsPositive() || !borrowing.IsNegative() {
+			g.t.Fatalf("a day against a larger long: Reader funding %s, borrowing %s (want + and −)", funding, borrowing)
+		}
+		if !a.AccruedFunding.Decimal.Equal(funding) || !a.AccruedBorrowing.Decimal.Equal(borrowing) {
+			g.t.Fatalf("status accrued funding %s borrowing %s; Reader at block %d: funding %s, borrowing %s",
+				a.AccruedFunding.Decimal, a.AccruedBorrowing.Decimal, st.Block, funding, borrowing)
+		}
+		tol := decimal.New(1, -15)
+		if a.FundingRatePerHour.Decimal.Mul(decimal.NewFromInt(24)).Sub(carry.FundingPerDay).Abs().GreaterThan(tol) ||
+			a.BorrowingRatePerHour.Decimal.Mul(decimal.NewFromInt(24)).Sub(carry.BorrowingPerDay).Abs().GreaterThan(tol) {
+			g.t.Fatalf("status rates per hour: funding %s borrowing %s; Reader per day: funding %s borrowing %s",
+				a.FundingRatePerHour.Decimal, a.BorrowingRatePerHour.Decimal, carry.FundingPerDay, carry.BorrowingPerDay)
+		}
+		if !carry.FundingPerDay.IsPositive() || !carry.BorrowingPerDay.IsNegative() {
+			g.t.Fatalf("rates from the short's side: funding %s/day, borrowing %s/day (want + and −)", carry.FundingPerDay, carry.BorrowingPerDay)
+		}
+		g.t.Logf("status at block %d: ETH short funding %+s/h borrowing %s/h, accrued funding %s USD, borrowing %s USD",
+			st.Block, a.FundingRatePerHour.Decimal, a.BorrowingRatePerHour.Decimal, funding, borrowing)
+		return
+	}
+	g.t.Fatalf("status has no ETH")
+}
+
+// checkStatusClaimables: status lists the DataStore's claimable funding of
+// the account per token with its USD value, and counts it in the account's
+// equity (free USDC + positions' equity + claimables).
+func (g *e2eGMX) checkStatusClaimables() {
+	g.t.Helper()
+	st, s := g.status()
+	var want []string
+	total := decimal.Zero
+	for _, m := range g.book.Markets {
+		ms := s.Markets[m.MarketToken]
+		if ms == nil {
+			continue
+		}
+		price := gmx.PriceUSD(ms.IndexPrice, m.Index.Decimals)
+		for _, c := range []struct {
+			tok gmx.Token
+			amt *big.Int
+		}{{m.Long, ms.ClaimableFundingLong}, {m.Short, ms.ClaimableFundingShort}} {
+			if c.amt == nil || c.amt.Sign() <= 0 {
+				continue
+			}
+			amt := decimal.NewFromBigInt(c.amt, -int32(c.tok.Decimals))
+			value := amt
+			if c.tok.Address != g.book.Collateral.Address {
+				value = amt.Mul(price)
+			}
+			want = append(want, m.MarketToken.Hex()+" "+c.tok.Symbol+" "+amt.String()+" "+value.String())
+			total = total.Add(value)
+		}
+	}
+	var got []string
+	for _, c := range st.Margin.Claimables {
+		got = append(got, c.Market+" "+c.Token+" "+c.Amount.Decimal.String()+" "+c.ValueUSD.Decimal.String())
+	}
+	if len(want) == 0 || strings.Join(got, "; ") != strings.Join(want, "; ") {
+		g.t.Fatalf("status claimables %v; DataStore at block %d: %v", got, st.Block, want)
+	}
+	free := decimal.NewFromBigInt(s.Collateral, -int32(g.book.Collateral.Decimals))
+	positions := decimal.Zero
+	for _, a := range st.Assets {
+		positions = positions.Add(a.Equity.Decimal)
+	}
+	if !st.Margin.ClaimablesUSD.Decimal.Equal(total) || !st.Margin.Collateral.Decimal.Equal(free) ||
+		!st.Margin.PositionsEquity.Decimal.Equal(positions) || !st.Margin.Equity.Decimal.Equal(free.Add(positions).Add(total)) {
+		g.t.Fatalf("status account: free %s positions %s claimables %s equity %s; want free %s (chain) + positions %s + claimables %s",
+			st.Margin.Collateral.Decimal, st.Margin.PositionsEquity.Decimal, st.Margin.ClaimablesUSD.Decimal, st.Margin.Equity.Decimal,
+			free, positions, total)
+	}
+	r := g.ok("status", "--wallet", g.cold.Addr.Hex(), "--from", g.trader.Addr.Hex())
+	if !strings.Contains(r.stdout, "claimable (received funding") || !strings.Contains(r.stdout, "claimables "+total.StringFixed(2)) {
+		g.t.Fatalf("status text lacks the claimables (%s USD):\n%s", total.StringFixed(2), r)
+	}
+	g.t.Logf("status at block %d: claimables %v, account equity %s USD", st.Block, got, st.Margin.Equity.Decimal)
 }
 
 // logGas logs the gas of every transaction of the trader and of the keeper

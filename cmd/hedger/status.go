@@ -58,13 +58,16 @@ func statusCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			acct := hedge.AssessAccount(snap)
 			if s.json {
 				return printJSON(statusJSON{ChainID: snap.ChainID, Block: snap.Block, Account: snap.Account,
 					Collateral: snap.Collateral, CollateralSymbol: snap.CollateralSymbol, Holdings: snap.Holdings, Assets: st,
-					Betas: snap.Betas, BetaError: betaErr, SpotChains: spotReads, SpotTotals: spotTotals(snap.Holdings),
+					Margin: acct,
+					Betas:  snap.Betas, BetaError: betaErr, SpotChains: spotReads, SpotTotals: spotTotals(snap.Holdings),
 					Prices: feedPricesJSON(snap)})
 			}
 			printStatus(snap, st)
+			printAccount(snap, acct)
 			printSpotChains(snap, spotReads)
 			printPriceSources(snap)
 			printCarry(st)
@@ -82,6 +85,8 @@ type statusJSON struct {
 	CollateralSymbol string              `json:"collateral_symbol"`
 	Holdings         []hedge.Holding     `json:"holdings"`
 	Assets           []hedge.AssetStatus `json:"assets"`
+	// Margin is the margin account's equity with its claimables.
+	Margin hedge.AccountStatus `json:"margin_account"`
 	// Betas are the cross-asset estimates behind the assets' beta fields.
 	Betas     map[string]hedge.BetaEstimate `json:"betas,omitempty"`
 	BetaError string                        `json:"beta_error,omitempty"`
@@ -210,10 +215,10 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 		}
 		w.Flush()
 	}
-	say("funding is from your side: + received, − paid")
+	say("funding and borrowing are from your side: + received, − paid")
 	say("")
 	w := newTable(os.Stdout)
-	fmt.Fprintln(w, "ASSET\tSPOT\tVALUE USD\tSHORT\tTARGET\tRATIO\tDRIFT\tMARK\tINDEX\tBASIS\tFUNDING/H\tFUNDING APR")
+	fmt.Fprintln(w, "ASSET\tSPOT\tVALUE USD\tSHORT\tTARGET\tRATIO\tDRIFT\tMARK\tINDEX\tBASIS\tFUNDING/H\tFUNDING APR\tBORROWING/H\tBORROWING APR")
 	for _, a := range st {
 		if a.MarkPrice.IsZero() {
 			// No market of its own: only spot and its own feed's price
@@ -222,24 +227,25 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 			if a.IndexPrice.IsPositive() {
 				index = usd(a.IndexPrice)
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t-\t-\t-\t-\t-\t%s\t-\t-\t-\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD), index)
+			fmt.Fprintf(w, "%s\t%s\t%s\t-\t-\t-\t-\t-\t%s\t-\t-\t-\t-\t-\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD), index)
 			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD),
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Asset, amt(a.SpotAmount), usd(a.SpotValueUSD),
 			amt(a.ShortSize), amt(a.TargetSize), pct(a.HedgeRatio), spct(a.Drift), usd(a.MarkPrice), usd(a.IndexPrice),
-			sbps(a.BasisBps), signed(a.FundingRatePerHour.Mul(hundred).StringFixed(6))+"%", spct(a.FundingAPR))
+			sbps(a.BasisBps), signed(a.FundingRatePerHour.Mul(hundred).StringFixed(6))+"%", spct(a.FundingAPR),
+			signed(a.BorrowingRatePerHour.Mul(hundred).StringFixed(6))+"%", spct(a.BorrowingAPR))
 	}
 	w.Flush()
 	say("")
 	w = newTable(os.Stdout)
-	fmt.Fprintln(w, "ASSET\tMARGIN\tFUNDING ACCRUED\tUNREALIZED PNL\tEQUITY\tLEVERAGE\tLIQ PRICE\tLIQ DISTANCE\tSTATE")
+	fmt.Fprintln(w, "ASSET\tMARGIN\tFUNDING ACCRUED\tBORROWING ACCRUED\tUNREALIZED PNL\tEQUITY\tLEVERAGE\tLIQ PRICE\tLIQ DISTANCE\tSTATE")
 	for _, a := range st {
 		if a.MarkPrice.IsZero() {
 			state := a.Note
 			if a.HedgedVia != "" {
 				state = "no market; hedged on the " + a.HedgedVia + " short (cross-asset, below)"
 			}
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\t-\t%s\n", a.Asset, state)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t%s\n", a.Asset, state)
 			continue
 		}
 		state := "ok"
@@ -258,10 +264,33 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 		if !a.LiquidationPrice.IsZero() {
 			liq, dist = usd(a.LiquidationPrice), spct(a.LiquidationDistance)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%sx\t%s\t%s\t%s\n", a.Asset, usd(a.Margin), susd(a.AccruedFunding),
-			susd(a.UnrealizedPnL), usd(a.Equity), a.Leverage.StringFixed(2), liq, dist, state)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%sx\t%s\t%s\t%s\n", a.Asset, usd(a.Margin), susd(a.AccruedFunding),
+			susd(a.AccruedBorrowing), susd(a.UnrealizedPnL), usd(a.Equity), a.Leverage.StringFixed(2), liq, dist, state)
 	}
 	w.Flush()
+}
+
+// printAccount shows what the venue owes the account (claimables, per
+// token with its USD value) and the account's equity, which counts them.
+func printAccount(snap *hedge.Snapshot, a hedge.AccountStatus) {
+	if snap.Account == "" {
+		return
+	}
+	say("")
+	if len(a.Claimables) > 0 {
+		say("claimable (received funding realised by the venue; counts in equity, `hedger claim` collects it):")
+		w := newTable(os.Stdout)
+		for _, c := range a.Claimables {
+			value := usd(c.ValueUSD) + " USD"
+			if c.Unpriced {
+				value = "no price for " + c.Asset + "; not counted"
+			}
+			fmt.Fprintf(w, "  %s\t%s %s\t%s\tmarket %s\n", c.Asset, amt(c.Amount), c.Token, value, c.Market)
+		}
+		w.Flush()
+	}
+	say("account equity %s USD = free %s %s + positions %s + claimables %s", usd(a.Equity), usd(a.Collateral), snap.CollateralSymbol,
+		susd(a.PositionsEquity), usd(a.ClaimablesUSD))
 }
 
 func tokenName(h hedge.Holding) string {
@@ -284,15 +313,15 @@ func printCarry(st []hedge.AssetStatus) {
 		return
 	}
 	say("")
-	say("carry per year, from your side (+ received/earned, − paid); staking APR is the policy's staking_apr on the staked part")
+	say("carry per year, from your side (+ received/earned, − paid), at today's rates; staking APR is the policy's staking_apr on the staked part")
 	w := newTable(os.Stdout)
-	fmt.Fprintln(w, "ASSET\tFUNDING APR\tFUNDING/YR\tSTAKED\tSTAKING APR\tSTAKING/YR\tNET CARRY/YR\tNET APR")
+	fmt.Fprintln(w, "ASSET\tFUNDING APR\tFUNDING/YR\tBORROWING/YR\tSTAKED\tSTAKING APR\tSTAKING/YR\tNET CARRY/YR\tNET APR")
 	for _, a := range st {
 		if a.HedgedVia != "" || (a.SpotValueUSD.IsZero() && a.ShortSize.IsZero()) || a.MarkPrice.IsZero() {
 			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", a.Asset, spct(a.FundingAPR), susd(a.FundingPerYearUSD),
-			amt(a.StakedAmount), a.Asset, spct(a.StakingAPR), susd(a.StakingPerYearUSD), susd(a.NetCarryPerYearUSD), spct(a.NetCarryAPR))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\t%s\n", a.Asset, spct(a.FundingAPR), susd(a.FundingPerYearUSD),
+			susd(a.BorrowingPerYearUSD), amt(a.StakedAmount), a.Asset, spct(a.StakingAPR), susd(a.StakingPerYearUSD), susd(a.NetCarryPerYearUSD), spct(a.NetCarryAPR))
 	}
 	w.Flush()
 }

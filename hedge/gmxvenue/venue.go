@@ -503,7 +503,8 @@ func (v *Venue) fill(ctx context.Context, s *hedge.Snapshot, gs *gmx.Snapshot) e
 		if colTok.Address != col.Address {
 			paid = paid.Mul(prices[m.Asset])
 		}
-		accrued := recv.Sub(paid).Sub(f30(f.Borrowing.BorrowingFeeUsd))
+		borrowing := f30(f.Borrowing.BorrowingFeeUsd).Neg()
+		accrued := recv.Sub(paid).Add(borrowing)
 		side := "short"
 		if p.IsLong {
 			side = "long"
@@ -512,8 +513,8 @@ func (v *Venue) fill(ctx context.Context, s *hedge.Snapshot, gs *gmx.Snapshot) e
 			Key:    fmt.Sprintf("%s/%s/%s", m.MarketToken.Hex(), colTok.Symbol, side),
 			Market: m.MarketToken.Hex(), Asset: m.Asset,
 			Size: size, EntryPrice: entry, Margin: margin,
-			AccruedFunding: accrued,
-			UnrealizedPnL:  f30(p.Info.BasePnlUsd),
+			AccruedFunding: accrued, AccruedBorrowing: borrowing,
+			UnrealizedPnL: f30(p.Info.BasePnlUsd),
 		})
 	}
 	sort.Slice(s.Positions, func(i, j int) bool { return s.Positions[i].Key < s.Positions[j].Key })
