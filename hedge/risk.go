@@ -386,6 +386,7 @@ const (
 	AlertOracle           AlertKind = "oracle"            // feed stale or its time unknown
 	AlertDeviation        AlertKind = "deviation"         // mark too far from index
 	AlertPaused           AlertKind = "paused"            // market paused
+	AlertBenched          AlertKind = "benched"           // the venue adapter stopped trading it (repeated cancellations)
 	AlertFundingSuspended AlertKind = "funding-suspended" // venue stopped funding
 	AlertFundingIndex     AlertKind = "funding-index"     // funding index frozen
 	AlertFunding          AlertKind = "funding"           // funding above budget
@@ -568,7 +569,10 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
 		}
-		if m.Paused {
+		if m.Benched != "" {
+			// The adapter's own hold, with its reason (Paused comes with it).
+			gate(AlertBenched, "%s", m.Benched)
+		} else if m.Paused {
 			gate(AlertPaused, "market paused")
 		}
 		if m.FundingSuspended {

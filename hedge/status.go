@@ -37,6 +37,7 @@ type AssetStatus struct {
 	LiquidationDistance decimal.Decimal `json:"liquidation_distance"` // (liq − mark) / mark
 	UnrealizedPnL       decimal.Decimal `json:"unrealized_pnl"`
 	Paused              bool            `json:"paused"`
+	Benched             string          `json:"benched,omitempty"` // why the adapter stopped trading it
 	FundingSuspended    bool            `json:"funding_suspended"`
 	Note                string          `json:"note,omitempty"`
 
@@ -158,7 +159,7 @@ func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) 
 		}
 		st.Margin, st.Equity, st.UnrealizedPnL = pos.Margin, pos.Equity(), pos.UnrealizedPnL
 		st.AccruedFunding, st.AccruedBorrowing = pos.AccruedFunding.Sub(pos.AccruedBorrowing), pos.AccruedBorrowing
-		st.Paused, st.FundingSuspended = m.Paused, m.FundingSuspended
+		st.Paused, st.Benched, st.FundingSuspended = m.Paused, m.Benched, m.FundingSuspended
 		if !q.IsZero() {
 			if st.Equity.IsPositive() {
 				st.Leverage = st.ShortNotionalUSD.Abs().DivRound(st.Equity, divPrecision)

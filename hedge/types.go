@@ -53,6 +53,7 @@ type Market struct {
 	Cost             CostModel
 	Rules            MarketRules
 	Paused           bool
+	Benched          string // why the adapter stopped trading it (GMX: repeated cancellations, decoded); Paused comes with it
 	FundingSuspended bool
 	// OracleUpdatedAt is when the index price was last written (the
 	// feed's updatedAt); zero when unknown, which the risk checks treat as stale.

@@ -82,7 +82,7 @@ func newWatchMetrics() *watchMetrics {
 }
 
 // alertKinds are the kinds hedge.EvaluateRisk raises.
-var alertKinds = []hedge.AlertKind{hedge.AlertOracle, hedge.AlertPrice, hedge.AlertDeviation, hedge.AlertPaused,
+var alertKinds = []hedge.AlertKind{hedge.AlertOracle, hedge.AlertPrice, hedge.AlertDeviation, hedge.AlertPaused, hedge.AlertBenched,
 	hedge.AlertFundingSuspended, hedge.AlertFundingIndex, hedge.AlertFunding, hedge.AlertFundingResume,
 	hedge.AlertBasis, hedge.AlertEntryCost, hedge.AlertLiquidation}
 

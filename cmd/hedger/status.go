@@ -250,6 +250,8 @@ func printStatus(snap *hedge.Snapshot, st []hedge.AssetStatus) {
 		}
 		state := "ok"
 		switch {
+		case a.Benched != "":
+			state = "NOT TRADED: " + a.Benched
 		case a.Paused:
 			state = "MARKET PAUSED"
 		case a.FundingSuspended:

@@ -638,7 +638,7 @@ func (v *Venue) guard(s *hedge.Snapshot, prices map[string]decimal.Decimal) {
 			continue
 		}
 		if m, ok := s.Markets[asset]; ok {
-			m.Paused = true
+			m.Paused, m.Benched = true, bn.reason
 			s.Markets[asset] = m
 		}
 	}

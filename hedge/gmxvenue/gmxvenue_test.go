@@ -64,6 +64,8 @@ func TestCancellationGuard(t *testing.T) {
 	// Second cancel: back-off.
 	if c, res := cycle(t, v); len(res.Submissions) != 0 || !c.Snap.Markets["ETH"].Paused {
 		t.Fatalf("after two cancels: sent %d, paused %v", len(res.Submissions), c.Snap.Markets["ETH"].Paused)
+	} else {
+		benchAlert(t, c, "2 GMX orders cancelled", "waiting until")
 	}
 	if err := e.emb.AdvanceTime(ctx, 2*time.Minute); err != nil {
 		t.Fatal(err)
@@ -81,6 +83,10 @@ func TestCancellationGuard(t *testing.T) {
 		t.Fatalf("bench reason %q", why)
 	}
 	t.Logf("benched: %s", why)
+	// The risk layer's alert is of its own kind and carries the reason.
+	if a := benchAlert(t, c, "3 GMX orders cancelled", "acceptable price"); a.Message != "ETH: "+why {
+		t.Fatalf("alert %q, bench reason %q", a.Message, why)
+	}
 	// Still benched a few cycles later; then the price moves 1%: trading again.
 	for i := 0; i < 2; i++ {
 		if _, res := cycle(t, v); len(res.Submissions) != 0 {
@@ -100,6 +106,30 @@ func TestCancellationGuard(t *testing.T) {
 	if q := snapOf(t, v).PositionOf("ETH").Size; !q.IsNegative() {
 		t.Fatalf("short %s", q)
 	}
+}
+
+// benchAlert is c's one ETH alert of kind benched, holding every of want;
+// no "paused" alert comes with it (GMX's own flags are not what stops it).
+func benchAlert(t *testing.T, c *engine.Cycle, want ...string) hedge.Alert {
+	t.Helper()
+	var found []hedge.Alert
+	for _, a := range c.Alerts {
+		if a.Asset == "ETH" && a.Kind == hedge.AlertPaused {
+			t.Fatalf("a paused alert for a benched market: %q", a.Message)
+		}
+		if a.Asset == "ETH" && a.Kind == hedge.AlertBenched {
+			found = append(found, a)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("benched alerts %+v (all: %+v)", found, c.Alerts)
+	}
+	for _, w := range want {
+		if !strings.Contains(found[0].Message, w) {
+			t.Fatalf("benched alert %q lacks %q", found[0].Message, w)
+		}
+	}
+	return found[0]
 }
 
 func snapOf(t *testing.T, v hedge.Venue) *hedge.Snapshot {
