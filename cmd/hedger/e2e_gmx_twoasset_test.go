@@ -83,27 +83,24 @@ func TestE2EGMXTwoAssetLifecycle(t *testing.T) {
 	}
 	usdc0 := g.snap().Collateral
 
-	// untilBothPending runs `hedge` with no keeper until both markets have
-	// their order in flight (hedge waits for each order and stops at the
-	// settle timeout, so one run sends one order and the next run the other
-	// market's, holding the first); it returns the transactions sent.
-	untilBothPending := func(what string) uint64 {
+	// bothPending runs `hedge` once with no keeper: it sends every market's
+	// order, then waits for the lot and stops at the one settle timeout,
+	// leaving an order in flight on each market; it returns the
+	// transactions sent.
+	bothPending := func(what string) uint64 {
 		t.Helper()
 		n := g.chain.nonce(acct)
-		for run := 0; run < 3; run++ {
-			if r := g.hedge("--settle-timeout", "2s"); r.code == 0 || !strings.Contains(r.stderr, "no keeper") {
-				t.Fatalf("%s: hedge with no keeper must stop on the settle timeout:\n%s", what, r)
-			}
-			if len(g.snap().Orders) == 2 {
-				return g.chain.nonce(acct) - n
-			}
+		if r := g.hedge("--settle-timeout", "2s"); r.code == 0 || !strings.Contains(r.stderr, "no keeper") {
+			t.Fatalf("%s: hedge with no keeper must stop on the settle timeout:\n%s", what, r)
 		}
-		t.Fatalf("%s: three runs and still %d orders pending", what, len(g.snap().Orders))
-		return 0
+		if o := len(g.snap().Orders); o != 2 {
+			t.Fatalf("%s: one run left %d orders pending, want one per market", what, o)
+		}
+		return g.chain.nonce(acct) - n
 	}
 
 	// No keeper: approve + one multicall per market, both orders pending.
-	if got := untilBothPending("open"); got != 3 {
+	if got := bothPending("open"); got != 3 {
 		t.Fatalf("opening sent %d transactions, want approve + two multicalls", got)
 	}
 	s := g.snap()
@@ -133,7 +130,7 @@ func TestE2EGMXTwoAssetLifecycle(t *testing.T) {
 	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1", "--wbtc", "0.25")
 	usdcBefore, nativeBefore := g.snap().Collateral, g.nativeWei(acct)
 	b0 := g.chain.block()
-	if got := untilBothPending("spot change"); got != 2 {
+	if got := bothPending("spot change"); got != 2 {
 		t.Fatalf("spot change sent %d transactions, want one multicall per market", got)
 	}
 	stuck := onePendingIncreaseEach(g.snap())
@@ -143,8 +140,8 @@ func TestE2EGMXTwoAssetLifecycle(t *testing.T) {
 	if !strings.Contains(r.stderr, "past its request expiration") {
 		t.Fatalf("expired orders not cancelled:\n%s", r)
 	}
-	if len(g.snap().Orders) < 2 {
-		untilBothPending("replan")
+	if o := len(g.snap().Orders); o != 2 {
+		t.Fatalf("after cancelling the expired orders one run left %d orders pending, want a new one per market:\n%s", o, r)
 	}
 	if got := g.chain.nonce(acct) - n2; got != 4 {
 		t.Fatalf("expired orders: %d transactions, want two cancels + two new orders:\n%s", got, r)

@@ -438,6 +438,14 @@ func (e *CancelledError) Error() string {
 // at the first failure (later steps depend on earlier ones; the next run
 // replans from the venue). The cooldown clock restarts for every asset a
 // submitted step acted on.
+//
+// On an asynchronous venue (a Settler, with e.Settle) the orders of several
+// markets go out together and are waited for as a lot, under one settle
+// bound (SettleBounder) rather than one per order: a slow keeper costs one
+// wait per run, not one per market. A step on a market whose order is still
+// in flight first waits for it, so one market never has two orders in
+// flight, and what follows a cancelled order (planned on its fill) is not
+// sent.
 func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (res Result, err error) {
 	if c.Refused != nil {
 		return res, c.Refused
@@ -464,33 +472,89 @@ func (e *Engine) Submit(ctx context.Context, c *Cycle, h Hooks) (res Result, err
 		}
 		e.Risk = e.Risk.Recorded(&hedge.Plan{Orders: acted}, c.Snap.Time)
 	}()
+	// inFlight are submitted orders not waited for yet, in submission order.
+	type sent struct {
+		i   int
+		st  hedge.Step
+		sub hedge.Submission
+	}
+	var inFlight []sent
+	// settleLot waits for every order in flight under one bound; each gets
+	// its After once settled (or once the wait failed: it was sent). The
+	// first failure is returned after all were looked at.
+	settleLot := func() error {
+		lot := inFlight
+		inFlight = nil
+		if len(lot) == 0 {
+			return nil
+		}
+		lctx := ctx
+		if b, ok := e.Venue.(SettleBounder); ok && b.SettleBound() > 0 {
+			var cancel context.CancelFunc
+			lctx, cancel = context.WithTimeout(ctx, b.SettleBound())
+			defer cancel()
+		}
+		var first error
+		for _, o := range lot {
+			s, err := settler.Settle(lctx, o.sub.Ref)
+			if err != nil {
+				if first == nil {
+					first = &SendError{Index: o.i, Total: len(c.Steps), Sent: len(res.Submissions), Err: err}
+				}
+				if h.After != nil {
+					h.After(o.i, o.st, o.sub, nil)
+				}
+				continue
+			}
+			res.Settlements = append(res.Settlements, s)
+			if h.After != nil {
+				h.After(o.i, o.st, o.sub, &s)
+			}
+			if s.Status == hedge.OrderCancelled && first == nil {
+				first = &CancelledError{Settlement: s}
+			}
+		}
+		return first
+	}
 	for i, st := range c.Steps {
+		for _, o := range inFlight {
+			if o.st.Asset == st.Asset || st.Asset == "" {
+				// Never a second order in flight on one market; a shared
+				// step waits for all.
+				if err := settleLot(); err != nil {
+					return res, err
+				}
+				break
+			}
+		}
 		if h.Before != nil && !h.Before(i, len(c.Steps), st) {
 			break
 		}
 		sub, err := e.Venue.Submit(ctx, st)
 		if err != nil {
-			return res, sendError(i, len(c.Steps), len(res.Submissions), st, err)
+			// The orders already out are still waited for (their outcomes
+			// reach After); the failure to send is what this run reports.
+			serr := sendError(i, len(c.Steps), len(res.Submissions), st, err)
+			_ = settleLot()
+			return res, serr
 		}
 		res.Submissions, res.Steps = append(res.Submissions, sub), append(res.Steps, st)
-		var set *hedge.Settlement
 		if sub.Pending && async && e.Settle {
-			s, err := settler.Settle(ctx, sub.Ref)
-			if err != nil {
-				return res, &SendError{Index: i, Total: len(c.Steps), Sent: len(res.Submissions), Err: err}
-			}
-			res.Settlements = append(res.Settlements, s)
-			set = &s
+			inFlight = append(inFlight, sent{i: i, st: st, sub: sub})
+			continue
 		}
 		if h.After != nil {
-			h.After(i, st, sub, set)
-		}
-		if set != nil && set.Status == hedge.OrderCancelled {
-			// What follows was planned on this order's fill.
-			return res, &CancelledError{Settlement: *set}
+			h.After(i, st, sub, nil)
 		}
 	}
-	return res, nil
+	return res, settleLot()
+}
+
+// SettleBounder is a Settler whose Settle waits at most SettleBound for an
+// order (0: until the context ends); the engine waits for a lot of orders
+// under one such bound.
+type SettleBounder interface {
+	SettleBound() time.Duration
 }
 
 // Gated says which assets a risk gate kept from a trade they needed.

@@ -214,3 +214,65 @@ func TestMinedRevertCountsAsSent(t *testing.T) {
 		t.Fatalf("unsent step: %q", got)
 	}
 }
+
+// On an asynchronous venue the orders of two markets go out before the
+// engine waits for either (one wait for the lot, not one per market), and
+// both settlements come back.
+func TestSubmitSendsEveryMarketThenSettles(t *testing.T) {
+	v := venue(true)
+	v.SetMarket("BTC", d("50000"), d("0.0005"), d("0.01"), d("20"))
+	v.SetSpot("ETH", d("1"))
+	v.SetSpot("BTC", d("0.04"))
+	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Settle: true}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Plan(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Steps) != 2 || c.Steps[0].Asset == c.Steps[1].Asset {
+		t.Fatalf("want one trade per market, steps %+v", c.Steps)
+	}
+	// The keeper acts only once both orders are pending.
+	go func() {
+		for ctx.Err() == nil {
+			if s, _ := v.Snapshot(ctx); len(s.Pending) == 2 {
+				v.Keep()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	var pendingBefore []int
+	settledAt := map[int]bool{}
+	res, err := e.Submit(ctx, c, engine.Hooks{
+		Before: func(i, n int, st hedge.Step) bool {
+			s, _ := v.Snapshot(ctx)
+			pendingBefore = append(pendingBefore, len(s.Pending))
+			return true
+		},
+		After: func(i int, st hedge.Step, sub hedge.Submission, set *hedge.Settlement) {
+			settledAt[i] = set != nil && set.Status == hedge.OrderExecuted
+		},
+	})
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	if len(res.Settlements) != 2 || !settledAt[len(c.Steps)-1] || !settledAt[len(c.Steps)-2] {
+		t.Fatalf("settlements %+v, after hooks %v", res.Settlements, settledAt)
+	}
+	// Before the last market's order, the first one's is still in flight.
+	if last := pendingBefore[len(pendingBefore)-1]; last != 1 {
+		t.Fatalf("pending orders before each step %v: the second market waited for the first", pendingBefore)
+	}
+	s, _ := v.Snapshot(ctx)
+	if len(s.Pending) != 0 || !s.PositionOf("ETH").Size.Equal(d("-1")) || !s.PositionOf("BTC").Size.Equal(d("-0.04")) {
+		t.Fatalf("after the lot: pending %d, ETH %s, BTC %s", len(s.Pending), s.PositionOf("ETH").Size, s.PositionOf("BTC").Size)
+	}
+}

@@ -655,6 +655,10 @@ func (v *Venue) Benched() map[string]string {
 	return out
 }
 
+// SettleBound is how long Settle waits for one order (engine.SettleBounder:
+// the engine waits for the orders of several markets under one bound).
+func (v *Venue) SettleBound() time.Duration { return v.SettleTimeout }
+
 // Settle waits until order ref is executed, cancelled or frozen, running
 // the in-process keeper (Keep) when there is one. A market order still
 // pending past GMX's request expiration is cancelled by the account (its

@@ -320,3 +320,6 @@ func TestCarrySide(t *testing.T) {
 	}
 	t.Logf("short alone: funding %s, borrowing %s per day of notional", m.FundingRatePerDay, m.BorrowRatePerDay)
 }
+
+// The engine waits for the orders of several GMX markets under one bound.
+var _ engine.SettleBounder = (*Venue)(nil)
