@@ -766,7 +766,7 @@ func (g *e2eGMX) checkStatusClaimables() {
 	if !strings.Contains(r.stdout, "claimable (received funding") || !strings.Contains(r.stdout, "claimables "+total.StringFixed(2)) {
 		g.t.Fatalf("status text lacks the claimables (%s USD):\n%s", total.StringFixed(2), r)
 	}
-	g.t.Logf("status at block %d: claimables %v, account equity %s USD", st.Block, got, st.Margin.Equity.Decimal)
+	g.t.Logf("status at block %d: claimables %v, account equity %s USD; text:\n%s", st.Block, got, st.Margin.Equity.Decimal, r.stdout)
 }
 
 // logGas logs the gas of every transaction of the trader and of the keeper
