@@ -276,3 +276,62 @@ func TestSubmitSendsEveryMarketThenSettles(t *testing.T) {
 		t.Fatalf("after the lot: pending %d, ETH %s, BTC %s", len(s.Pending), s.PositionOf("ETH").Size, s.PositionOf("BTC").Size)
 	}
 }
+
+// A second order on a market whose first is in flight waits for it (and
+// for the rest of the lot) before it goes out: never two orders in flight
+// on one market, while another market's order still goes out at once.
+func TestSubmitNeverTwoInFlightPerMarket(t *testing.T) {
+	v := venue(true)
+	v.SetMarket("BTC", d("50000"), d("0.0005"), d("0.01"), d("20"))
+	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Settle: true}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sell := func(asset, size, price, col string) hedge.Order {
+		p := d(price)
+		return hedge.Order{Market: "paper-" + asset, Asset: asset, SizeDelta: d(size), CollateralDelta: d(col),
+			AcceptablePrice: p.Mul(d("0.995")), CapPrice: p.Mul(d("1.005")), Intent: hedge.IntentHedge, Reason: "test"}
+	}
+	steps, err := v.Compile(c.Snap, []hedge.Order{sell("ETH", "-1", "2000", "1101"), sell("BTC", "-0.04", "50000", "1101"),
+		sell("ETH", "-0.5", "2000", "551")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Steps = steps
+	// The keeper acts once the first two orders are both pending, and on
+	// the third.
+	go func() {
+		for ctx.Err() == nil {
+			if s, _ := v.Snapshot(ctx); len(s.Pending) == 2 || (len(s.Pending) == 1 && v.Submitted() == 3) {
+				v.Keep()
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	var seen [][]string
+	res, err := e.Submit(ctx, c, engine.Hooks{Before: func(i, n int, st hedge.Step) bool {
+		s, _ := v.Snapshot(ctx)
+		var pending []string
+		for _, p := range s.Pending {
+			if p.Asset == st.Asset {
+				t.Errorf("step %d on %s sent while order %s is in flight there", i+1, st.Asset, p.Ref)
+			}
+			pending = append(pending, p.Asset)
+		}
+		seen = append(seen, pending)
+		return true
+	}})
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	if len(res.Settlements) != 3 || len(seen) != 3 || len(seen[1]) != 1 || seen[1][0] != "ETH" || len(seen[2]) != 0 {
+		t.Fatalf("settlements %d, pending before each step %v (want [] [ETH] [])", len(res.Settlements), seen)
+	}
+	s, _ := v.Snapshot(ctx)
+	if !s.PositionOf("ETH").Size.Equal(d("-1.5")) || !s.PositionOf("BTC").Size.Equal(d("-0.04")) {
+		t.Fatalf("ETH %s, BTC %s", s.PositionOf("ETH").Size, s.PositionOf("BTC").Size)
+	}
+}
