@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -37,8 +36,9 @@ type RecordSource struct {
 	Client  *gmx.Client // Discover must have run
 	Account common.Address
 
-	headers map[uint64]*types.Header
-	snaps   map[uint64]*gmx.Snapshot
+	// Headers gives BlockTime and FirstBlockAtOrAfter (hedge/record).
+	record.Headers[*types.Header]
+	snaps map[uint64]*gmx.Snapshot
 }
 
 var _ record.Source = (*RecordSource)(nil)
@@ -48,7 +48,9 @@ var _ record.VenueBasis = (*RecordSource)(nil)
 func NewRecordSource(c *gmx.Client, account common.Address) *RecordSource {
 	rc := *c // a read-only copy for the account: no transactions
 	rc.Account, rc.Tx = account, nil
-	return &RecordSource{Client: &rc, Account: account, headers: map[uint64]*types.Header{}, snaps: map[uint64]*gmx.Snapshot{}}
+	s := &RecordSource{Client: &rc, Account: account, snaps: map[uint64]*gmx.Snapshot{}}
+	s.Headers = record.Headers[*types.Header]{Fetch: rc.Chain.HeaderByNumber, Time: func(h *types.Header) uint64 { return h.Time }}
+	return s
 }
 
 // Venue names the venue.
@@ -84,51 +86,11 @@ var (
 	approvalTopic = crypto.Keccak256Hash([]byte("Approval(address,address,uint256)"))
 )
 
-func (s *RecordSource) header(ctx context.Context, n uint64) (*types.Header, error) {
-	if h, ok := s.headers[n]; ok {
-		return h, nil
-	}
-	h, err := s.Client.Chain.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
-	if err != nil {
-		return nil, fmt.Errorf("header %d: %w", n, err)
-	}
-	s.headers[n] = h
-	return h, nil
-}
-
-// BlockTime is block n's timestamp.
-func (s *RecordSource) BlockTime(ctx context.Context, n uint64) (time.Time, error) {
-	h, err := s.header(ctx, n)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Unix(int64(h.Time), 0).UTC(), nil
-}
-
-// FirstBlockAtOrAfter is the first block whose time is at or after t, or
-// head+1 when none is yet.
-func (s *RecordSource) FirstBlockAtOrAfter(ctx context.Context, t time.Time, head uint64) (uint64, error) {
-	lo, hi := uint64(0), head+1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		bt, err := s.BlockTime(ctx, mid)
-		if err != nil {
-			return 0, err
-		}
-		if bt.Before(t) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo, nil
-}
-
 func (s *RecordSource) snapshot(ctx context.Context, n uint64) (*gmx.Snapshot, error) {
 	if sn, ok := s.snaps[n]; ok {
 		return sn, nil
 	}
-	h, err := s.header(ctx, n)
+	h, err := s.Header(ctx, n)
 	if err != nil {
 		return nil, err
 	}
