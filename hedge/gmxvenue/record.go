@@ -12,7 +12,11 @@ package gmxvenue
 // initialCollateralDeltaAmount; until then it sits in the OrderVault and a
 // cancellation sends it back), leaves it when a decrease pays out (the
 // token's transfers to the account in that execution) or a claim pays
-// claimable funding out.
+// claimable funding out. Funding GMX credits in the market's other token
+// (WETH on ETH/USD, when the paying side's collateral is WETH) is claimable
+// apart from that ledger: its events carry the token amount and the feed
+// price at the block, so it counts in the USD totals and stays out of the
+// USDC reconciliation, as does its claim.
 
 import (
 	"context"
@@ -141,6 +145,11 @@ func (s *RecordSource) State(ctx context.Context, n uint64) (record.State, error
 			accrued = decimal.NewFromBigInt(f.Funding.ClaimableShortTokenAmount, -int32(col.Decimals)).
 				Sub(decimal.NewFromBigInt(f.Funding.FundingFeeAmount, -int32(col.Decimals))).
 				Sub(decimal.NewFromBigInt(f.Borrowing.BorrowingFeeAmount, -int32(col.Decimals)))
+			// Pending funding in the long token, at its feed price (USD).
+			if f.Funding.ClaimableLongTokenAmount != nil && ms != nil && ms.LongPrice != nil && p.Market.Long.Address != col.Address {
+				accrued = accrued.Add(decimal.NewFromBigInt(f.Funding.ClaimableLongTokenAmount, -int32(p.Market.Long.Decimals)).
+					Mul(gmx.PriceUSD(ms.LongPrice, p.Market.Long.Decimals)))
+			}
 		}
 		held[p.Market.MarketToken] = true
 		st.Positions = append(st.Positions, record.PositionState{Asset: p.Market.Asset, Market: p.Market.Name, Size: size,
@@ -308,20 +317,43 @@ func (s *RecordSource) amount(x *big.Int) decimal.Decimal {
 	return decimal.NewFromBigInt(orZero(x), -int32(s.Client.Book.Collateral.Decimals))
 }
 
-// nativePrice is the native coin's feed price at block n (the long token of
-// a market whose long token is the wrapped native coin), zero if none.
-func (s *RecordSource) nativePrice(ctx context.Context, n uint64) (decimal.Decimal, error) {
+// tokenPrice is token's feed price at block n (a long or short token of a
+// market, as GMX's reference feeds price it there), zero if no market
+// prices it. Gas and funding paid in a token are both valued with it.
+func (s *RecordSource) tokenPrice(ctx context.Context, n uint64, token common.Address) (decimal.Decimal, error) {
 	sn, err := s.snapshot(ctx, n)
 	if err != nil {
 		return decimal.Zero, err
 	}
-	nat := s.Client.Book.Native
+	t, ok := s.Client.Book.TokenByAddress(token)
+	if !ok {
+		return decimal.Zero, nil
+	}
 	for _, ms := range sn.Markets {
-		if ms.Market.Long.Address == nat.Address && ms.LongPrice != nil {
-			return gmx.PriceUSD(ms.LongPrice, nat.Decimals), nil
+		switch {
+		case ms.Market.Long.Address == token && ms.LongPrice != nil:
+			return gmx.PriceUSD(ms.LongPrice, t.Decimals), nil
+		case ms.Market.Short.Address == token && ms.ShortPrice != nil:
+			return gmx.PriceUSD(ms.ShortPrice, t.Decimals), nil
 		}
 	}
 	return decimal.Zero, nil
+}
+
+// tokenEvent fills a funding or claim event paid in token (not the
+// collateral): its amount and the token's feed price at block n; Build
+// values it and keeps it outside the collateral ledger.
+func (s *RecordSource) tokenEvent(ctx context.Context, x *record.Event, token common.Address, amount *big.Int, n uint64) error {
+	t, ok := s.Client.Book.TokenByAddress(token)
+	if !ok {
+		return fmt.Errorf("GMX %s at block %d in token %s, which the book does not list", x.Kind, n, token.Hex())
+	}
+	price, err := s.tokenPrice(ctx, n, token)
+	if err != nil {
+		return err
+	}
+	x.Token, x.TokenAmount, x.TokenPrice = t.Symbol, decimal.NewFromBigInt(orZero(amount), -int32(t.Decimals)), price
+	return nil
 }
 
 // decodeTx turns one receipt into events. coll tracks each position's
@@ -385,20 +417,29 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 				x.Amount, x.Note = s.amount(delta), "funding received, credited as claimable"
 				out = append(out, x)
 			} else {
-				t, _ := b.TokenByAddress(e.Addresses["token"])
 				x := ev(record.KindFunding, m, i)
-				x.Note = fmt.Sprintf("funding received as %s %s claimable: outside the %s ledger, not in the totals",
-					decimal.NewFromBigInt(delta, -int32(t.Decimals)), t.Symbol, b.Collateral.Symbol)
+				if err := s.tokenEvent(ctx, &x, e.Addresses["token"], delta, n); err != nil {
+					return nil, err
+				}
+				x.Note = fmt.Sprintf("funding received as %s claimable, valued at its feed price at the block: in the totals, outside the %s ledger",
+					x.Token, b.Collateral.Symbol)
 				out = append(out, x)
 			}
 			lastAsset = m.Asset
 		case "FundingFeesClaimed":
-			if e.Addresses["account"] != s.Account || e.Addresses["token"] != b.Collateral.Address {
+			if e.Addresses["account"] != s.Account {
 				continue
 			}
 			m, _ := b.MarketByToken(e.Addresses["market"])
 			x := ev(record.KindClaim, m, i)
-			x.Amount, x.Note = s.amount(e.Uints["amount"]), "claimable funding paid to the account"
+			if e.Addresses["token"] == b.Collateral.Address {
+				x.Amount, x.Note = s.amount(e.Uints["amount"]), "claimable funding paid to the account"
+			} else {
+				if err := s.tokenEvent(ctx, &x, e.Addresses["token"], e.Uints["amount"], n); err != nil {
+					return nil, err
+				}
+				x.Note = fmt.Sprintf("claimable funding in %s paid to the account: outside the %s ledger", x.Token, b.Collateral.Symbol)
+			}
 			out = append(out, x)
 			lastAsset = m.Asset
 		case "PositionIncrease", "PositionDecrease":
@@ -529,7 +570,7 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 		note += cancelled
 	}
 	if sender == s.Account || nativeBack.Sign() > 0 {
-		price, err := s.nativePrice(ctx, n)
+		price, err := s.tokenPrice(ctx, n, b.Native.Address)
 		if err != nil {
 			return nil, err
 		}
