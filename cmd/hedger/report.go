@@ -351,7 +351,11 @@ func printReport(w io.Writer, r *record.Report, nd int) {
 	t := newTable(w)
 	fmt.Fprintln(t, "TIME (UTC)\tBLOCK\tKIND\tASSET\tSIZE\tFILL\tREALIZED\tFUNDING/AMOUNT\tFEE\tGAS USD\tTX")
 	for _, e := range r.Events {
-		fmt.Fprintf(t, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.Format(time.DateTime), e.Block, e.Kind, dash(e.Asset),
+		kind := e.Kind
+		if e.Token != "" {
+			kind += " (" + e.Token + ")" // paid in that token; the amount column is its USD worth
+		}
+		fmt.Fprintf(t, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.Format(time.DateTime), e.Block, kind, dash(e.Asset),
 			dash(dz(e.SizeDelta.String())), dash(dz(e.FillPrice.String())), dash(dz(e.RealizedPnL.StringFixed(2))),
 			dash(dz(e.Amount.StringFixed(2))), dash(dz(e.Fee.StringFixed(2))), dash(dz(e.GasUSD.StringFixed(4))), shortHash(e.Tx))
 	}

@@ -427,7 +427,8 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 			}
 			lastAsset = m.Asset
 		case "FundingFeesClaimed":
-			if e.Addresses["account"] != s.Account {
+			// A claim of both tokens emits one per token, also for nothing claimable.
+			if e.Addresses["account"] != s.Account || orZero(e.Uints["amount"]).Sign() == 0 {
 				continue
 			}
 			m, _ := b.MarketByToken(e.Addresses["market"])
