@@ -11,15 +11,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/shopspring/decimal"
 
+	cgmx "github.com/hedger/hedger/contracts/gmx"
+	"github.com/hedger/hedger/hedge/gmx"
 	"github.com/hedger/hedger/hedge/record"
 )
 
@@ -176,4 +182,180 @@ func TestE2ERecordReorgRemined(t *testing.T) {
 	if !bytes.Equal(plain(r1), plain(rb)) {
 		t.Errorf("--rebuild differs from the journal's report:\n%s\n%s", plain(r1), plain(rb))
 	}
+}
+
+// TestE2ERecordGMXReorgRemined is the same on GMX v2 (anvil with the
+// fixture): the hedge's transactions (approval, order) are mined and the
+// keeper executes the order; the chain is rolled back (evm_snapshot /
+// evm_revert) past both, three empty blocks are mined, the very same signed
+// transactions are sent again, and the keeper executes the order again in
+// the new branch, with its own new transaction. The report lists the trade
+// once, the new execution, marked corrected (through the order's moved
+// transaction); the next sending run corrects the journal; the rebuild
+// from chain logs gives the same record.
+func TestE2ERecordGMXReorgRemined(t *testing.T) {
+	g := e2eStartGMX(t)
+	ctx := e2eCtx(t)
+	ch := g.chain
+	var snap string
+	if err := ch.rc.CallContext(ctx, &snap, "evm_snapshot"); err != nil {
+		t.Fatal(err)
+	}
+	from := ch.block()
+	keeper := g.startKeeper()
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("hedge:\n%s", r)
+	}
+	keeper.stop()
+	// The execution: the block and transaction of the account's PositionIncrease.
+	increase := func() (common.Hash, uint64) {
+		t.Helper()
+		a, _ := cgmx.EventEmitterMetaData.ParseABI()
+		logs, err := ch.ec.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from), Addresses: []common.Address{g.book.Contracts.EventEmitter},
+			Topics: [][]common.Hash{{a.Events["EventLog1"].ID}, {crypto.Keccak256Hash([]byte("PositionIncrease"))}, {common.BytesToHash(g.trader.Addr.Bytes())}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(logs) != 1 {
+			t.Fatalf("%d PositionIncrease logs of the account since block %d, want 1", len(logs), from)
+		}
+		return logs[0].TxHash, logs[0].BlockNumber
+	}
+	oldExec, oldExecBlock := increase()
+	type minedTx struct {
+		hash  common.Hash
+		block uint64
+		raw   hexutil.Bytes
+	}
+	var txs []minedTx
+	var orderTx common.Hash
+	for b := from + 1; b <= ch.block(); b++ {
+		blk, err := e2eReorgGetBlock(ctx, ch, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range blk.Transactions {
+			if tx.From != g.trader.Addr {
+				continue
+			}
+			var raw hexutil.Bytes
+			if err := ch.rc.CallContext(ctx, &raw, "eth_getRawTransactionByHash", tx.Hash); err != nil || len(raw) == 0 {
+				t.Fatalf("raw transaction %s: %v", tx.Hash.Hex(), err)
+			}
+			txs = append(txs, minedTx{tx.Hash, b, raw})
+			if tx.To != nil && *tx.To == g.book.Contracts.ExchangeRouter {
+				orderTx = tx.Hash
+			}
+		}
+	}
+	if orderTx == (common.Hash{}) || len(txs) != 2 {
+		t.Fatalf("the hedge's transactions: %+v (want an approval and one order)", txs)
+	}
+	var reverted bool
+	if err := ch.rc.CallContext(ctx, &reverted, "evm_revert", snap); err != nil || !reverted {
+		t.Fatalf("evm_revert: %v %v", reverted, err)
+	}
+	g.mine(3)
+	var oldOrderBlock, newOrderBlock uint64
+	for _, m := range txs {
+		if err := ch.rc.CallContext(ctx, nil, "eth_sendRawTransaction", m.raw); err != nil {
+			t.Fatalf("re-sending %s: %v", m.hash.Hex(), err)
+		}
+		var rc *types.Receipt
+		var err error
+		for i := 0; i < 50; i++ {
+			if rc, err = ch.ec.TransactionReceipt(ctx, m.hash); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil || rc.Status != types.ReceiptStatusSuccessful || rc.BlockNumber.Uint64() == m.block {
+			t.Fatalf("re-mined %s: %v, receipt %+v (was in block %d)", m.hash.Hex(), err, rc, m.block)
+		}
+		if m.hash == orderTx {
+			oldOrderBlock, newOrderBlock = m.block, rc.BlockNumber.Uint64()
+		}
+	}
+	// The order is pending again in the new branch; the keeper executes it again.
+	if s := g.snap(); !g.shortETH(s).IsZero() {
+		t.Fatalf("a short before the re-mined order was executed: %s", g.shortETH(s))
+	}
+	keeper = g.startKeeper()
+	g.waitFor("the re-mined order executed", keeper, func(s *gmx.Snapshot) bool { return g.shortETH(s).Equal(decimal.NewFromInt(2)) })
+	keeper.stop()
+	newExec, newExecBlock := increase()
+	if newExecBlock == oldExecBlock && newExec == oldExec {
+		t.Fatalf("the execution did not move: %s at block %d", newExec.Hex(), newExecBlock)
+	}
+	t.Logf("order %s: block %d → %d; executed by %s at block %d, reorged out, again by %s at block %d",
+		orderTx.Hex(), oldOrderBlock, newOrderBlock, oldExec.Hex(), oldExecBlock, newExec.Hex(), newExecBlock)
+
+	acct := g.trader.Addr.Hex()
+	report := func(args ...string) *record.Report {
+		t.Helper()
+		var r record.Report
+		g.cli.okJSON(&r, g.args(append([]string{"report", "--from", acct, "--since", "0", "--json"}, args...)...)...)
+		return &r
+	}
+	check := func(when string, r *record.Report, wantCorrected bool) {
+		t.Helper()
+		if !r.Reconciliation.Reconciled || len(r.OpenPositions) != 1 || !r.OpenPositions[0].Size.Equal(decimal.NewFromInt(-2)) {
+			t.Errorf("%s: %s; open %+v", when, r.Reconciliation.Statement, r.OpenPositions)
+		}
+		var trades, deposits []record.Event
+		for _, e := range r.Events {
+			switch e.Kind {
+			case record.KindTrade:
+				trades = append(trades, e)
+			case record.KindDeposit:
+				deposits = append(deposits, e)
+			}
+		}
+		if len(trades) != 1 || len(deposits) != 1 {
+			t.Fatalf("%s: trades %+v deposits %+v; want one of each", when, trades, deposits)
+		}
+		for _, e := range []record.Event{trades[0], deposits[0]} {
+			if e.Tx != newExec.Hex() || e.Block != newExecBlock || e.OrderTx != orderTx.Hex() || e.Corrected != wantCorrected ||
+				wantCorrected && !strings.Contains(e.Note, "corrected: a reorg moved the order's transaction "+orderTx.Hex()) {
+				t.Errorf("%s: %s %+v; want tx %s at block %d for order tx %s, corrected %v", when, e.Kind, e, newExec.Hex(), newExecBlock,
+					orderTx.Hex(), wantCorrected)
+			}
+		}
+	}
+	r0 := report()
+	check("journal not yet corrected", r0, true)
+	if s := strings.Join(r0.Mismatches, "\n"); !strings.Contains(s, fmt.Sprintf("the journal records %s in block %d, the chain has it in block %d",
+		orderTx.Hex(), oldOrderBlock, newOrderBlock)) {
+		t.Errorf("no stale-journal check listed: %v", r0.Mismatches)
+	}
+	// A sending run reconciles the journal (nothing to trade: the short is there).
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("second hedge:\n%s", r)
+	}
+	jb, err := os.ReadFile(g.cli.dataDir + fmt.Sprintf("/journal/%d-%s.jsonl", 31337, acct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(jb, []byte("moved by a reorg")) {
+		t.Errorf("the journal was not corrected:\n%s", jb)
+	}
+	r1 := report()
+	check("journal corrected", r1, true)
+	if len(r1.Mismatches) > 0 {
+		t.Errorf("journal corrected: %v", r1.Mismatches)
+	}
+	rb := report("--rebuild")
+	check("rebuild", rb, false)
+	plain := func(r *record.Report) []byte {
+		evs := append([]record.Event(nil), r.Events...)
+		for i := range evs {
+			evs[i].Corrected, evs[i].Note = false, ""
+		}
+		b, _ := json.Marshal([]any{evs, r.Totals, r.Reconciliation, r.OpenPositions})
+		return b
+	}
+	if !bytes.Equal(plain(r1), plain(rb)) {
+		t.Errorf("--rebuild differs from the journal's report:\n%s\n%s", plain(r1), plain(rb))
+	}
+	t.Logf("report:\n%s", g.ok("report", "--from", acct, "--since", "0").stdout)
 }

@@ -389,6 +389,7 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 	var out []record.Event
 	created := map[common.Hash]*big.Int{} // order key -> initial collateral, for orders created earlier in the period
 	fees := map[common.Hash]gmx.Event{}   // order key -> its PositionFeesCollected
+	orderTxs := map[common.Hash]bool{} // the account's transactions that created the orders this one executed
 	var lastAsset string
 	nativeBack := new(big.Int)
 	cancelled := ""
@@ -461,14 +462,16 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 			fundingPaid, borrowing, total := orZero(fe.Uints["fundingFeeAmount"]), orZero(fe.Uints["borrowingFeeAmount"]), orZero(fe.Uints["totalCostAmount"])
 			tradeFee := new(big.Int).Sub(new(big.Int).Sub(total, borrowing), fundingPaid) // position fee + UI fee − discounts
 			deposit, withdrawn := new(big.Int), new(big.Int)
-			if inc {
-				if d, ok := created[key]; ok {
-					deposit = d
-				} else if d, err := s.orderCollateral(ctx, key, n); err != nil {
+			d, ok := created[key]
+			if !ok {
+				var otx common.Hash
+				if d, otx, err = s.order(ctx, key, n); err != nil {
 					return nil, err
-				} else {
-					deposit = d
 				}
+				orderTxs[otx] = true
+			}
+			if inc {
+				deposit = d
 			} else {
 				withdrawn = paid
 			}
@@ -578,33 +581,43 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 		out = append(out, record.Event{Kind: record.KindGas, Time: bt, Block: n, Tx: rc.TxHash.Hex(), LogIndex: base + 1<<30,
 			Asset: lastAsset, GasNative: decimal.NewFromBigInt(native, -18), NativePrice: price, Note: note})
 	}
+	if len(orderTxs) == 1 {
+		// A keeper's execution of one order: its events follow the order's
+		// transaction (a reorg that moves that one moves them too).
+		for h := range orderTxs {
+			for i := range out {
+				out[i].OrderTx = h.Hex()
+			}
+		}
+	}
 	return out, nil
 }
 
-// orderCollateral is the initial collateral of the order key, from its
-// OrderCreated event (created before this period, or in another
-// transaction than its execution).
-func (s *RecordSource) orderCollateral(ctx context.Context, key common.Hash, upTo uint64) (*big.Int, error) {
+// order is the initial collateral of the order key and the transaction
+// that created it, from its OrderCreated event (created before this
+// period, or in another transaction than its execution).
+func (s *RecordSource) order(ctx context.Context, key common.Hash, upTo uint64) (*big.Int, common.Hash, error) {
 	logs, err := s.Client.Chain.FilterLogs(ctx, ethereum.FilterQuery{ToBlock: new(big.Int).SetUint64(upTo),
 		FromBlock: new(big.Int), Addresses: []common.Address{s.Client.Book.Contracts.EventEmitter},
 		Topics: [][]common.Hash{{log2Topic}, {crypto.Keccak256Hash([]byte("OrderCreated"))}, {key}}})
 	if err != nil {
-		return nil, fmt.Errorf("looking up GMX order %s: %w", key.Hex(), err)
+		return nil, common.Hash{}, fmt.Errorf("looking up GMX order %s: %w", key.Hex(), err)
 	}
-	var ls []*types.Log
 	for i := range logs {
-		ls = append(ls, &logs[i])
-	}
-	evs, err := gmx.DecodeEvents(s.Client.Book, ls)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range evs {
-		if e.Name == "OrderCreated" && e.Topic1 == key {
-			return orZero(e.Uints["initialCollateralDeltaAmount"]), nil
+		if logs[i].Removed {
+			continue
+		}
+		evs, err := gmx.DecodeEvents(s.Client.Book, []*types.Log{&logs[i]})
+		if err != nil {
+			return nil, common.Hash{}, err
+		}
+		for _, e := range evs {
+			if e.Name == "OrderCreated" && e.Topic1 == key {
+				return orZero(e.Uints["initialCollateralDeltaAmount"]), logs[i].TxHash, nil
+			}
 		}
 	}
-	return nil, fmt.Errorf("GMX order %s: no OrderCreated event on chain up to block %d", key.Hex(), upTo)
+	return nil, common.Hash{}, fmt.Errorf("GMX order %s: no OrderCreated event on chain up to block %d", key.Hex(), upTo)
 }
 
 func firstBig(xs ...*big.Int) *big.Int {

@@ -82,6 +82,10 @@ type Event struct {
 	// reported once, where the chain has it now (the report sets it from
 	// the journal; a rebuild from chain logs cannot know).
 	Corrected bool `json:"corrected,omitempty"`
+	// OrderTx is the account's transaction that asked for this event when
+	// another one (GMX's keeper) carried it out; empty when Tx is the
+	// account's own. A reorg that moves OrderTx corrects this event too.
+	OrderTx string `json:"order_tx,omitempty"`
 }
 
 // PositionState is one market's position at a block.
