@@ -389,7 +389,7 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 	var out []record.Event
 	created := map[common.Hash]*big.Int{} // order key -> initial collateral, for orders created earlier in the period
 	fees := map[common.Hash]gmx.Event{}   // order key -> its PositionFeesCollected
-	orderTxs := map[common.Hash]bool{} // the account's transactions that created the orders this one executed
+	orderTxs := map[common.Hash]bool{}    // the account's transactions that created the orders this one executed
 	var lastAsset string
 	nativeBack := new(big.Int)
 	cancelled := ""
