@@ -82,3 +82,17 @@ func TestGoldenCSVAndKoinly(t *testing.T) {
 		}
 	}
 }
+
+// The HTML report names a token-paid event's amount and price and lists
+// what stood outside the collateral ledger.
+func TestHTMLTokenFunding(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteHTML(&b, goldenReport()); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"funding (0.0025 WETH at 3300)", "claim (0.0025 WETH at 2810)", "outside this ledger)</td><td class=\"n\">8.25<", "(of which claimed, USD)</td><td class=\"n\">7.025<"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("no %q in the HTML report", w)
+		}
+	}
+}
