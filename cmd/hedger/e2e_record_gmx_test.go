@@ -359,6 +359,12 @@ func TestE2ERecordGMXFundingInWETH(t *testing.T) {
 	if !claimable(r.Period.ToBlock).IsZero() {
 		t.Errorf("claimable WETH after the claim: %s", claimable(r.Period.ToBlock))
 	}
+	// The chain's logs alone find the same WETH credit and claim.
+	var rb record.Report
+	g.cli.okJSON(&rb, g.args("report", "--from", acct, "--since", "0", "--json", "--rebuild")...)
+	if a, b := e2eRecordPlain(&r), e2eRecordPlain(&rb); !bytes.Equal(a, b) {
+		t.Errorf("--rebuild differs from the journal's report:\n%s\n%s", a, b)
+	}
 	if csv := g.ok("report", "--from", acct, "--since", "0", "--csv").stdout; !strings.Contains(csv, ",WETH,") {
 		t.Errorf("the CSV names no WETH amount:\n%s", csv)
 	}
