@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +21,10 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/shopspring/decimal"
 
+	"github.com/hedger/hedger/chain"
 	"github.com/hedger/hedger/contracts"
 	cgmx "github.com/hedger/hedger/contracts/gmx"
+	"github.com/hedger/hedger/hedge/gmx"
 	"github.com/hedger/hedger/hedge/record"
 )
 
@@ -202,4 +205,168 @@ func TestE2ERecordGMXYearBoundary(t *testing.T) {
 	}
 	txt := g.ok("report", "--from", acct, "--year", "2026").stdout
 	t.Logf("report 2026:\n%s", txt)
+}
+
+// openLongInWETH opens a long of usd (whole USD) on ETH/USD whose collateral
+// is eth whole ETH wrapped by sendWnt, from a new account: the funding this
+// long pays the short is then credited in WETH, beside the USDC ledger.
+func (g *e2eGMX) openLongInWETH(usd, eth int64) {
+	g.t.Helper()
+	long := e2eNewAccount(g.t)
+	g.ok("devnet", "fund", long.Addr.Hex(), "--eth", strconv.FormatInt(eth+1, 10))
+	k, err := crypto.HexToECDSA(strings.TrimPrefix(long.Key, "0x"))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	m, _ := g.book.Market("ETH")
+	fee := big.NewInt(1e16)
+	// GMX takes the execution fee out of the WNT sent and keeps the rest as collateral.
+	sent := new(big.Int).Add(fee, new(big.Int).Mul(big.NewInt(eth), big.NewInt(1e18)))
+	er := cgmx.NewExchangeRouter()
+	order := cgmx.IBaseOrderUtilsCreateOrderParams{OrderType: gmx.OrderMarketIncrease, IsLong: true, DataList: [][32]byte{},
+		Addresses: cgmx.IBaseOrderUtilsCreateOrderParamsAddresses{Market: m.MarketToken, InitialCollateralToken: m.Long.Address,
+			Receiver: long.Addr, CancellationReceiver: long.Addr, SwapPath: []common.Address{}},
+		Numbers: cgmx.IBaseOrderUtilsCreateOrderParamsNumbers{ExecutionFee: fee, SizeDeltaUsd: new(big.Int).Mul(big.NewInt(usd), new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil)),
+			AcceptablePrice: new(big.Int).Mul(big.NewInt(10_000), big.NewInt(1e12)), InitialCollateralDeltaAmount: new(big.Int),
+			TriggerPrice: new(big.Int), CallbackGasLimit: new(big.Int), MinOutputAmount: new(big.Int), ValidFromTime: new(big.Int)},
+	}
+	data := er.PackMulticall([][]byte{er.PackSendWnt(g.book.Contracts.OrderVault, sent), er.PackCreateOrder(order)})
+	rc, err := gmx.SendFixedGas(context.Background(), g.reader.Chain, chain.NewKeySigner(k), g.book.Contracts.ExchangeRouter, data, sent, 10_000_000)
+	if err != nil || rc.Status != 1 {
+		g.t.Fatalf("the WETH-collateral long's order: %v", err)
+	}
+	g.keeperOnce()
+}
+
+// TestE2ERecordGMXFundingInWETH: a short against a larger long whose
+// collateral is WETH receives its funding in WETH. The report values every
+// WETH amount at the WETH feed's answer at its block, counts it in
+// funding_usd and the ETH totals, keeps the token amount on the event, and
+// keeps it (and its claim) out of the USDC reconciliation, which still
+// holds to the unit. Each figure is checked by hand against the DataStore's
+// claimable WETH, the feed and the account's WETH balance at the blocks.
+func TestE2ERecordGMXFundingInWETH(t *testing.T) {
+	g := e2eStartGMX(t)
+	ctx := context.Background()
+	keeper := g.startKeeper()
+	defer keeper.stop()
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("hedge:\n%s", r)
+	}
+	g.openLongInWETH(30_000, 8)
+	g.ok("devnet", "advance", "1d")
+	// The increase settles the short's funding: claimable WETH (and USDC, if any).
+	g.ok("devnet", "fund", g.cold.Addr.Hex(), "--eth", "1")
+	if r := g.hedge("--settle-timeout", "60s"); r.code != 0 {
+		t.Fatalf("rebalance:\n%s", r)
+	}
+	g.ok("devnet", "set-price", "ETH", "4900") // the claim is valued at another price than the credit
+	g.ok("claim", "--yes", "--private-key", g.trader.Key)
+	keeper.stop()
+
+	acct := g.trader.Addr.Hex()
+	var r record.Report
+	g.cli.okJSON(&r, g.args("report", "--from", acct, "--since", "0", "--json")...)
+	if !r.Reconciliation.Reconciled || !r.Reconciliation.Difference.IsZero() || len(r.Mismatches) > 0 {
+		t.Fatalf("%s; mismatches %v", r.Reconciliation.Statement, r.Mismatches)
+	}
+	t.Logf("%s", r.Reconciliation.Statement)
+
+	m, _ := g.book.Market("ETH")
+	weth := m.Long.Address
+	at := func(n uint64) *big.Int { return new(big.Int).SetUint64(n) }
+	call := func(to common.Address, data []byte, n uint64) []byte {
+		out, err := g.chain.ec.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, at(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	feed, ok := g.reader.Feed(weth)
+	if !ok {
+		t.Fatal("no WETH feed")
+	}
+	pf, dsb, tok := contracts.NewPriceFeed(), cgmx.NewDataStore(), cgmx.NewMintableToken()
+	fd, err := pf.UnpackDecimals(call(feed, pf.PackDecimals(), r.Period.ToBlock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	priceAt := func(n uint64) decimal.Decimal {
+		rd, err := pf.UnpackLatestRoundData(call(feed, pf.PackLatestRoundData(), n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decimal.NewFromBigInt(rd.Answer, -int32(fd))
+	}
+	claimable := func(n uint64) decimal.Decimal {
+		v, err := dsb.UnpackGetUint(call(g.book.Contracts.DataStore, dsb.PackGetUint(gmx.KeyClaimableFundingAmount(m.MarketToken, weth, g.trader.Addr)), n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decimal.NewFromBigInt(v, -18)
+	}
+	balance := func(n uint64) decimal.Decimal {
+		v, err := tok.UnpackBalanceOf(call(weth, tok.PackBalanceOf(g.trader.Addr), n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decimal.NewFromBigInt(v, -18)
+	}
+	var inUSDC, inWETH, wethUSD, claimedUSD decimal.Decimal
+	credits, claims := 0, 0
+	for _, e := range r.Events {
+		switch {
+		case e.Kind == record.KindFunding && e.Token == "":
+			inUSDC = inUSDC.Add(e.Amount)
+		case e.Kind == record.KindFunding:
+			// By hand: the claimable WETH the block added, at the feed there.
+			credits++
+			want := claimable(e.Block).Sub(claimable(e.Block - 1))
+			p := priceAt(e.Block)
+			if e.Token != "WETH" || !e.TokenAmount.Equal(want) || !e.TokenPrice.Equal(p) || !e.Amount.Equal(want.Mul(p)) || !want.IsPositive() {
+				t.Errorf("WETH funding at block %d: %s %s at %s = %s USD; by hand %s × %s = %s", e.Block, e.TokenAmount, e.Token,
+					e.TokenPrice, e.Amount, want, p, want.Mul(p))
+			}
+			inWETH, wethUSD = inWETH.Add(e.TokenAmount), wethUSD.Add(e.Amount)
+			t.Logf("funding at block %d: %s WETH × %s = %s USD", e.Block, e.TokenAmount, e.TokenPrice, e.Amount)
+		case e.Kind == record.KindClaim && e.Token == "WETH":
+			// By hand: what the claim took off the claimable and put in the wallet.
+			claims++
+			was, got := claimable(e.Block-1), balance(e.Block).Sub(balance(e.Block-1))
+			p := priceAt(e.Block)
+			if !e.TokenAmount.Equal(was) || !got.Equal(was) || !e.TokenPrice.Equal(p) || !e.Amount.Equal(was.Mul(p)) {
+				t.Errorf("WETH claim at block %d: %s at %s = %s USD; by hand claimable %s, wallet +%s, feed %s", e.Block,
+					e.TokenAmount, e.TokenPrice, e.Amount, was, got, p)
+			}
+			claimedUSD = claimedUSD.Add(e.Amount)
+			t.Logf("claim at block %d: %s WETH × %s = %s USD", e.Block, e.TokenAmount, e.TokenPrice, e.Amount)
+		}
+	}
+	rc := r.Reconciliation
+	var eth record.Totals
+	for _, a := range r.PerAsset {
+		if a.Asset == "ETH" {
+			eth = a
+		}
+	}
+	if credits == 0 || claims != 1 || !r.Totals.Funding.Equal(inUSDC.Add(wethUSD)) || !eth.Funding.Equal(r.Totals.Funding) ||
+		!rc.Funding.Equal(inUSDC) || !rc.OutsideFunding.Equal(wethUSD) || !rc.OutsideClaims.Equal(claimedUSD) ||
+		!r.Totals.Claims.Sub(claimedUSD).Equal(rc.Withdrawals.Sub(r.Totals.Withdrawals)) {
+		t.Errorf("funding: %d WETH credits %s WETH = %s USD, USDC %s; totals %+v; ETH %+v; reconciliation %+v",
+			credits, inWETH, wethUSD, inUSDC, r.Totals, eth, rc)
+	}
+	// Nothing was left claimable in WETH after the claim.
+	if !claimable(r.Period.ToBlock).IsZero() {
+		t.Errorf("claimable WETH after the claim: %s", claimable(r.Period.ToBlock))
+	}
+	// The chain's logs alone find the same WETH credit and claim.
+	var rb record.Report
+	g.cli.okJSON(&rb, g.args("report", "--from", acct, "--since", "0", "--json", "--rebuild")...)
+	if a, b := e2eRecordPlain(&r), e2eRecordPlain(&rb); !bytes.Equal(a, b) {
+		t.Errorf("--rebuild differs from the journal's report:\n%s\n%s", a, b)
+	}
+	if csv := g.ok("report", "--from", acct, "--since", "0", "--csv").stdout; !strings.Contains(csv, ",WETH,") {
+		t.Errorf("the CSV names no WETH amount:\n%s", csv)
+	}
+	t.Logf("report:\n%s", g.ok("report", "--from", acct, "--since", "0").stdout)
 }

@@ -247,36 +247,49 @@ func (s *session) nativeAsset() string {
 
 // markMoved marks the events of transactions a reorg moved to another
 // block (the journal's outcome says so, or still names the old block):
-// each is reported once, where the chain has it now. A journal that still
-// names the old block (no sending run has reconciled it since) is listed.
+// each is reported once, where the chain has it now. Events a keeper
+// carried out for a moved transaction (GMX's executions of a moved order,
+// Event.OrderTx) are marked too: the order was executed again in the new
+// branch. A journal that still names the old block (no sending run has
+// reconciled it since) is listed.
 func markMoved(events []record.Event, outcomes map[string]*chain.JournalEntry) ([]record.Event, []string) {
 	var stale []string
-	seen := map[string]bool{}
+	moved := map[string]string{} // tx -> why
 	for i := range events {
 		e := &events[i]
 		o := outcomes[e.Tx]
-		if o == nil {
+		if o == nil || moved[e.Tx] != "" {
 			continue
 		}
 		movedNote := strings.HasPrefix(o.Note, "moved by a reorg")
 		if o.Block == e.Block && !movedNote {
 			continue
 		}
-		e.Corrected = true
 		why := "corrected: a reorg moved this transaction"
 		if movedNote {
 			why += " (journal: " + o.Note + ")"
 		}
+		moved[e.Tx] = why
+		if o.Block != e.Block {
+			stale = append(stale, fmt.Sprintf("the journal records %s in block %d, the chain has it in block %d (a reorg moved it; the next sending run corrects the journal)",
+				e.Tx, o.Block, e.Block))
+		}
+	}
+	for i := range events {
+		e := &events[i]
+		why := moved[e.Tx]
+		if why == "" && moved[e.OrderTx] != "" {
+			why = "corrected: a reorg moved the order's transaction " + e.OrderTx + " and it was executed again"
+		}
+		if why == "" {
+			continue
+		}
+		e.Corrected = true
 		why += fmt.Sprintf("; reported at block %d, where the chain has it", e.Block)
 		if e.Note != "" {
 			why = e.Note + "; " + why
 		}
 		e.Note = why
-		if o.Block != e.Block && !seen[e.Tx] {
-			seen[e.Tx] = true
-			stale = append(stale, fmt.Sprintf("the journal records %s in block %d, the chain has it in block %d (a reorg moved it; the next sending run corrects the journal)",
-				e.Tx, o.Block, e.Block))
-		}
 	}
 	return events, stale
 }
@@ -351,7 +364,11 @@ func printReport(w io.Writer, r *record.Report, nd int) {
 	t := newTable(w)
 	fmt.Fprintln(t, "TIME (UTC)\tBLOCK\tKIND\tASSET\tSIZE\tFILL\tREALIZED\tFUNDING/AMOUNT\tFEE\tGAS USD\tTX")
 	for _, e := range r.Events {
-		fmt.Fprintf(t, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.Format(time.DateTime), e.Block, e.Kind, dash(e.Asset),
+		kind := e.Kind
+		if e.Token != "" {
+			kind += " (" + e.Token + ")" // paid in that token; the amount column is its USD worth
+		}
+		fmt.Fprintf(t, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.Format(time.DateTime), e.Block, kind, dash(e.Asset),
 			dash(dz(e.SizeDelta.String())), dash(dz(e.FillPrice.String())), dash(dz(e.RealizedPnL.StringFixed(2))),
 			dash(dz(e.Amount.StringFixed(2))), dash(dz(e.Fee.StringFixed(2))), dash(dz(e.GasUSD.StringFixed(4))), shortHash(e.Tx))
 	}

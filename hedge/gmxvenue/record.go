@@ -12,14 +12,17 @@ package gmxvenue
 // initialCollateralDeltaAmount; until then it sits in the OrderVault and a
 // cancellation sends it back), leaves it when a decrease pays out (the
 // token's transfers to the account in that execution) or a claim pays
-// claimable funding out.
+// claimable funding out. Funding GMX credits in the market's other token
+// (WETH on ETH/USD, when the paying side's collateral is WETH) is claimable
+// apart from that ledger: its events carry the token amount and the feed
+// price at the block, so it counts in the USD totals and stays out of the
+// USDC reconciliation, as does its claim.
 
 import (
 	"context"
 	"fmt"
 	"math/big"
 	"sort"
-	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -37,8 +40,9 @@ type RecordSource struct {
 	Client  *gmx.Client // Discover must have run
 	Account common.Address
 
-	headers map[uint64]*types.Header
-	snaps   map[uint64]*gmx.Snapshot
+	// Headers gives BlockTime and FirstBlockAtOrAfter (hedge/record).
+	record.Headers[*types.Header]
+	snaps map[uint64]*gmx.Snapshot
 }
 
 var _ record.Source = (*RecordSource)(nil)
@@ -48,7 +52,9 @@ var _ record.VenueBasis = (*RecordSource)(nil)
 func NewRecordSource(c *gmx.Client, account common.Address) *RecordSource {
 	rc := *c // a read-only copy for the account: no transactions
 	rc.Account, rc.Tx = account, nil
-	return &RecordSource{Client: &rc, Account: account, headers: map[uint64]*types.Header{}, snaps: map[uint64]*gmx.Snapshot{}}
+	s := &RecordSource{Client: &rc, Account: account, snaps: map[uint64]*gmx.Snapshot{}}
+	s.Headers = record.Headers[*types.Header]{Fetch: rc.Chain.HeaderByNumber, Time: func(h *types.Header) uint64 { return h.Time }}
+	return s
 }
 
 // Venue names the venue.
@@ -84,51 +90,11 @@ var (
 	approvalTopic = crypto.Keccak256Hash([]byte("Approval(address,address,uint256)"))
 )
 
-func (s *RecordSource) header(ctx context.Context, n uint64) (*types.Header, error) {
-	if h, ok := s.headers[n]; ok {
-		return h, nil
-	}
-	h, err := s.Client.Chain.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
-	if err != nil {
-		return nil, fmt.Errorf("header %d: %w", n, err)
-	}
-	s.headers[n] = h
-	return h, nil
-}
-
-// BlockTime is block n's timestamp.
-func (s *RecordSource) BlockTime(ctx context.Context, n uint64) (time.Time, error) {
-	h, err := s.header(ctx, n)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Unix(int64(h.Time), 0).UTC(), nil
-}
-
-// FirstBlockAtOrAfter is the first block whose time is at or after t, or
-// head+1 when none is yet.
-func (s *RecordSource) FirstBlockAtOrAfter(ctx context.Context, t time.Time, head uint64) (uint64, error) {
-	lo, hi := uint64(0), head+1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		bt, err := s.BlockTime(ctx, mid)
-		if err != nil {
-			return 0, err
-		}
-		if bt.Before(t) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo, nil
-}
-
 func (s *RecordSource) snapshot(ctx context.Context, n uint64) (*gmx.Snapshot, error) {
 	if sn, ok := s.snaps[n]; ok {
 		return sn, nil
 	}
-	h, err := s.header(ctx, n)
+	h, err := s.Header(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +145,11 @@ func (s *RecordSource) State(ctx context.Context, n uint64) (record.State, error
 			accrued = decimal.NewFromBigInt(f.Funding.ClaimableShortTokenAmount, -int32(col.Decimals)).
 				Sub(decimal.NewFromBigInt(f.Funding.FundingFeeAmount, -int32(col.Decimals))).
 				Sub(decimal.NewFromBigInt(f.Borrowing.BorrowingFeeAmount, -int32(col.Decimals)))
+			// Pending funding in the long token, at its feed price (USD).
+			if f.Funding.ClaimableLongTokenAmount != nil && ms != nil && ms.LongPrice != nil && p.Market.Long.Address != col.Address {
+				accrued = accrued.Add(decimal.NewFromBigInt(f.Funding.ClaimableLongTokenAmount, -int32(p.Market.Long.Decimals)).
+					Mul(gmx.PriceUSD(ms.LongPrice, p.Market.Long.Decimals)))
+			}
 		}
 		held[p.Market.MarketToken] = true
 		st.Positions = append(st.Positions, record.PositionState{Asset: p.Market.Asset, Market: p.Market.Name, Size: size,
@@ -346,20 +317,43 @@ func (s *RecordSource) amount(x *big.Int) decimal.Decimal {
 	return decimal.NewFromBigInt(orZero(x), -int32(s.Client.Book.Collateral.Decimals))
 }
 
-// nativePrice is the native coin's feed price at block n (the long token of
-// a market whose long token is the wrapped native coin), zero if none.
-func (s *RecordSource) nativePrice(ctx context.Context, n uint64) (decimal.Decimal, error) {
+// tokenPrice is token's feed price at block n (a long or short token of a
+// market, as GMX's reference feeds price it there), zero if no market
+// prices it. Gas and funding paid in a token are both valued with it.
+func (s *RecordSource) tokenPrice(ctx context.Context, n uint64, token common.Address) (decimal.Decimal, error) {
 	sn, err := s.snapshot(ctx, n)
 	if err != nil {
 		return decimal.Zero, err
 	}
-	nat := s.Client.Book.Native
+	t, ok := s.Client.Book.TokenByAddress(token)
+	if !ok {
+		return decimal.Zero, nil
+	}
 	for _, ms := range sn.Markets {
-		if ms.Market.Long.Address == nat.Address && ms.LongPrice != nil {
-			return gmx.PriceUSD(ms.LongPrice, nat.Decimals), nil
+		switch {
+		case ms.Market.Long.Address == token && ms.LongPrice != nil:
+			return gmx.PriceUSD(ms.LongPrice, t.Decimals), nil
+		case ms.Market.Short.Address == token && ms.ShortPrice != nil:
+			return gmx.PriceUSD(ms.ShortPrice, t.Decimals), nil
 		}
 	}
 	return decimal.Zero, nil
+}
+
+// tokenEvent fills a funding or claim event paid in token (not the
+// collateral): its amount and the token's feed price at block n; Build
+// values it and keeps it outside the collateral ledger.
+func (s *RecordSource) tokenEvent(ctx context.Context, x *record.Event, token common.Address, amount *big.Int, n uint64) error {
+	t, ok := s.Client.Book.TokenByAddress(token)
+	if !ok {
+		return fmt.Errorf("GMX %s at block %d in token %s, which the book does not list", x.Kind, n, token.Hex())
+	}
+	price, err := s.tokenPrice(ctx, n, token)
+	if err != nil {
+		return err
+	}
+	x.Token, x.TokenAmount, x.TokenPrice = t.Symbol, decimal.NewFromBigInt(orZero(amount), -int32(t.Decimals)), price
+	return nil
 }
 
 // decodeTx turns one receipt into events. coll tracks each position's
@@ -395,6 +389,7 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 	var out []record.Event
 	created := map[common.Hash]*big.Int{} // order key -> initial collateral, for orders created earlier in the period
 	fees := map[common.Hash]gmx.Event{}   // order key -> its PositionFeesCollected
+	orderTxs := map[common.Hash]bool{}    // the account's transactions that created the orders this one executed
 	var lastAsset string
 	nativeBack := new(big.Int)
 	cancelled := ""
@@ -423,20 +418,30 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 				x.Amount, x.Note = s.amount(delta), "funding received, credited as claimable"
 				out = append(out, x)
 			} else {
-				t, _ := b.TokenByAddress(e.Addresses["token"])
 				x := ev(record.KindFunding, m, i)
-				x.Note = fmt.Sprintf("funding received as %s %s claimable: outside the %s ledger, not in the totals",
-					decimal.NewFromBigInt(delta, -int32(t.Decimals)), t.Symbol, b.Collateral.Symbol)
+				if err := s.tokenEvent(ctx, &x, e.Addresses["token"], delta, n); err != nil {
+					return nil, err
+				}
+				x.Note = fmt.Sprintf("funding received as %s claimable, valued at its feed price at the block: in the totals, outside the %s ledger",
+					x.Token, b.Collateral.Symbol)
 				out = append(out, x)
 			}
 			lastAsset = m.Asset
 		case "FundingFeesClaimed":
-			if e.Addresses["account"] != s.Account || e.Addresses["token"] != b.Collateral.Address {
+			// A claim of both tokens emits one per token, also for nothing claimable.
+			if e.Addresses["account"] != s.Account || orZero(e.Uints["amount"]).Sign() == 0 {
 				continue
 			}
 			m, _ := b.MarketByToken(e.Addresses["market"])
 			x := ev(record.KindClaim, m, i)
-			x.Amount, x.Note = s.amount(e.Uints["amount"]), "claimable funding paid to the account"
+			if e.Addresses["token"] == b.Collateral.Address {
+				x.Amount, x.Note = s.amount(e.Uints["amount"]), "claimable funding paid to the account"
+			} else {
+				if err := s.tokenEvent(ctx, &x, e.Addresses["token"], e.Uints["amount"], n); err != nil {
+					return nil, err
+				}
+				x.Note = fmt.Sprintf("claimable funding in %s paid to the account: outside the %s ledger", x.Token, b.Collateral.Symbol)
+			}
 			out = append(out, x)
 			lastAsset = m.Asset
 		case "PositionIncrease", "PositionDecrease":
@@ -457,14 +462,16 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 			fundingPaid, borrowing, total := orZero(fe.Uints["fundingFeeAmount"]), orZero(fe.Uints["borrowingFeeAmount"]), orZero(fe.Uints["totalCostAmount"])
 			tradeFee := new(big.Int).Sub(new(big.Int).Sub(total, borrowing), fundingPaid) // position fee + UI fee − discounts
 			deposit, withdrawn := new(big.Int), new(big.Int)
-			if inc {
-				if d, ok := created[key]; ok {
-					deposit = d
-				} else if d, err := s.orderCollateral(ctx, key, n); err != nil {
+			d, ok := created[key]
+			if !ok {
+				var otx common.Hash
+				if d, otx, err = s.order(ctx, key, n); err != nil {
 					return nil, err
-				} else {
-					deposit = d
 				}
+				orderTxs[otx] = true
+			}
+			if inc {
+				deposit = d
 			} else {
 				withdrawn = paid
 			}
@@ -567,40 +574,50 @@ func (s *RecordSource) decodeTx(ctx context.Context, rc *types.Receipt, tx *type
 		note += cancelled
 	}
 	if sender == s.Account || nativeBack.Sign() > 0 {
-		price, err := s.nativePrice(ctx, n)
+		price, err := s.tokenPrice(ctx, n, b.Native.Address)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, record.Event{Kind: record.KindGas, Time: bt, Block: n, Tx: rc.TxHash.Hex(), LogIndex: base + 1<<30,
 			Asset: lastAsset, GasNative: decimal.NewFromBigInt(native, -18), NativePrice: price, Note: note})
 	}
+	if len(orderTxs) == 1 {
+		// A keeper's execution of one order: its events follow the order's
+		// transaction (a reorg that moves that one moves them too).
+		for h := range orderTxs {
+			for i := range out {
+				out[i].OrderTx = h.Hex()
+			}
+		}
+	}
 	return out, nil
 }
 
-// orderCollateral is the initial collateral of the order key, from its
-// OrderCreated event (created before this period, or in another
-// transaction than its execution).
-func (s *RecordSource) orderCollateral(ctx context.Context, key common.Hash, upTo uint64) (*big.Int, error) {
+// order is the initial collateral of the order key and the transaction
+// that created it, from its OrderCreated event (created before this
+// period, or in another transaction than its execution).
+func (s *RecordSource) order(ctx context.Context, key common.Hash, upTo uint64) (*big.Int, common.Hash, error) {
 	logs, err := s.Client.Chain.FilterLogs(ctx, ethereum.FilterQuery{ToBlock: new(big.Int).SetUint64(upTo),
 		FromBlock: new(big.Int), Addresses: []common.Address{s.Client.Book.Contracts.EventEmitter},
 		Topics: [][]common.Hash{{log2Topic}, {crypto.Keccak256Hash([]byte("OrderCreated"))}, {key}}})
 	if err != nil {
-		return nil, fmt.Errorf("looking up GMX order %s: %w", key.Hex(), err)
+		return nil, common.Hash{}, fmt.Errorf("looking up GMX order %s: %w", key.Hex(), err)
 	}
-	var ls []*types.Log
 	for i := range logs {
-		ls = append(ls, &logs[i])
-	}
-	evs, err := gmx.DecodeEvents(s.Client.Book, ls)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range evs {
-		if e.Name == "OrderCreated" && e.Topic1 == key {
-			return orZero(e.Uints["initialCollateralDeltaAmount"]), nil
+		if logs[i].Removed {
+			continue
+		}
+		evs, err := gmx.DecodeEvents(s.Client.Book, []*types.Log{&logs[i]})
+		if err != nil {
+			return nil, common.Hash{}, err
+		}
+		for _, e := range evs {
+			if e.Name == "OrderCreated" && e.Topic1 == key {
+				return orZero(e.Uints["initialCollateralDeltaAmount"]), logs[i].TxHash, nil
+			}
 		}
 	}
-	return nil, fmt.Errorf("GMX order %s: no OrderCreated event on chain up to block %d", key.Hex(), upTo)
+	return nil, common.Hash{}, fmt.Errorf("GMX order %s: no OrderCreated event on chain up to block %d", key.Hex(), upTo)
 }
 
 func firstBig(xs ...*big.Int) *big.Int {

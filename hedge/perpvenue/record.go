@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -30,15 +29,18 @@ type RecordSource struct {
 	Book    *AddressBook
 	Account common.Address
 
-	headers map[uint64]*types.Header
-	prices  map[uint64]decimal.Decimal // native coin's feed price by block
+	// Headers gives BlockTime and FirstBlockAtOrAfter (hedge/record).
+	record.Headers[*types.Header]
+	prices map[uint64]decimal.Decimal // native coin's feed price by block
 }
 
 var _ record.Source = (*RecordSource)(nil)
 
 // NewRecordSource makes a source for account on the book's venue.
 func NewRecordSource(c *chain.Client, b *AddressBook, account common.Address) *RecordSource {
-	return &RecordSource{Client: c, Book: b, Account: account, headers: map[uint64]*types.Header{}, prices: map[uint64]decimal.Decimal{}}
+	s := &RecordSource{Client: c, Book: b, Account: account, prices: map[uint64]decimal.Decimal{}}
+	s.Headers = record.Headers[*types.Header]{Fetch: c.HeaderByNumber, Time: func(h *types.Header) uint64 { return h.Time }}
+	return s
 }
 
 // Venue names the venue.
@@ -70,46 +72,6 @@ var venueEvents = func() map[common.Hash]string {
 var approvalTopic = crypto.Keccak256Hash([]byte("Approval(address,address,uint256)"))
 
 func (s *RecordSource) accountTopic() common.Hash { return common.BytesToHash(s.Account.Bytes()) }
-
-func (s *RecordSource) header(ctx context.Context, n uint64) (*types.Header, error) {
-	if h, ok := s.headers[n]; ok {
-		return h, nil
-	}
-	h, err := s.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
-	if err != nil {
-		return nil, fmt.Errorf("header %d: %w", n, err)
-	}
-	s.headers[n] = h
-	return h, nil
-}
-
-// BlockTime is block n's timestamp.
-func (s *RecordSource) BlockTime(ctx context.Context, n uint64) (time.Time, error) {
-	h, err := s.header(ctx, n)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Unix(int64(h.Time), 0).UTC(), nil
-}
-
-// FirstBlockAtOrAfter is the first block whose time is at or after t, or
-// head+1 when none is yet.
-func (s *RecordSource) FirstBlockAtOrAfter(ctx context.Context, t time.Time, head uint64) (uint64, error) {
-	lo, hi := uint64(0), head+1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		bt, err := s.BlockTime(ctx, mid)
-		if err != nil {
-			return 0, err
-		}
-		if bt.Before(t) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo, nil
-}
 
 // TxsInRange finds every transaction in [from, to] that left an event of
 // the account: its venue events and its collateral approvals. A reverted

@@ -16,10 +16,13 @@ import (
 // position_after, average_entry (basis after the event), realized_pnl_usd,
 // funding_usd (+ received, − paid), borrowing_usd (paid), fee_usd (venue
 // fee, positive), amount (collateral moved: deposit, withdrawal, claim),
-// gas_native, native_price_usd (the feed at the block), gas_usd, note.
+// gas_native, native_price_usd (the feed at the block), gas_usd, token,
+// token_amount, token_price_usd (funding or a claim paid in a token other
+// than the collateral: its amount and the feed price at the block; its USD
+// worth is in funding_usd or amount), note.
 var CSVHeader = []string{"time", "block", "tx", "kind", "asset", "market", "size_delta", "fill_price", "position_after",
 	"average_entry", "realized_pnl_usd", "funding_usd", "borrowing_usd", "fee_usd", "amount", "gas_native", "native_price_usd",
-	"gas_usd", "note"}
+	"gas_usd", "token", "token_amount", "token_price_usd", "note"}
 
 func ds(d decimal.Decimal) string {
 	if d.IsZero() {
@@ -48,7 +51,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		}
 		cw.Write([]string{e.Time.UTC().Format(time.RFC3339), strconv.FormatUint(e.Block, 10), e.Tx, e.Kind, e.Asset, e.Market,
 			ds(e.SizeDelta), ds(e.FillPrice), pos, avg, ds(e.RealizedPnL), funding, borrowing, ds(e.Fee), amount,
-			ds(e.GasNative), ds(e.NativePrice), ds(e.GasUSD), e.Note})
+			ds(e.GasNative), ds(e.NativePrice), ds(e.GasUSD), e.Token, ds(e.TokenAmount), ds(e.TokenPrice), e.Note})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -63,7 +66,9 @@ var KoinlyHeader = []string{"Date", "Sent Amount", "Sent Currency", "Received Am
 // "realized gain", received when a profit and sent when a loss; its venue
 // fee, borrowing and other venue fees are sent with "margin fee" (costs, not
 // disposals); funding received is "reward" and funding paid is sent with
-// "margin fee"; gas is sent in the native coin with "cost" and its USD worth
+// "margin fee"; funding received in a token other than the collateral is
+// received in that token, its USD worth at the block's feed price as the
+// net worth; gas is sent in the native coin with "cost" and its USD worth
 // at the block's feed price as the net worth. Deposits and withdrawals move
 // collateral between your own wallet and the venue and are left out (Koinly
 // would otherwise count them as disposals), as is opening or adding to a
@@ -105,7 +110,9 @@ func WriteKoinly(w io.Writer, r *Report) error {
 			}
 			row(e, amt, decimal.Zero, cur, "", "margin fee", e.Kind+" "+e.Asset+" "+e.Note, decimal.Zero)
 		case KindFunding:
-			if e.Amount.IsPositive() {
+			if e.Token != "" {
+				row(e, decimal.Zero, e.TokenAmount, "", e.Token, "reward", "funding received in "+e.Token+" on the "+e.Asset+" short", e.Amount)
+			} else if e.Amount.IsPositive() {
 				row(e, decimal.Zero, e.Amount, "", cur, "reward", "funding received on the "+e.Asset+" short", decimal.Zero)
 			} else if e.Amount.IsNegative() {
 				row(e, e.Amount.Neg(), decimal.Zero, cur, "", "margin fee", "funding paid on the "+e.Asset+" short", decimal.Zero)
@@ -162,6 +169,8 @@ th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;white
 <tr><td>+ funding</td><td class="n">{{dz .Funding}}</td></tr>
 <tr><td>− borrowing</td><td class="n">{{dz .Borrowing}}</td></tr>
 <tr><td>− venue fees</td><td class="n">{{dz .Fees}}</td></tr>
+{{if not .OutsideFunding.IsZero}}<tr><td>(funding received in other tokens, USD, in the totals and outside this ledger)</td><td class="n">{{dz .OutsideFunding}}</td></tr>{{end}}
+{{if not .OutsideClaims.IsZero}}<tr><td>(of which claimed, USD)</td><td class="n">{{dz .OutsideClaims}}</td></tr>{{end}}
 <tr><td>= expected at the end</td><td class="n">{{dz .Expected}}</td></tr>
 <tr><td>collateral at the end (venue state)</td><td class="n">{{dz .End}}</td></tr>
 <tr><td>difference</td><td class="n {{if .Reconciled}}ok{{else}}bad{{end}}">{{dz .Difference}}</td></tr>
@@ -177,7 +186,7 @@ th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums;white
 {{end}}</table>{{else}}<p>None in this period.</p>{{end}}
 <h2>Events</h2>
 <table><tr><th>time (UTC)</th><th>block</th><th>tx</th><th>kind</th><th>asset</th><th>size</th><th>fill price</th><th>position after</th><th>realized PnL</th><th>funding / amount</th><th>venue fee</th><th>gas (USD)</th></tr>
-{{range .Events}}<tr><td>{{t .Time}}</td><td class="n">{{.Block}}</td><td>{{short .Tx}}</td><td>{{.Kind}}</td><td>{{.Asset}}</td><td class="n">{{d .SizeDelta}}</td><td class="n">{{d .FillPrice}}</td><td class="n">{{if .Market}}{{dz .PositionAfter}}{{end}}</td><td class="n">{{d .RealizedPnL}}</td><td class="n">{{d .Amount}}</td><td class="n">{{d .Fee}}</td><td class="n">{{d .GasUSD}}</td></tr>
+{{range .Events}}<tr><td>{{t .Time}}</td><td class="n">{{.Block}}</td><td>{{short .Tx}}</td><td>{{.Kind}}{{if .Token}} ({{.TokenAmount}} {{.Token}} at {{.TokenPrice}}){{end}}</td><td>{{.Asset}}</td><td class="n">{{d .SizeDelta}}</td><td class="n">{{d .FillPrice}}</td><td class="n">{{if .Market}}{{dz .PositionAfter}}{{end}}</td><td class="n">{{d .RealizedPnL}}</td><td class="n">{{d .Amount}}</td><td class="n">{{d .Fee}}</td><td class="n">{{d .GasUSD}}</td></tr>
 {{end}}</table>
 <p class="fine">Realized PnL on an average-cost basis of the position; open positions marked at the index feed's price at the period's last block. Amounts are exact decimals from the venue's events and state; times are UTC.
 This report records what happened on chain. It is not tax advice: whether a short is a hedge, when gains are realized and how funding is treated depend on your jurisdiction; ask a tax adviser.</p>

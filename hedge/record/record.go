@@ -61,6 +61,17 @@ type Event struct {
 	GasNative   decimal.Decimal `json:"gas_native"`
 	NativePrice decimal.Decimal `json:"native_price"`
 
+	// Token, TokenAmount, TokenPrice: funding or a claim paid in a token
+	// that is not the collateral (GMX credits a short's funding in the
+	// long token too, WETH for ETH/USD). Build values it like gas, Amount =
+	// TokenAmount × TokenPrice (the token's feed price at the block), and
+	// counts it in the totals; the collateral ledger does not hold the
+	// token, so it stays out of the reconciliation (Reconciliation.
+	// OutsideFunding, OutsideClaims). Empty Token: Amount is collateral.
+	Token       string          `json:"token,omitempty"`
+	TokenAmount decimal.Decimal `json:"token_amount"`
+	TokenPrice  decimal.Decimal `json:"token_price"`
+
 	// Filled in by Build.
 	RealizedPnL   decimal.Decimal `json:"realized_pnl"`
 	GasUSD        decimal.Decimal `json:"gas_usd"`
@@ -71,6 +82,10 @@ type Event struct {
 	// reported once, where the chain has it now (the report sets it from
 	// the journal; a rebuild from chain logs cannot know).
 	Corrected bool `json:"corrected,omitempty"`
+	// OrderTx is the account's transaction that asked for this event when
+	// another one (GMX's keeper) carried it out; empty when Tx is the
+	// account's own. A reorg that moves OrderTx corrects this event too.
+	OrderTx string `json:"order_tx,omitempty"`
 }
 
 // PositionState is one market's position at a block.
@@ -190,8 +205,13 @@ type Reconciliation struct {
 	Funding     decimal.Decimal `json:"funding"`
 	Borrowing   decimal.Decimal `json:"borrowing"`
 	Fees        decimal.Decimal `json:"fees"`
-	Expected    decimal.Decimal `json:"collateral_expected"`
-	End         decimal.Decimal `json:"collateral_end"`
+	// OutsideFunding and OutsideClaims are the USD worth of funding
+	// received, and claimed, in tokens other than the collateral: in the
+	// totals, not in this ledger (the venue holds them apart).
+	OutsideFunding decimal.Decimal `json:"funding_outside_ledger"`
+	OutsideClaims  decimal.Decimal `json:"claims_outside_ledger"`
+	Expected       decimal.Decimal `json:"collateral_expected"`
+	End            decimal.Decimal `json:"collateral_end"`
 	// Difference is End − Expected: zero when the record explains every unit.
 	Difference decimal.Decimal `json:"difference"`
 	Unit       decimal.Decimal `json:"unit"`
@@ -266,6 +286,17 @@ func Basis(size, avg, delta, fill decimal.Decimal, dp int32) (realized, newSize,
 		newAvg = avg
 	}
 	return realized, newSize, newAvg
+}
+
+// valueToken sets an event paid in a token other than the collateral to
+// its USD worth at the block's feed price, exactly (as gas is valued); a
+// missing price is a failed check, not a silent zero.
+func (r *Report) valueToken(e *Event) {
+	e.Amount = e.TokenAmount.Mul(e.TokenPrice)
+	if e.TokenPrice.IsZero() && !e.TokenAmount.IsZero() {
+		r.Mismatches = append(r.Mismatches, fmt.Sprintf("%s of %s %s in tx %s at block %d: no feed price for %s, its USD worth is missing from the totals",
+			e.Kind, e.TokenAmount, e.Token, e.Tx, e.Block, e.Token))
+	}
 }
 
 // Build computes the report of period p from the events (any order: they
@@ -363,10 +394,15 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 			t.RealizedPnL, all.RealizedPnL = t.RealizedPnL.Add(realized), all.RealizedPnL.Add(realized)
 			t.Fees, all.Fees = t.Fees.Add(e.Fee), all.Fees.Add(e.Fee)
 		case KindFunding:
-			if b != nil {
-				b.collateral = b.collateral.Add(e.Amount)
+			if e.Token != "" {
+				r.valueToken(&e)
+				rec.OutsideFunding = rec.OutsideFunding.Add(e.Amount)
+			} else {
+				if b != nil {
+					b.collateral = b.collateral.Add(e.Amount)
+				}
+				rec.Funding = rec.Funding.Add(e.Amount)
 			}
-			rec.Funding = rec.Funding.Add(e.Amount)
 			t.Funding, all.Funding = t.Funding.Add(e.Amount), all.Funding.Add(e.Amount)
 		case KindBorrowing:
 			if b != nil {
@@ -386,7 +422,17 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 			}
 			rec.Deposits = rec.Deposits.Add(e.Amount)
 			t.Deposits, all.Deposits = t.Deposits.Add(e.Amount), all.Deposits.Add(e.Amount)
-		case KindWithdrawal, KindClaim:
+		case KindClaim:
+			if e.Token != "" {
+				// Paid out of the venue's claimable balance of that token,
+				// never out of the collateral.
+				r.valueToken(&e)
+				rec.OutsideClaims = rec.OutsideClaims.Add(e.Amount)
+				t.Claims, all.Claims = t.Claims.Add(e.Amount), all.Claims.Add(e.Amount)
+				break
+			}
+			fallthrough
+		case KindWithdrawal:
 			if b != nil {
 				b.collateral = b.collateral.Sub(e.Amount)
 			}
@@ -480,6 +526,10 @@ func Build(src Ledger, p Period, start, end State, events []Event) *Report {
 	} else {
 		rec.Statement = fmt.Sprintf("DOES NOT RECONCILE: the events explain %s %s at block %d, the venue holds %s: a difference of %s (%s units of %s)",
 			rec.Expected, sym, p.To, rec.End, rec.Difference, rec.Difference.Div(unit).String(), unit)
+	}
+	if !rec.OutsideFunding.IsZero() || !rec.OutsideClaims.IsZero() {
+		rec.Statement += fmt.Sprintf("; outside the %s ledger: %s USD funding received in other tokens (in the totals), %s USD of such funding claimed",
+			sym, rec.OutsideFunding, rec.OutsideClaims)
 	}
 	r.Reconciliation = rec
 	return r

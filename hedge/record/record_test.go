@@ -133,3 +133,14 @@ func TestBuildMarkToMarketAndLiquidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Funding in a token without a feed price at its block is a failed check,
+// never a silent zero in the totals; the reconciliation is untouched.
+func TestBuildTokenFundingWithoutPrice(t *testing.T) {
+	evs := []Event{{Kind: KindFunding, Block: 5, Tx: "0xf1", Asset: "BTC", Market: "1", Token: "WBTC", TokenAmount: d("0.0001")}}
+	r := Build(fakeSource{}, Period{From: 1, To: 9}, State{}, State{Block: 9}, evs)
+	if !r.Reconciliation.Reconciled || len(r.Mismatches) != 1 || !strings.Contains(r.Mismatches[0], "no feed price for WBTC") ||
+		!r.Totals.Funding.IsZero() {
+		t.Errorf("%s; mismatches %v; funding %s", r.Reconciliation.Statement, r.Mismatches, r.Totals.Funding)
+	}
+}
