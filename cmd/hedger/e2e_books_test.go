@@ -53,6 +53,40 @@ func TestE2EDevnetInstallBooks(t *testing.T) {
 	}
 }
 
+// The Avalanche C-Chain book (the only built-in network no other test
+// installs) at its real addresses: native AVAX, WAVAX and the bridged WETH.e
+// and WBTC.e, with its three feeds; the spot reader checks it and counts
+// each token in its asset.
+func TestE2EDevnetInstallBooksAvalanche(t *testing.T) {
+	e2eSkipIfShort(t)
+	node := e2eStartAnvil(t, "--chain-id", "43114")
+	cli := e2eNewCLI(t, node.URL)
+	r := cli.ok("devnet", "install-books", "--rpc-url", node.URL, "--price", "ETH/USD=3000", "--price", "BTC/USD=60000", "--price", "AVAX/USD=25")
+	if !strings.Contains(r.stdout+r.stderr, "passes its on-chain check") {
+		t.Fatalf("install-books: %s", r)
+	}
+	coldAddr := "0x000000000000000000000000000000000000bEEF"
+	cli.ok("devnet", "mint-real", "--rpc-url", node.URL, coldAddr, "WAVAX=40", "WETH.e=1.5", "WBTC.e=0.1")
+	ctx := context.Background()
+	src, err := spot.Dial(ctx, node.URL, spot.Options{ChainID: 43114})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := spot.Read(ctx, []*spot.Chain{src}, []spot.Wallet{{Address: common.HexToAddress(coldAddr)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := snap.Totals()
+	if !tot["AVAX"].Equal(decimal.NewFromInt(40)) || !tot["ETH"].Equal(decimal.RequireFromString("1.5")) || !tot["BTC"].Equal(decimal.RequireFromString("0.1")) {
+		t.Fatalf("totals %v, want 40 AVAX, 1.5 ETH (WETH.e), 0.1 BTC (WBTC.e)", tot)
+	}
+	for pair, want := range map[string]int64{"ETH/USD": 3000, "BTC/USD": 60000, "AVAX/USD": 25} {
+		if p, ok := snap.Price(43114, pair); !ok || !p.Price.Equal(decimal.NewFromInt(want)) {
+			t.Errorf("%s: %+v, want %d", pair, p, want)
+		}
+	}
+}
+
 // spotChainsFrom, as the engine will call it: --spot-rpc for two rehearsed
 // networks, both checked, and a repeated chain refused.
 func TestE2ESpotChainsFrom(t *testing.T) {
