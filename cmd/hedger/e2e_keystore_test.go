@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ecdsa"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -28,13 +29,8 @@ func TestE2EKeystore(t *testing.T) {
 
 	// An encrypted key in a keystore folder, and its passphrase in a file.
 	const pass = "correct horse battery staple 7f3a"
-	key, _ := crypto.GenerateKey()
+	key, blob := e2eEncryptedKey(t, pass)
 	addr := crypto.PubkeyToAddress(key.PublicKey)
-	id, _ := uuid.NewRandom()
-	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: addr, PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	ks := filepath.Join(dir, "keystore")
 	if err := os.MkdirAll(ks, 0o700); err != nil {
@@ -44,9 +40,7 @@ func TestE2EKeystore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second key in the folder makes --from necessary.
-	other, _ := crypto.GenerateKey()
-	id2, _ := uuid.NewRandom()
-	blob2, _ := keystore.EncryptKey(&keystore.Key{Id: id2, Address: crypto.PubkeyToAddress(other.PublicKey), PrivateKey: other}, "x", keystore.LightScryptN, keystore.LightScryptP)
+	_, blob2 := e2eEncryptedKey(t, "x")
 	if err := os.WriteFile(filepath.Join(ks, "UTC--other"), blob2, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +128,8 @@ func TestE2EFoundryKeystore(t *testing.T) {
 	with := func(args ...string) []string { return append(append([]string{}, args...), "--rpc-url", n.URL) }
 
 	const pass = "foundry pass 91c2"
-	key, _ := crypto.GenerateKey()
+	key, blob := e2eEncryptedKey(t, pass)
 	addr := crypto.PubkeyToAddress(key.PublicKey)
-	id, _ := uuid.NewRandom()
-	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: addr, PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m map[string]any
 	if err := json.Unmarshal(blob, &m); err != nil {
 		t.Fatal(err)
@@ -184,4 +173,20 @@ func TestE2EFoundryKeystore(t *testing.T) {
 	if a := st.asset(t, "ETH"); !a.ShortSize.Equal(e2eD("2")) {
 		t.Fatalf("ETH short %s after the Foundry-key hedge, want 2", a.ShortSize)
 	}
+}
+
+// e2eEncryptedKey is a fresh key and its Web3 Secret Storage v3 file
+// (geth's format, light scrypt) encrypted with pass.
+func e2eEncryptedKey(t *testing.T, pass string) (*ecdsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := uuid.NewRandom()
+	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: crypto.PubkeyToAddress(key.PublicKey), PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, blob
 }
