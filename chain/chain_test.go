@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -111,5 +112,40 @@ func TestDecodeRevertData(t *testing.T) {
 		if got := DecodeRevertData(c.data); !strings.Contains(got, c.want) {
 			t.Errorf("DecodeRevertData(%x) = %q, want %q", c.data, got, c.want)
 		}
+	}
+}
+
+// A batch read pinned to a block carries that block's header in the same
+// round trip, and eth_blockNumber (no tag) says where the head is now.
+func TestBatchHeaderAndBlockNumber(t *testing.T) {
+	emb, m := newChain(t, false)
+	deployToken(t, m)
+	deployToken(t, m)
+	head, err := emb.BlockNumber(context.Background())
+	if err != nil || head < 2 {
+		t.Fatalf("head %d (%v)", head, err)
+	}
+	var b Batch
+	var hdr *types.Header
+	var now hexutil.Uint64
+	bal := new(big.Int)
+	b.Header(&hdr)
+	b.Balance(m.Address(), bal)
+	b.BlockNumber(&now)
+	pin := new(big.Int).SetUint64(head - 1)
+	if err := emb.Read(context.Background(), &b, pin); err != nil {
+		t.Fatal(err)
+	}
+	if hdr == nil || hdr.Number.Cmp(pin) != 0 {
+		t.Fatalf("header %v, want block %s", hdr, pin)
+	}
+	if uint64(now) != head {
+		t.Errorf("eth_blockNumber %d, want the head %d", now, head)
+	}
+	if bal.Sign() <= 0 {
+		t.Errorf("balance at block %s: %s", pin, bal)
+	}
+	if b.Len() != 3 {
+		t.Errorf("Len %d, want 3", b.Len())
 	}
 }

@@ -570,8 +570,13 @@ func TestLedgerConfirmTimeoutThenRetry(t *testing.T) {
 	}
 	r.dev.set(func(d *fakeDevice) { d.action = "" })
 	close(release) // the user rejects the stale prompt
-	deadline := time.Now().Add(5 * time.Second)
-	for len(r.h.busy) > 0 && time.Now().Before(deadline) {
+	// Wait for the rejected prompt to free the device (a condition, not a
+	// pause: the bound only names a prompt that never ends).
+	deadline := time.Now().Add(30 * time.Second)
+	for len(r.h.busy) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the device stayed busy 30s after the user rejected the prompt")
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	r.h.opts.ConfirmTimeout = 2 * time.Second
@@ -764,7 +769,7 @@ func TestHardwareStatesBracketConfirmation(t *testing.T) {
 		_, err := r.h.SignTx(context.Background(), tx, r.emb.ChainID)
 		done <- err
 	}()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a bound for a hang, not a pace
 	for r.dev.shownCount() == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -196,11 +196,14 @@ type Proxy struct {
 	srv      *http.Server
 	ln       net.Listener
 
-	mu    sync.Mutex
-	rng   *rand.Rand
-	rules []*ruleState
-	stats Stats
-	off   bool
+	mu        sync.Mutex
+	rng       *rand.Rand
+	rules     []*ruleState
+	stats     Stats
+	off       bool
+	requests  uint64         // HTTP requests since New (ResetStats leaves it)
+	onRequest func(n uint64) // see OnRequest
+	hookMu    sync.Mutex     // one onRequest call at a time
 }
 
 type ruleState struct {
@@ -248,6 +251,19 @@ func (p *Proxy) SetRules(rules ...Rule) {
 	for _, r := range rules {
 		p.rules = append(p.rules, &ruleState{Rule: r})
 	}
+}
+
+// OnRequest sets f (nil: none) to be called with the number n (1, 2, …,
+// counted since New) of every HTTP request the proxy receives, before the
+// request is looked at or forwarded; calls are serialised and the request
+// waits for f. A test paces a chain by the client's requests with it (mine a
+// block every k-th request) instead of by the clock, so that what the client
+// sees does not depend on how fast the machine is. It runs whether or not
+// injection is paused.
+func (p *Proxy) OnRequest(f func(n uint64)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onRequest = f
 }
 
 // Seed reseeds the RNG.
@@ -433,7 +449,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	for _, c := range r.calls {
 		p.stats.Calls[c.Method]++
 	}
+	p.requests++
+	n, hook := p.requests, p.onRequest
 	p.mu.Unlock()
+	if hook != nil {
+		p.hookMu.Lock()
+		hook(n)
+		p.hookMu.Unlock()
+	}
 	ctx := hr.Context()
 	if perr != nil || len(msgs) == 0 {
 		// Not JSON-RPC we understand: pass it through untouched.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -549,6 +550,44 @@ func TestSchedule(t *testing.T) {
 	e.proxy.Pause(true)
 	if got := pattern(rpcErr); strings.Contains(got, "x") {
 		t.Errorf("paused proxy injected: %s", got)
+	}
+}
+
+// TestOnRequest: the hook sees every HTTP request, numbered from 1 across
+// ResetStats and Pause, and runs before the request is forwarded, so a block
+// it mines is already in the answer of the request that triggered it.
+func TestOnRequest(t *testing.T) {
+	e := newEnv(t)
+	var seen []uint64
+	e.proxy.OnRequest(func(n uint64) {
+		seen = append(seen, n)
+		if n%3 == 0 {
+			e.mine(1)
+		}
+	})
+	start := e.head()
+	var heads []uint64
+	for i := 0; i < 7; i++ {
+		if i == 4 {
+			e.proxy.ResetStats()
+			e.proxy.Pause(true)
+		}
+		h, err := e.viaEth.BlockNumber(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads = append(heads, h-start)
+	}
+	if got, want := fmt.Sprint(seen), "[1 2 3 4 5 6 7]"; got != want {
+		t.Errorf("hook saw %s, want %s", got, want)
+	}
+	// Requests 3 and 6 mined before they were answered.
+	if got, want := fmt.Sprint(heads), "[0 0 1 1 1 2 2]"; got != want {
+		t.Errorf("heads seen %s, want %s", got, want)
+	}
+	e.proxy.OnRequest(nil)
+	if _, err := e.viaEth.BlockNumber(ctx(t)); err != nil || len(seen) != 7 {
+		t.Errorf("after OnRequest(nil): err %v, hook calls %d, want 7", err, len(seen))
 	}
 }
 

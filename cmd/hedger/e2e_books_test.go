@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,24 +20,7 @@ import (
 // puts the built-in Arbitrum book at its real addresses; `mint-real` funds a
 // cold wallet, and the spot reader (with the book's on-chain check) sees it.
 func TestE2EDevnetInstallBooks(t *testing.T) {
-	e2eSkipIfShort(t)
-	node := e2eStartAnvil(t, "--chain-id", "42161")
-	cli := e2eNewCLI(t, node.URL)
-	r := cli.ok("devnet", "install-books", "--rpc-url", node.URL, "--price", "ETH/USD=3000", "--rate", "wstETH=1.2")
-	if !strings.Contains(r.stdout+r.stderr, "passes its on-chain check") {
-		t.Fatalf("install-books: %s", r)
-	}
-	coldAddr := "0x000000000000000000000000000000000000bEEF"
-	cli.ok("devnet", "mint-real", "--rpc-url", node.URL, coldAddr, "ETH=2", "wstETH=1", "WBTC=0.25")
-	ctx := context.Background()
-	src, err := spot.Dial(ctx, node.URL, spot.Options{ChainID: 42161})
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := spot.Read(ctx, []*spot.Chain{src}, []spot.Wallet{{Address: common.HexToAddress(coldAddr)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := e2eInstallBooksAndRead(t, 42161, []string{"--price", "ETH/USD=3000", "--rate", "wstETH=1.2"}, "ETH=2", "wstETH=1", "WBTC=0.25")
 	tot := snap.Totals()
 	if !tot["ETH"].Equal(decimal.RequireFromString("3.2")) || !tot["BTC"].Equal(decimal.RequireFromString("0.25")) {
 		t.Fatalf("totals %v, want 3.2 ETH (2 + 1 wstETH × 1.2 from its Arbitrum exchange-rate feed) and 0.25 BTC", tot)
@@ -46,11 +30,57 @@ func TestE2EDevnetInstallBooks(t *testing.T) {
 	}
 	// A chain with no book is refused in one line.
 	other := e2eStartAnvil(t)
-	r = e2eNewCLI(t, other.URL).fails("devnet", "install-books", "--rpc-url", other.URL)
+	r := e2eNewCLI(t, other.URL).fails("devnet", "install-books", "--rpc-url", other.URL)
 	e2eCheckOneLineError(t, r)
 	if !strings.Contains(r.stderr, "no book for chain 31337") {
 		t.Fatalf("want a no-book refusal, got %s", r)
 	}
+}
+
+// The Avalanche C-Chain book (the only built-in network no other test
+// installs) at its real addresses: native AVAX, WAVAX and the bridged WETH.e
+// and WBTC.e, with its three feeds; the spot reader checks it and counts
+// each token in its asset.
+func TestE2EDevnetInstallBooksAvalanche(t *testing.T) {
+	snap := e2eInstallBooksAndRead(t, 43114, []string{"--price", "ETH/USD=3000", "--price", "BTC/USD=60000", "--price", "AVAX/USD=25"},
+		"WAVAX=40", "WETH.e=1.5", "WBTC.e=0.1")
+	tot := snap.Totals()
+	if !tot["AVAX"].Equal(decimal.NewFromInt(40)) || !tot["ETH"].Equal(decimal.RequireFromString("1.5")) || !tot["BTC"].Equal(decimal.RequireFromString("0.1")) {
+		t.Fatalf("totals %v, want 40 AVAX, 1.5 ETH (WETH.e), 0.1 BTC (WBTC.e)", tot)
+	}
+	for pair, want := range map[string]int64{"ETH/USD": 3000, "BTC/USD": 60000, "AVAX/USD": 25} {
+		if p, ok := snap.Price(43114, pair); !ok || !p.Price.Equal(decimal.NewFromInt(want)) {
+			t.Errorf("%s: %+v, want %d", pair, p, want)
+		}
+	}
+}
+
+// e2eInstallBooksAndRead starts anvil with chainID, runs `devnet
+// install-books` with flags (which must say the book passes its on-chain
+// check), mints holdings to a cold wallet with `mint-real`, and reads it
+// with the spot reader (which checks the book again).
+func e2eInstallBooksAndRead(t *testing.T, chainID uint64, flags []string, holdings ...string) *spot.Snapshot {
+	t.Helper()
+	e2eSkipIfShort(t)
+	id := strconv.FormatUint(chainID, 10)
+	node := e2eStartAnvil(t, "--chain-id", id)
+	cli := e2eNewCLI(t, node.URL)
+	r := cli.ok(append([]string{"devnet", "install-books", "--rpc-url", node.URL}, flags...)...)
+	if !strings.Contains(r.stdout+r.stderr, "passes its on-chain check") {
+		t.Fatalf("install-books: %s", r)
+	}
+	coldAddr := "0x000000000000000000000000000000000000bEEF"
+	cli.ok(append([]string{"devnet", "mint-real", "--rpc-url", node.URL, coldAddr}, holdings...)...)
+	ctx := context.Background()
+	src, err := spot.Dial(ctx, node.URL, spot.Options{ChainID: chainID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := spot.Read(ctx, []*spot.Chain{src}, []spot.Wallet{{Address: common.HexToAddress(coldAddr)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
 }
 
 // spotChainsFrom, as the engine will call it: --spot-rpc for two rehearsed

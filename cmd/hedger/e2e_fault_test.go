@@ -29,7 +29,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain/faultrpc"
@@ -70,9 +69,11 @@ type faultRig struct {
 	start    uint64 // first block the scan covers
 	seed     int64
 	// mineBetween mines a block straight on anvil before each rerun: on a
-	// real chain time passes and blocks come before a user retries. Off on
-	// a chain that mines on a timer.
+	// real chain time passes and blocks come before a user retries. Off
+	// where a rerun must find the last run's transactions still pending.
 	mineBetween bool
+	// step is what pace runs every k-th request; nil: mine a block.
+	step func()
 
 	runs, attempts, hedgeRuns, watchCycles, closeRuns int
 	spotETH, spotBTC                                  decimal.Decimal // what the test funded
@@ -166,13 +167,10 @@ const faultMaxAttempts = 40
 // asset within band (a rerun, as a user would, after any failure).
 func (r *faultRig) hedge() {
 	r.t.Helper()
-	r.until("hedge", func() (e2eResult, bool) {
-		stop := r.mineInBackground(200 * time.Millisecond)
-		res := r.cli.run(r.hedgerArgs("hedge", "--yes")...)
-		stop()
+	r.rerun("hedge", faultPaceHedge, func() e2eResult {
 		r.hedgeRuns++
-		return res, res.code == 0
-	})
+		return r.cli.run(r.hedgerArgs("hedge", "--yes")...)
+	}, r.offTarget)
 }
 
 // hedgeAgain runs `hedge --yes` once more right after a successful run, as
@@ -180,16 +178,10 @@ func (r *faultRig) hedge() {
 // time": under faults it may fail, but it must not send anything.
 func (r *faultRig) hedgeAgain() {
 	r.t.Helper()
-	nonce := r.chain.nonce(r.signer.Addr)
-	stop := r.mineInBackground(200 * time.Millisecond)
-	res := r.cli.run(r.hedgerArgs("hedge", "--yes")...)
-	stop()
 	r.hedgeRuns++
-	r.attempts++
-	if got := r.chain.nonce(r.signer.Addr); got != nonce {
-		r.t.Errorf("%s: hedge right after a successful hedge sent %d transaction(s) (exit %d): it planned from a state without the first run's trades\n%s",
-			r.name, got-nonce, res.code, res)
-	}
+	r.sendsNothing("hedge right after a successful hedge", faultPaceHedge, func() e2eResult {
+		return r.cli.run(r.hedgerArgs("hedge", "--yes")...)
+	})
 }
 
 // watch runs `watch --max-cycles n` through the proxy while blocks are mined
@@ -197,49 +189,20 @@ func (r *faultRig) hedgeAgain() {
 // hedge is within band.
 func (r *faultRig) watch(n int) {
 	r.t.Helper()
-	r.until(fmt.Sprintf("watch --max-cycles %d", n), func() (e2eResult, bool) {
-		stop := r.mineInBackground(150 * time.Millisecond)
+	r.rerun(fmt.Sprintf("watch --max-cycles %d", n), faultPaceWatch, func() e2eResult {
 		res := r.cli.run(r.hedgerArgs("watch", "--max-cycles", strconv.Itoa(n), "--poll-interval", "50ms")...)
-		stop()
-		if m := watchCyclesRe.FindStringSubmatch(res.stderr); m != nil {
-			c, _ := strconv.Atoi(m[1])
-			r.watchCycles += c
-		}
-		return res, res.code == 0
-	})
+		r.watchCycles += watchCycles(res)
+		return res
+	}, r.offTarget)
 }
 
-func (r *faultRig) until(what string, run func() (e2eResult, bool)) {
-	r.t.Helper()
-	r.runs++
-	var last e2eResult
-	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
-		r.attempts++
-		// Each attempt draws from its own seed, so a run's faults do not
-		// depend on how many requests earlier runs happened to make.
-		r.proxy.Seed(r.seed + int64(r.runs)*1000 + int64(attempt))
-		res, exited0 := run()
-		last = res
-		off := r.offTarget()
-		if exited0 && off == "" {
-			if attempt > 1 {
-				r.t.Logf("%s: %s succeeded on attempt %d", r.name, what, attempt)
-			}
-			return
-		}
-		why := off
-		if exited0 {
-			why += "; the run exited 0:\n" + e2eTail([]byte(res.String()), 3000)
-		}
-		if !exited0 {
-			why = fmt.Sprintf("exit %d: %s", res.code, e2eTail([]byte(strings.TrimSpace(res.stderr)), 300))
-		}
-		r.t.Logf("%s: %s attempt %d failed (rerunning): %s", r.name, what, attempt, why)
-		if r.mineBetween {
-			r.chain.rc.CallContext(e2eCtx(r.t), nil, "evm_mine")
-		}
+// watchCycles is how many cycles a `watch --max-cycles` run says it ran.
+func watchCycles(res e2eResult) int {
+	if m := watchCyclesRe.FindStringSubmatch(res.stderr); m != nil {
+		c, _ := strconv.Atoi(m[1])
+		return c
 	}
-	r.t.Fatalf("%s: %s did not succeed in %d attempts; last run:\n%s", r.name, what, faultMaxAttempts, last)
+	return 0
 }
 
 // closeAll runs `close --yes` through the proxy until it exits 0 with every
@@ -248,15 +211,10 @@ func (r *faultRig) until(what string, run func() (e2eResult, bool)) {
 // long (checkHistory fails on any long position at any block).
 func (r *faultRig) closeAll() {
 	r.t.Helper()
-	r.runs++
-	var last e2eResult
-	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
-		r.attempts++
-		r.proxy.Seed(r.seed + int64(r.runs)*1000 + int64(attempt))
-		stop := r.mineInBackground(200 * time.Millisecond)
-		last = r.cli.run("close", "--rpc-url", r.proxy.URL(), "--private-key", r.signer.Key, "--yes")
-		stop()
+	r.rerun("close", faultPaceHedge, func() e2eResult {
 		r.closeRuns++
+		return r.cli.run("close", "--rpc-url", r.proxy.URL(), "--private-key", r.signer.Key, "--yes")
+	}, func() string {
 		head := r.chain.block()
 		b := r.readBlocks(head, head)[0]
 		var open []string
@@ -265,43 +223,101 @@ func (r *faultRig) closeAll() {
 				open = append(open, fmt.Sprintf("%s size %s equity %s", m.asset, a.short.Neg(), a.equity.StringFixed(2)))
 			}
 		}
-		if last.code == 0 && len(open) == 0 {
+		if len(open) == 0 {
+			return ""
+		}
+		return "left " + strings.Join(open, "; ")
+	})
+}
+
+// rerun runs cmd through the proxy, the chain paced every k-th request,
+// until it exits 0 and check (what is off on chain afterwards; "" when
+// nothing) passes, as a user reruns a failed command; at most
+// faultMaxAttempts times, each drawing its faults from its own seed, so a
+// run's faults do not depend on how many requests earlier runs happened to
+// make. With mineBetween the chain moves on between attempts.
+func (r *faultRig) rerun(what string, k uint64, cmd func() e2eResult, check func() string) {
+	r.t.Helper()
+	r.runs++
+	var last e2eResult
+	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
+		r.attempts++
+		r.proxy.Seed(r.seed + int64(r.runs)*1000 + int64(attempt))
+		stop := r.pace(k)
+		last = cmd()
+		stop()
+		off := check()
+		if last.code == 0 && off == "" {
 			if attempt > 1 {
-				r.t.Logf("%s: close succeeded on attempt %d", r.name, attempt)
+				r.t.Logf("%s: %s succeeded on attempt %d", r.name, what, attempt)
 			}
 			return
 		}
-		r.t.Logf("%s: close attempt %d (exit %d) left %s", r.name, attempt, last.code, strings.Join(open, "; "))
+		why := fmt.Sprintf("exit %d: %s", last.code, e2eTail([]byte(strings.TrimSpace(last.stderr)), 300))
+		switch {
+		case last.code == 0:
+			why = off + "; the run exited 0:\n" + e2eTail([]byte(last.String()), 3000)
+		case off != "":
+			why = off + "; " + why
+		}
+		r.t.Logf("%s: %s attempt %d failed (rerunning): %s", r.name, what, attempt, why)
+		if r.mineBetween {
+			r.stepNow()
+		}
 	}
-	r.t.Fatalf("%s: close did not succeed in %d attempts; last run:\n%s", r.name, faultMaxAttempts, last)
+	r.t.Fatalf("%s: %s did not succeed in %d attempts; last run:\n%s", r.name, what, faultMaxAttempts, last)
 }
 
-// mineInBackground mines a block on anvil every d until stopped: on a real
-// chain blocks keep coming while a command runs (a transaction manager that
-// waits for confirmations, or a lagging head, needs them).
-func (r *faultRig) mineInBackground(d time.Duration) (stop func()) {
-	if !r.mineBetween {
-		return func() {} // the chain mines on its own timer
+// sendsNothing runs cmd once through the proxy (paced every k-th request):
+// it may fail under the faults, but the signer's nonce must not move.
+func (r *faultRig) sendsNothing(what string, k uint64, cmd func() e2eResult) {
+	r.t.Helper()
+	nonce := r.chain.nonce(r.signer.Addr)
+	r.attempts++
+	stop := r.pace(k)
+	res := cmd()
+	stop()
+	if got := r.chain.nonce(r.signer.Addr); got != nonce {
+		r.t.Errorf("%s: %s sent %d transaction(s) (exit %d): it planned from a state without the first run's trades\n%s",
+			r.name, what, got-nonce, res.code, res)
 	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(d)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				r.chain.rc.CallContext(ctx, nil, "evm_mine")
-				cancel()
-			}
+}
+
+// Blocks per request while a command runs: a block every faultPaceHedge-th
+// HTTP request of hedge and close, every faultPaceWatch-th of watch (watch
+// polls the head every 50ms, so it asks more often between cycles).
+const (
+	faultPaceHedge = 20
+	faultPaceWatch = 10
+)
+
+// pace runs stepNow (by default: mine a block straight on anvil) before
+// every k-th HTTP request the hedger sends through the proxy, until stopped:
+// on a real chain blocks keep coming while a command runs (a transaction
+// manager that waits for confirmations, or a lagging head, needs them).
+// Counted in the hedger's requests, not in wall time, so a run on a loaded
+// machine sees the same chain at each request as on an idle one, and a
+// waiting hedger always makes the chain move (it polls).
+func (r *faultRig) pace(k uint64) (stop func()) {
+	r.proxy.OnRequest(func(n uint64) {
+		if n%k == 0 {
+			r.stepNow()
 		}
-	}()
-	return func() { close(done); wg.Wait() }
+	})
+	return func() { r.proxy.OnRequest(nil) }
+}
+
+// stepNow moves the chain on by one step: r.step, or a block mined.
+func (r *faultRig) stepNow() {
+	if r.step != nil {
+		r.step()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.chain.rc.CallContext(ctx, nil, "evm_mine"); err != nil {
+		r.t.Errorf("%s: evm_mine: %v", r.name, err)
+	}
 }
 
 // ------------------------------------------------------------ chain reads
@@ -339,107 +355,66 @@ func (a faultAsset) leverage() decimal.Decimal {
 	return a.short.Abs().Mul(a.mark).Div(a.equity)
 }
 
-// readBlocks reads blocks from..to (inclusive) with historical eth_call, a
-// JSON-RPC batch per 40 blocks.
+// readBlocks reads blocks from..to (inclusive) with historical reads.
 func (r *faultRig) readBlocks(from, to uint64) []faultBlock {
 	r.t.Helper()
 	pv, tk, fd := contracts.NewPerpVenue(), contracts.NewTestToken(), contracts.NewPriceFeed()
-	var out []faultBlock
-	for lo := from; lo <= to; lo += 40 {
-		hi := min(lo+39, to)
-		var elems []rpc.BatchElem
-		var decode []func() error
-		var post []func()
-		for b := lo; b <= hi; b++ {
-			fb := faultBlock{number: b, assets: map[string]faultAsset{}}
-			out = append(out, fb)
-			i := len(out) - 1
-			tag := hexutil.EncodeUint64(b)
-			call := func(to common.Address, data []byte, dec func([]byte) error) {
-				var res hexutil.Bytes
-				elems = append(elems, rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": to, "input": hexutil.Bytes(data)}, tag}, Result: &res})
-				decode = append(decode, func() error { return dec(res) })
+	out := make([]faultBlock, 0, to-from+1)
+	r.chain.history(from, to, func(q *e2eHistBatch, n uint64) {
+		out = append(out, faultBlock{number: n, assets: map[string]faultAsset{}})
+		fb := &out[len(out)-1]
+		set := func(asset string, f func(a *faultAsset)) {
+			a := fb.assets[asset]
+			f(&a)
+			fb.assets[asset] = a
+		}
+		native := new(big.Int)
+		q.balance(r.spot, func(wei *big.Int) { native.Set(wei) })
+		var nonce hexutil.Uint64
+		q.add("eth_getTransactionCount", []any{r.signer.Addr, q.tag}, &nonce, func() error { fb.nonce = uint64(nonce); return nil })
+		// Spot ETH is native + WETH (the balance above is decoded first).
+		q.call(r.weth, tk.PackBalanceOf(r.spot), func(b []byte) error {
+			v, err := tk.UnpackBalanceOf(b)
+			if err == nil {
+				set("ETH", func(a *faultAsset) { a.spot = decimal.NewFromBigInt(v, -18).Add(decimal.NewFromBigInt(native, -18)) })
 			}
-			var native hexutil.Big
-			var nonce hexutil.Uint64
-			elems = append(elems, rpc.BatchElem{Method: "eth_getBalance", Args: []any{r.spot, tag}, Result: &native})
-			decode = append(decode, func() error { return nil })
-			elems = append(elems, rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{r.signer.Addr, tag}, Result: &nonce})
-			decode = append(decode, func() error { out[i].nonce = uint64(nonce); return nil })
-			var weth, wbtc decimal.Decimal
-			call(r.weth, tk.PackBalanceOf(r.spot), func(b []byte) error {
-				v, err := tk.UnpackBalanceOf(b)
+			return err
+		})
+		q.call(r.wbtc, tk.PackBalanceOf(r.spot), func(b []byte) error {
+			v, err := tk.UnpackBalanceOf(b)
+			if err == nil {
+				set("BTC", func(a *faultAsset) { a.spot = decimal.NewFromBigInt(v, -8) })
+			}
+			return err
+		})
+		for _, m := range r.markets {
+			m := m
+			q.call(r.venue, pv.PackGetMarket(m.id), func(b []byte) error {
+				v, err := pv.UnpackGetMarket(b)
 				if err == nil {
-					weth = decimal.NewFromBigInt(v, -18).Add(decimal.NewFromBigInt((*big.Int)(&native), -18))
+					set(m.asset, func(a *faultAsset) { a.mark = decimal.NewFromBigInt(v.MarkPrice, -18) })
 				}
 				return err
 			})
-			call(r.wbtc, tk.PackBalanceOf(r.spot), func(b []byte) error {
-				v, err := tk.UnpackBalanceOf(b)
+			q.call(m.feed, fd.PackLatestRoundData(), func(b []byte) error {
+				v, err := fd.UnpackLatestRoundData(b)
 				if err == nil {
-					wbtc = decimal.NewFromBigInt(v, -8)
+					set(m.asset, func(a *faultAsset) { a.index = decimal.NewFromBigInt(v.Answer, -m.fdec) })
 				}
 				return err
 			})
-			for _, m := range r.markets {
-				m := m
-				set := func(f func(a *faultAsset)) {
-					a := out[i].assets[m.asset]
-					f(&a)
-					out[i].assets[m.asset] = a
+			q.call(r.venue, pv.PackGetPosition(r.signer.Addr, m.id), func(b []byte) error {
+				v, err := pv.UnpackGetPosition(b)
+				if err == nil {
+					set(m.asset, func(a *faultAsset) {
+						a.short = decimal.NewFromBigInt(v.Size, -18).Neg()
+						a.equity = decimal.NewFromBigInt(v.Equity, -18)
+					})
 				}
-				call(r.venue, pv.PackGetMarket(m.id), func(b []byte) error {
-					v, err := pv.UnpackGetMarket(b)
-					if err == nil {
-						set(func(a *faultAsset) { a.mark = decimal.NewFromBigInt(v.MarkPrice, -18) })
-					}
-					return err
-				})
-				call(m.feed, fd.PackLatestRoundData(), func(b []byte) error {
-					v, err := fd.UnpackLatestRoundData(b)
-					if err == nil {
-						set(func(a *faultAsset) { a.index = decimal.NewFromBigInt(v.Answer, -m.fdec) })
-					}
-					return err
-				})
-				call(r.venue, pv.PackGetPosition(r.signer.Addr, m.id), func(b []byte) error {
-					v, err := pv.UnpackGetPosition(b)
-					if err == nil {
-						set(func(a *faultAsset) {
-							a.short = decimal.NewFromBigInt(v.Size, -18).Neg()
-							a.equity = decimal.NewFromBigInt(v.Equity, -18)
-						})
-					}
-					return err
-				})
-			}
-			// Spot per asset, once the token reads above are decoded.
-			post = append(post, func() {
-				for asset, v := range map[string]decimal.Decimal{"ETH": weth, "BTC": wbtc} {
-					a := out[i].assets[asset]
-					a.spot = v
-					out[i].assets[asset] = a
-				}
+				return err
 			})
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		err := r.chain.rc.BatchCallContext(ctx, elems)
-		cancel()
-		if err != nil {
-			r.t.Fatalf("reading blocks %d..%d: %v", lo, hi, err)
-		}
-		for k, e := range elems {
-			if e.Error != nil {
-				r.t.Fatalf("reading blocks %d..%d: %s: %v", lo, hi, e.Method, e.Error)
-			}
-			if err := decode[k](); err != nil {
-				r.t.Fatalf("reading blocks %d..%d: decoding %s: %v", lo, hi, e.Method, err)
-			}
-		}
-		for _, f := range post {
-			f()
-		}
-	}
+	})
 	return out
 }
 
@@ -800,16 +775,29 @@ func testFaultKinds(t *testing.T) {
 }
 
 // testFaultDroppedSendSlowChain is the dangerous case on a chain that
-// does not mine at once (anvil --block-time 1, like a real network): the
-// answer to eth_sendRawTransaction is lost, the command fails, and the user
-// reruns it at once, while the first transaction is still pending. A rerun
-// that plans from the latest mined state alone sends the trade a second time.
+// does not mine at once (like a real network): the answer to
+// eth_sendRawTransaction is lost, the command fails, and the user reruns it
+// at once, while the first transaction is still pending. A rerun that plans
+// from the latest mined state alone sends the trade a second time. Anvil's
+// automine is off once the rig is set up; blocks come only from pace (every
+// faultPaceHedge-th request), so how long a transaction stays pending is
+// counted in the hedger's requests, not in seconds.
 func testFaultDroppedSendSlowChain(t *testing.T) {
-	r := newFaultRig(t, "drop_response_block_time", 7, "--block-time", "1")
+	r := newFaultRig(t, "drop_response_slow_chain", 7)
 	r.mineBetween = false
+	automine := func(on bool) {
+		t.Helper()
+		if err := r.chain.rc.CallContext(e2eCtx(t), nil, "evm_setAutomine", on); err != nil {
+			t.Fatalf("evm_setAutomine %v: %v", on, err)
+		}
+	}
+	automine(false)
 	r.proxy.SetRules(faultrpc.Rule{Kind: faultrpc.DropResponse, Methods: sendRaw(), Every: 2})
 	r.hedge()
+	// devnet fund waits for its own receipts: mine at once while it runs.
+	automine(true)
 	r.moveSpot(e2eD("3"), e2eD("0.1"))
+	automine(false)
 	r.hedge()
 	r.proxy.Pause(true)
 	// Let every pending transaction be mined before the scan.

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -66,7 +65,7 @@ func TestE2EGMXWatchAutoClaim(t *testing.T) {
 	sent := g.chain.nonce(acct)
 	w := watch("--claim-min-usd", value.Add(decimal.NewFromInt(1)).String())
 	g.mine(5)
-	time.Sleep(2 * time.Second)
+	g.settle(w)
 	w.stop()
 	if n := g.chain.nonce(acct); n != sent {
 		t.Fatalf("watch sent %d transaction(s) with the claimable below --claim-min-usd:\n%s", n-sent, w.output())
@@ -89,7 +88,7 @@ func TestE2EGMXWatchAutoClaim(t *testing.T) {
 		t.Fatalf("the claim paid %s, claimable was %s", got, claimable)
 	}
 	g.mine(10)
-	time.Sleep(2 * time.Second)
+	g.settle(w)
 	w.stop()
 	if n := g.chain.nonce(acct); n != sent+1 {
 		t.Fatalf("watch sent %d transactions, want the one claim:\n%s", n-sent, w.output())

@@ -4,7 +4,9 @@ package main
 // and `watch --venue gmx` against anvil with the GMX fixture THROUGH
 // chain/faultrpc, one round per fault kind of the PerpVenue suite
 // (faultCases), while the project's keeper executes orders straight on
-// anvil. A run that fails is rerun, as a user would. Afterwards every block
+// anvil, in this process, paced by the hedger's requests (a block and a
+// keeper round every faultPaceWatch-th request, see faultRig.pace), never by
+// the clock. A run that fails is rerun, as a user would. Afterwards every block
 // is read back with historical eth_calls: the short plus the worst case of
 // every pending increase order never above h·E·(1+band)/price, never a long,
 // never two orders in flight for one market; and the journal agrees with
@@ -25,8 +27,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
@@ -40,6 +40,7 @@ import (
 type gmxFaultRig struct {
 	*e2eGMX
 	fr      *faultRig
+	keeper  *gmx.Devnet     // its keeper executes orders in keeperStep
 	spot    decimal.Decimal // the cold wallet's ETH, as funded
 	price   decimal.Decimal
 	from    uint64
@@ -58,7 +59,38 @@ func newGMXFaultRig(t *testing.T, seed int64) *gmxFaultRig {
 	t.Cleanup(func() { p.Close() })
 	fr := &faultRig{t: t, name: "gmx", node: g.node, proxy: p, cli: g.cli, chain: g.chain, signer: g.trader,
 		seed: seed, mineBetween: true}
-	return &gmxFaultRig{e2eGMX: g, fr: fr, spot: e2eD("2"), price: e2eD("5000"), from: g.chain.block()}
+	c, err := chain.Dial(context.Background(), g.node.URL, chain.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	d, err := gmx.NewDevnet(c, g.book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Keeper.Delay = 2 // blocks an order stays pending: the window a rerun must respect
+	r := &gmxFaultRig{e2eGMX: g, fr: fr, keeper: d, spot: e2eD("2"), price: e2eD("5000"), from: g.chain.block()}
+	fr.step = r.keeperStep
+	return r
+}
+
+// keeperStep mines a block and lets the keeper execute what is due, at the
+// prices the feeds show (what `devnet keeper` does each poll). A keeper
+// error leaves the order pending, as on GMX; it is logged.
+func (r *gmxFaultRig) keeperStep() {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := r.chain.rc.CallContext(ctx, nil, "evm_mine"); err != nil {
+		r.t.Errorf("evm_mine: %v", err)
+		return
+	}
+	err := feedPrices(ctx, r.keeper.Client, r.book, r.keeper.Prices)
+	if err == nil {
+		_, err = r.keeper.Keeper.Once(ctx)
+	}
+	if err != nil {
+		r.t.Logf("keeper: %s", oneLine(err))
+	}
 }
 
 // args is a hedger command through the proxy, with the fault suite's policy.
@@ -84,17 +116,24 @@ func (r *gmxFaultRig) state() (short decimal.Decimal, orders int) {
 	}
 }
 
-// offTarget is "" when no order is pending and the short is within the band
-// of h·spot ETH; it first gives the keeper a few blocks to execute an order
-// a run left pending (watch leaves its last orders to the next cycle).
-func (r *gmxFaultRig) offTarget() string {
+// settled is the short and the orders still pending once the keeper has
+// had up to 50 steps to execute what a run left pending (watch leaves its
+// last orders to the next cycle).
+func (r *gmxFaultRig) settled() (short decimal.Decimal, orders int) {
 	r.t.Helper()
 	q, n := r.state()
 	for i := 0; n > 0 && i < 50; i++ {
-		r.mine(1)
-		time.Sleep(100 * time.Millisecond)
+		r.keeperStep()
 		q, n = r.state()
 	}
+	return q, n
+}
+
+// offTarget is "" when no order is pending and the short is within the band
+// of h·spot ETH.
+func (r *gmxFaultRig) offTarget() string {
+	r.t.Helper()
+	q, n := r.settled()
 	if n > 0 {
 		return fmt.Sprintf("%d order(s) still pending", n)
 	}
@@ -105,92 +144,49 @@ func (r *gmxFaultRig) offTarget() string {
 	return ""
 }
 
-// until reruns run (up to faultMaxAttempts) until it exits 0 on target.
-func (r *gmxFaultRig) until(what string, run func() e2eResult) {
-	r.t.Helper()
-	r.fr.runs++
-	var last e2eResult
-	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
-		r.fr.attempts++
-		r.fr.proxy.Seed(r.fr.seed + int64(r.fr.runs)*1000 + int64(attempt))
-		stop := r.fr.mineInBackground(150 * time.Millisecond)
-		last = run()
-		stop()
-		off := r.offTarget()
-		if last.code == 0 && off == "" {
-			if attempt > 1 {
-				r.t.Logf("%s succeeded on attempt %d", what, attempt)
-			}
-			return
-		}
-		r.t.Logf("%s attempt %d failed (rerunning): exit %d, %s: %s", what, attempt, last.code, off,
-			e2eTail([]byte(strings.TrimSpace(last.stderr)), 300))
-		r.mine(1)
-	}
-	r.t.Fatalf("%s did not succeed in %d attempts; last run:\n%s", what, faultMaxAttempts, last)
+// hedgeOnce is one `hedge` run through the proxy for the cold wallet.
+func (r *gmxFaultRig) hedgeOnce() e2eResult {
+	r.hedges++
+	return r.cli.run(r.args("hedge", "--yes", "--approve-max", "--wallet", r.cold.Addr.Hex(), "--settle-timeout", "20s")...)
 }
 
+// hedge reruns `hedge` until it exits 0 on target. Every command is paced
+// at faultPaceWatch: the keeper steps with the blocks.
 func (r *gmxFaultRig) hedge() {
 	r.t.Helper()
-	r.until("hedge", func() e2eResult {
-		r.hedges++
-		return r.cli.run(r.args("hedge", "--yes", "--approve-max", "--wallet", r.cold.Addr.Hex(), "--settle-timeout", "20s")...)
-	})
+	r.fr.rerun("hedge", faultPaceWatch, r.hedgeOnce, r.offTarget)
 }
 
 // hedgeAgain: right after a successful hedge, one more run under the same
 // faults may fail but must send nothing.
 func (r *gmxFaultRig) hedgeAgain() {
 	r.t.Helper()
-	n := r.chain.nonce(r.trader.Addr)
-	stop := r.fr.mineInBackground(150 * time.Millisecond)
-	res := r.cli.run(r.args("hedge", "--yes", "--approve-max", "--wallet", r.cold.Addr.Hex(), "--settle-timeout", "20s")...)
-	stop()
-	r.hedges++
-	if got := r.chain.nonce(r.trader.Addr); got != n {
-		r.t.Errorf("hedge right after a successful hedge sent %d transaction(s) (exit %d):\n%s", got-n, res.code, res)
-	}
+	r.fr.sendsNothing("hedge right after a successful hedge", faultPaceWatch, r.hedgeOnce)
 }
 
 func (r *gmxFaultRig) watch(cycles int) {
 	r.t.Helper()
-	r.until(fmt.Sprintf("watch --max-cycles %d", cycles), func() e2eResult {
+	r.fr.rerun(fmt.Sprintf("watch --max-cycles %d", cycles), faultPaceWatch, func() e2eResult {
 		res := r.cli.run(r.args("watch", "--approve-max", "--wallet", r.cold.Addr.Hex(), "--max-cycles", strconv.Itoa(cycles),
 			"--poll-interval", "50ms")...)
-		if m := watchCyclesRe.FindStringSubmatch(res.stderr); m != nil {
-			c, _ := strconv.Atoi(m[1])
-			r.watches += c
-		}
+		r.watches += watchCycles(res)
 		return res
-	})
+	}, r.offTarget)
 }
 
 // closeAll runs `close` through the proxy until the short is gone and no
 // order is pending; a rerun after a lost answer must not open a long.
 func (r *gmxFaultRig) closeAll() {
 	r.t.Helper()
-	r.fr.runs++
-	var last e2eResult
-	for attempt := 1; attempt <= faultMaxAttempts; attempt++ {
-		r.fr.attempts++
-		r.fr.proxy.Seed(r.fr.seed + int64(r.fr.runs)*1000 + int64(attempt))
-		stop := r.fr.mineInBackground(150 * time.Millisecond)
-		last = r.cli.run("close", "--venue", "gmx", "--rpc-url", r.fr.proxy.URL(), "--private-key", r.trader.Key, "--yes", "--settle-timeout", "20s")
-		stop()
+	r.fr.rerun("close", faultPaceWatch, func() e2eResult {
 		r.closes++
-		q, n := r.state()
-		for i := 0; n > 0 && i < 50; i++ {
-			r.mine(1)
-			time.Sleep(100 * time.Millisecond)
-			q, n = r.state()
+		return r.cli.run("close", "--venue", "gmx", "--rpc-url", r.fr.proxy.URL(), "--private-key", r.trader.Key, "--yes", "--settle-timeout", "20s")
+	}, func() string {
+		if q, n := r.settled(); !q.IsZero() || n > 0 {
+			return fmt.Sprintf("left short %s, %d order(s)", q, n)
 		}
-		if last.code == 0 && q.IsZero() && n == 0 {
-			return
-		}
-		r.t.Logf("close attempt %d (exit %d) left short %s, %d order(s): %s", attempt, last.code, q, n,
-			e2eTail([]byte(strings.TrimSpace(last.stderr)), 300))
-	}
-	r.t.Fatalf("close did not succeed in %d attempts; last run:\n%s", faultMaxAttempts, last)
+		return ""
+	})
 }
 
 func (r *gmxFaultRig) fundSpot(eth decimal.Decimal) {
@@ -223,82 +219,52 @@ func (r *gmxFaultRig) readBlocks(from, to uint64) []gmxFaultBlock {
 	rd, tk := cgmx.NewReader(), cgmx.NewMintableToken()
 	ds, acct := r.book.Contracts.DataStore, r.trader.Addr
 	m, _ := r.book.Market("ETH")
-	var out []gmxFaultBlock
-	for lo := from; lo <= to; lo += 40 {
-		hi := min(lo+39, to)
-		var elems []rpc.BatchElem
-		var decode []func() error
-		for b := lo; b <= hi; b++ {
-			out = append(out, gmxFaultBlock{number: b, perMarket: map[common.Address]int{}})
-			i := len(out) - 1
-			tag := hexutil.EncodeUint64(b)
-			var native hexutil.Big
-			elems = append(elems, rpc.BatchElem{Method: "eth_getBalance", Args: []any{r.cold.Addr, tag}, Result: &native})
-			decode = append(decode, func() error {
-				out[i].spot = out[i].spot.Add(decimal.NewFromBigInt((*big.Int)(&native), -18))
-				return nil
-			})
-			call := func(to common.Address, data []byte, dec func([]byte) error) {
-				var res hexutil.Bytes
-				elems = append(elems, rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": to, "input": hexutil.Bytes(data)}, tag}, Result: &res})
-				decode = append(decode, func() error { return dec(res) })
+	out := make([]gmxFaultBlock, 0, to-from+1)
+	r.chain.history(from, to, func(q *e2eHistBatch, n uint64) {
+		out = append(out, gmxFaultBlock{number: n, perMarket: map[common.Address]int{}})
+		fb := &out[len(out)-1]
+		q.balance(r.cold.Addr, func(wei *big.Int) { fb.spot = fb.spot.Add(decimal.NewFromBigInt(wei, -18)) })
+		q.call(r.book.Native.Address, tk.PackBalanceOf(r.cold.Addr), func(b []byte) error {
+			v, err := tk.UnpackBalanceOf(b)
+			if err == nil {
+				fb.spot = fb.spot.Add(decimal.NewFromBigInt(v, -18))
 			}
-			call(r.book.Native.Address, tk.PackBalanceOf(r.cold.Addr), func(b []byte) error {
-				v, err := tk.UnpackBalanceOf(b)
-				if err == nil {
-					out[i].spot = out[i].spot.Add(decimal.NewFromBigInt(v, -18))
+			return err
+		})
+		q.call(r.book.Contracts.Reader, rd.PackGetAccountPositions(ds, acct, big.NewInt(0), big.NewInt(100)), func(b []byte) error {
+			ps, err := rd.UnpackGetAccountPositions(b)
+			for _, p := range ps {
+				if p.Flags.IsLong && p.Numbers.SizeInUsd.Sign() > 0 {
+					fb.long = true
 				}
-				return err
-			})
-			call(r.book.Contracts.Reader, rd.PackGetAccountPositions(ds, acct, big.NewInt(0), big.NewInt(100)), func(b []byte) error {
-				ps, err := rd.UnpackGetAccountPositions(b)
-				for _, p := range ps {
-					if p.Flags.IsLong && p.Numbers.SizeInUsd.Sign() > 0 {
-						out[i].long = true
-					}
-					if !p.Flags.IsLong && p.Addresses.Market == m.MarketToken {
-						out[i].short = out[i].short.Add(decimal.NewFromBigInt(p.Numbers.SizeInTokens, -18))
-					}
+				if !p.Flags.IsLong && p.Addresses.Market == m.MarketToken {
+					fb.short = fb.short.Add(decimal.NewFromBigInt(p.Numbers.SizeInTokens, -18))
 				}
-				return err
-			})
-			call(r.book.Contracts.Reader, rd.PackGetAccountOrders(ds, acct, big.NewInt(0), big.NewInt(100)), func(b []byte) error {
-				ords, err := rd.UnpackGetAccountOrders(b)
-				for _, o := range ords {
-					out[i].orders++
-					out[i].perMarket[o.Order.Addresses.Market]++
-					n := o.Order.Numbers
-					if n.OrderType == gmx.OrderMarketIncrease && o.Order.Flags.IsLong {
-						out[i].long = true
-					}
-					if n.OrderType == gmx.OrderMarketIncrease && n.SizeDeltaUsd.Sign() > 0 && o.Order.Addresses.Market == m.MarketToken {
-						if n.AcceptablePrice.Sign() <= 0 {
-							return fmt.Errorf("increase order %x with acceptable price %s", o.OrderKey, n.AcceptablePrice)
-						}
-						// USD·1e30 / (USD·1e30 per wei) = wei: the most tokens
-						// the order can add (a short fills at or above it).
-						wei := new(big.Int).Quo(n.SizeDeltaUsd, n.AcceptablePrice)
-						out[i].pending = out[i].pending.Add(decimal.NewFromBigInt(wei, -18))
-					}
-				}
-				return err
-			})
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		err := r.chain.rc.BatchCallContext(ctx, elems)
-		cancel()
-		if err != nil {
-			r.t.Fatalf("reading blocks %d..%d: %v", lo, hi, err)
-		}
-		for k, e := range elems {
-			if e.Error != nil {
-				r.t.Fatalf("reading blocks %d..%d: %s: %v", lo, hi, e.Method, e.Error)
 			}
-			if err := decode[k](); err != nil {
-				r.t.Fatalf("reading blocks %d..%d: decoding %s: %v", lo, hi, e.Method, err)
+			return err
+		})
+		q.call(r.book.Contracts.Reader, rd.PackGetAccountOrders(ds, acct, big.NewInt(0), big.NewInt(100)), func(b []byte) error {
+			ords, err := rd.UnpackGetAccountOrders(b)
+			for _, o := range ords {
+				fb.orders++
+				fb.perMarket[o.Order.Addresses.Market]++
+				n := o.Order.Numbers
+				if n.OrderType == gmx.OrderMarketIncrease && o.Order.Flags.IsLong {
+					fb.long = true
+				}
+				if n.OrderType == gmx.OrderMarketIncrease && n.SizeDeltaUsd.Sign() > 0 && o.Order.Addresses.Market == m.MarketToken {
+					if n.AcceptablePrice.Sign() <= 0 {
+						return fmt.Errorf("increase order %x with acceptable price %s", o.OrderKey, n.AcceptablePrice)
+					}
+					// USD·1e30 / (USD·1e30 per wei) = wei: the most tokens
+					// the order can add (a short fills at or above it).
+					wei := new(big.Int).Quo(n.SizeDeltaUsd, n.AcceptablePrice)
+					fb.pending = fb.pending.Add(decimal.NewFromBigInt(wei, -18))
+				}
 			}
-		}
-	}
+			return err
+		})
+	})
 	return out
 }
 
@@ -433,8 +399,6 @@ func (r *gmxFaultRig) checkOrderJournal(end uint64) {
 // send nothing, a close under faults, and the block scan.
 func TestE2EGMXFaults(t *testing.T) {
 	r := newGMXFaultRig(t, 20261202)
-	keeper := r.start("devnet", "keeper", "--poll", "100ms", "--delay", "2")
-	defer keeper.stop()
 	r.hedge()
 	for i, fc := range faultCases {
 		r.t.Logf("round %d: %s at block %d", i+1, fc.kind, r.chain.block())
@@ -456,7 +420,9 @@ func TestE2EGMXFaults(t *testing.T) {
 	// A last run on a clean network must find nothing to do.
 	r.fr.proxy.Pause(true)
 	n := r.chain.nonce(r.trader.Addr)
-	res := r.cli.run(r.args("hedge", "--yes", "--approve-max", "--wallet", r.cold.Addr.Hex(), "--settle-timeout", "20s")...)
+	stop := r.fr.pace(faultPaceWatch) // the keeper stays on, as it would on a real chain
+	res := r.hedgeOnce()
+	stop()
 	if got := r.chain.nonce(r.trader.Addr); res.code != 0 || got != n {
 		t.Errorf("a clean hedge after the faulty runs sent %d transaction(s) (exit %d):\n%s", got-n, res.code, res)
 	}
@@ -467,7 +433,6 @@ func TestE2EGMXFaults(t *testing.T) {
 	r.closeAll()
 	r.fr.proxy.Pause(true)
 	r.stats = r.stats.Add(r.fr.proxy.Stats())
-	keeper.stop()
 	r.checkHistory()
 	t.Logf("GMX fault injection: %d runs in %d attempts (%d hedge runs, %d watch cycles, %d close runs); %s",
 		r.fr.runs, r.fr.attempts, r.hedges, r.watches, r.closes, r.stats)

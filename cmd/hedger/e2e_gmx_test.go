@@ -450,6 +450,44 @@ func (g *e2eGMX) waitFor(what string, p *e2eProc, cond func(*gmx.Snapshot) bool)
 	}
 }
 
+// settle waits until watch p has finished its cycles up to the head: a
+// block is mined and watch must log a cycle at a block above the head of
+// before (cycles run one at a time, so every earlier head's cycle, and its
+// sends, are done). It waits on watch's own log, not on the clock; the 60 s
+// bound only names a watch that stopped cycling.
+func (g *e2eGMX) settle(p *e2eProc) {
+	g.t.Helper()
+	h := g.chain.block()
+	g.mine(1)
+	deadline := time.Now().Add(60 * time.Second)
+	for !e2eCycledAfter(p.output(), h) {
+		select {
+		case <-p.done:
+			g.t.Fatalf("watch exited before a cycle after block %d:\n%s", h, p.output())
+		default:
+		}
+		if time.Now().After(deadline) {
+			g.t.Fatalf("watch logged no cycle after block %d within 60s:\n%s", h, p.output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// e2eCycledAfter reports whether a `watch --log-format json` log has a
+// cycle line ("cycle", "cycle: nothing to do", …) at a block above h.
+func e2eCycledAfter(log string, h uint64) bool {
+	for _, l := range strings.Split(log, "\n") {
+		var line struct {
+			Msg   string  `json:"msg"`
+			Block *uint64 `json:"block"`
+		}
+		if json.Unmarshal([]byte(l), &line) == nil && strings.HasPrefix(line.Msg, "cycle") && line.Block != nil && *line.Block > h {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *e2eProc) output() string {
 	return p.out.String()
 }
@@ -476,7 +514,7 @@ func TestE2EGMXWatchKillRestart(t *testing.T) {
 
 	w = watch()
 	g.mine(10)
-	time.Sleep(2 * time.Second)
+	g.settle(w)
 	if s := g.snap(); len(s.Orders) != 1 || g.chain.nonce(acct) != sent {
 		t.Fatalf("restarted watch: %d orders, %d transactions (was %d):\n%s", len(s.Orders), g.chain.nonce(acct), sent, w.output())
 	}
@@ -495,7 +533,7 @@ func TestE2EGMXWatchKillRestart(t *testing.T) {
 		t.Fatalf("short %s ETH for 2 ETH spot", q)
 	}
 	g.mine(10)
-	time.Sleep(2 * time.Second)
+	g.settle(w)
 	if n := g.chain.nonce(acct); n != sent {
 		t.Fatalf("watch sent %d more transaction(s) after the execution:\n%s", n-sent, w.output())
 	}

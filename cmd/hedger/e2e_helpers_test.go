@@ -5,6 +5,7 @@ package main
 // clean environment, and read chain state independently of the CLI.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -29,6 +30,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/contracts"
+	"github.com/hedger/hedger/hedge"
 )
 
 // anvil's default accounts (mnemonic "test test ... junk").
@@ -656,6 +658,64 @@ func (c *e2eChain) block() uint64 {
 	return n
 }
 
+// e2eHistBatch is one JSON-RPC batch of historical reads over many blocks:
+// each call is tagged with the block being queued (tag), and decoders run
+// once the whole batch is answered.
+type e2eHistBatch struct {
+	tag    string
+	elems  []rpc.BatchElem
+	decode []func() error
+}
+
+// add queues method(args...) into result, then decode (nil: nothing to do).
+func (b *e2eHistBatch) add(method string, args []any, result any, decode func() error) {
+	if decode == nil {
+		decode = func() error { return nil }
+	}
+	b.elems = append(b.elems, rpc.BatchElem{Method: method, Args: args, Result: result})
+	b.decode = append(b.decode, decode)
+}
+
+// call queues eth_call of data on to at the block; dec gets the return data.
+func (b *e2eHistBatch) call(to common.Address, data []byte, dec func([]byte) error) {
+	var res hexutil.Bytes
+	b.add("eth_call", []any{map[string]any{"to": to, "input": hexutil.Bytes(data)}, b.tag}, &res, func() error { return dec(res) })
+}
+
+// balance queues eth_getBalance of a at the block into dst.
+func (b *e2eHistBatch) balance(a common.Address, dst func(wei *big.Int)) {
+	var res hexutil.Big
+	b.add("eth_getBalance", []any{a, b.tag}, &res, func() error { dst((*big.Int)(&res)); return nil })
+}
+
+// history reads blocks from..to (inclusive), 40 blocks per JSON-RPC batch:
+// queue adds one block's calls; any error or undecodable answer is fatal.
+func (c *e2eChain) history(from, to uint64, queue func(b *e2eHistBatch, block uint64)) {
+	c.t.Helper()
+	for lo := from; lo <= to; lo += 40 {
+		hi := min(lo+39, to)
+		var b e2eHistBatch
+		for n := lo; n <= hi; n++ {
+			b.tag = hexutil.EncodeUint64(n)
+			queue(&b, n)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		err := c.rc.BatchCallContext(ctx, b.elems)
+		cancel()
+		if err != nil {
+			c.t.Fatalf("reading blocks %d..%d: %v", lo, hi, err)
+		}
+		for k, e := range b.elems {
+			if e.Error != nil {
+				c.t.Fatalf("reading blocks %d..%d: %s: %v", lo, hi, e.Method, e.Error)
+			}
+			if err := b.decode[k](); err != nil {
+				c.t.Fatalf("reading blocks %d..%d: decoding %s: %v", lo, hi, e.Method, err)
+			}
+		}
+	}
+}
+
 func (c *e2eChain) nativeBalance(a common.Address) decimal.Decimal {
 	c.t.Helper()
 	b, err := c.ec.BalanceAt(e2eCtx(c.t), a, nil)
@@ -774,4 +834,79 @@ func e2eBadChecksum(t *testing.T, a common.Address) string {
 	}
 	t.Fatalf("address %s has no letter to flip", a.Hex())
 	return ""
+}
+
+// ------------------------------------------------- a spot chain beside it
+
+// e2eSpotRig is a venue chain (anvil, PerpVenue deployed, the signer funded
+// with 100000 USDC) and a spot chain beside it: anvil with Ethereum's chain
+// ID and the real Ethereum book (plus a books file's tokens, when given)
+// installed at its addresses, where a watch-only cold wallet holds.
+type e2eSpotRig struct {
+	t                *testing.T
+	venue, spot      *e2eNode
+	cli              *e2eCLI
+	chain            *e2eChain // the venue chain
+	deployer, signer e2eAccount
+	cold             string
+	booksFile        string // "" for the built-in book alone
+}
+
+// e2eStartSpotRig installs the books on chain 1 with the feed prices given
+// ("ETH/USD=3000"), mints the cold wallet's holdings there ("WBTC=0.5"),
+// and deploys the venue.
+func e2eStartSpotRig(t *testing.T, booksFile string, prices []string, holdings ...string) *e2eSpotRig {
+	t.Helper()
+	e2eSkipIfShort(t)
+	venue := e2eStartAnvil(t)
+	s := &e2eSpotRig{t: t, venue: venue, spot: e2eStartAnvil(t, "--chain-id", "1"), cli: e2eNewCLI(t, venue.URL),
+		chain: e2eNewChain(t, venue.URL), deployer: e2eAccountFromHex(t, e2eAnvilKey0), signer: e2eAccountFromHex(t, e2eAnvilKey1),
+		cold: e2eNewAccount(t).Addr.Hex(), booksFile: booksFile}
+	install := []string{"devnet", "install-books", "--rpc-url", s.spot.URL}
+	if booksFile != "" {
+		install = append(install, "--books-file", booksFile)
+	}
+	for _, p := range prices {
+		install = append(install, "--price", p)
+	}
+	s.cli.ok(install...)
+	s.mint(holdings...)
+	s.cli.ok("deploy", "--rpc-url", venue.URL, "--private-key", s.deployer.Key)
+	s.cli.ok("devnet", "fund", s.signer.Addr.Hex(), "--rpc-url", venue.URL, "--private-key", s.deployer.Key, "--usdc", "100000")
+	return s
+}
+
+// mint adds holdings ("ETH=5") to the cold wallet on chain 1.
+func (s *e2eSpotRig) mint(holdings ...string) {
+	s.t.Helper()
+	args := []string{"devnet", "mint-real", "--rpc-url", s.spot.URL}
+	if s.booksFile != "" {
+		args = append(args, "--books-file", s.booksFile)
+	}
+	s.cli.ok(append(append(args, s.cold), holdings...)...)
+}
+
+// e2eSpotChainJSON is one entry of `status --json`'s spot_chains.
+type e2eSpotChainJSON struct {
+	ChainID    e2eUint `json:"chain_id"`
+	Block      e2eUint `json:"block"`
+	RoundTrips int64   `json:"round_trips"`
+}
+
+// e2eRiskAlerts are the JSON log lines of `watch --log-format json` that
+// raise a risk alert of kind.
+func e2eRiskAlerts(stderr string, kind hedge.AlertKind) []string {
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(stderr))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Msg  string `json:"msg"`
+			Kind string `json:"kind"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "risk alert" && line.Kind == string(kind) {
+			out = append(out, sc.Text())
+		}
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,13 +29,8 @@ func TestE2EKeystore(t *testing.T) {
 
 	// An encrypted key in a keystore folder, and its passphrase in a file.
 	const pass = "correct horse battery staple 7f3a"
-	key, _ := crypto.GenerateKey()
+	key, blob := e2eEncryptedKey(t, pass)
 	addr := crypto.PubkeyToAddress(key.PublicKey)
-	id, _ := uuid.NewRandom()
-	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: addr, PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	ks := filepath.Join(dir, "keystore")
 	if err := os.MkdirAll(ks, 0o700); err != nil {
@@ -43,9 +40,7 @@ func TestE2EKeystore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second key in the folder makes --from necessary.
-	other, _ := crypto.GenerateKey()
-	id2, _ := uuid.NewRandom()
-	blob2, _ := keystore.EncryptKey(&keystore.Key{Id: id2, Address: crypto.PubkeyToAddress(other.PublicKey), PrivateKey: other}, "x", keystore.LightScryptN, keystore.LightScryptP)
+	_, blob2 := e2eEncryptedKey(t, "x")
 	if err := os.WriteFile(filepath.Join(ks, "UTC--other"), blob2, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -116,4 +111,82 @@ func TestE2EKeystore(t *testing.T) {
 			t.Errorf("the %s appears in hedger's output", what)
 		}
 	}
+}
+
+// TestE2EFoundryKeystore: a key as `cast wallet import hot` writes it
+// (~/.foundry/keystores/hot, Web3 Secret Storage v3 without the optional
+// address field) is taken by its bare account name and by its ~/ path; the
+// address comes from decrypting it, so `accounts` without a passphrase
+// says why it cannot list it, and with one lists it; a hedge is signed
+// with it.
+func TestE2EFoundryKeystore(t *testing.T) {
+	e2eSkipIfShort(t)
+	t.Parallel()
+	n := e2eStartAnvil(t)
+	cli := e2eNewCLI(t, n.URL)
+	ch := e2eNewChain(t, n.URL)
+	with := func(args ...string) []string { return append(append([]string{}, args...), "--rpc-url", n.URL) }
+
+	const pass = "foundry pass 91c2"
+	key, blob := e2eEncryptedKey(t, pass)
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	var m map[string]any
+	if err := json.Unmarshal(blob, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "address")
+	blob, _ = json.Marshal(m)
+	// The CLI's HOME (e2eCLI.env) is <workDir>/home.
+	dir := filepath.Join(cli.workDir, "home", ".foundry", "keystores")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hot"), blob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	passFile := filepath.Join(t.TempDir(), "pass")
+	os.WriteFile(passFile, []byte(pass+"\n"), 0o600)
+
+	// Without a passphrase source: one line saying why, not a refusal of the file.
+	r := cli.fails("accounts", "--keystore", "hot")
+	if !strings.Contains(r.stderr, "--password-file") || strings.Contains(r.stdout, addr.Hex()) {
+		t.Errorf("accounts without a passphrase: want a line naming --password-file:\n%s", r)
+	}
+	for _, ks := range []string{"hot", "~/.foundry/keystores/hot", filepath.Join(dir, "hot")} {
+		r := cli.ok("accounts", "--keystore", ks, "--password-file", passFile)
+		if !strings.Contains(r.stdout, addr.Hex()) {
+			t.Errorf("accounts --keystore %s does not list %s:\n%s", ks, addr.Hex(), r)
+		}
+	}
+
+	deployer := e2eAccountFromHex(t, e2eAnvilKey0)
+	spot := e2eNewAccount(t).Addr.Hex()
+	cli.ok(with("deploy", "--private-key", deployer.Key)...)
+	cli.ok(with("devnet", "fund", spot, "--eth", "2", "--private-key", deployer.Key)...)
+	cli.ok(with("devnet", "fund", addr.Hex(), "--eth", "1", "--usdc", "50000", "--private-key", deployer.Key)...)
+	cli.ok(with("hedge", "--yes", "--keystore", "hot", "--password-file", passFile, "--wallet", spot)...)
+	if got := ch.nonce(addr); got == 0 {
+		t.Fatal("hedge with the Foundry key sent nothing")
+	}
+	var st e2eStatus
+	cli.okJSON(&st, with("status", "--json", "--keystore", "hot", "--password-file", passFile, "--wallet", spot)...)
+	if a := st.asset(t, "ETH"); !a.ShortSize.Equal(e2eD("2")) {
+		t.Fatalf("ETH short %s after the Foundry-key hedge, want 2", a.ShortSize)
+	}
+}
+
+// e2eEncryptedKey is a fresh key and its Web3 Secret Storage v3 file
+// (geth's format, light scrypt) encrypted with pass.
+func e2eEncryptedKey(t *testing.T, pass string) (*ecdsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := uuid.NewRandom()
+	blob, err := keystore.EncryptKey(&keystore.Key{Id: id, Address: crypto.PubkeyToAddress(key.PublicKey), PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, blob
 }

@@ -1,8 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -20,18 +19,8 @@ import (
 // raises the spot-unknown alert and trades nothing; with its node stopped,
 // plan and hedge refuse too.
 func TestE2ESpotChainHedged(t *testing.T) {
-	e2eSkipIfShort(t)
-	venueNode := e2eStartAnvil(t)
-	spotNode := e2eStartAnvil(t, "--chain-id", "1")
-	cli := e2eNewCLI(t, venueNode.URL)
-	chain := e2eNewChain(t, venueNode.URL)
-	deployer, signer := e2eAccountFromHex(t, e2eAnvilKey0), e2eAccountFromHex(t, e2eAnvilKey1)
-	cold := e2eNewAccount(t).Addr.Hex() // watch-only, on chain 1 only
-
-	cli.ok("devnet", "install-books", "--rpc-url", spotNode.URL, "--price", "ETH/USD=3000", "--price", "BTC/USD=60000")
-	cli.ok("devnet", "mint-real", "--rpc-url", spotNode.URL, cold, "ETH=10", "WBTC=0.5")
-	cli.ok("deploy", "--rpc-url", venueNode.URL, "--private-key", deployer.Key)
-	cli.ok("devnet", "fund", signer.Addr.Hex(), "--rpc-url", venueNode.URL, "--private-key", deployer.Key, "--usdc", "100000")
+	rig := e2eStartSpotRig(t, "", []string{"ETH/USD=3000", "BTC/USD=60000"}, "ETH=10", "WBTC=0.5")
+	venueNode, spotNode, cli, chain, signer, cold := rig.venue, rig.spot, rig.cli, rig.chain, rig.signer, rig.cold
 
 	// The spot chain is reached through a fault proxy (transparent until
 	// told otherwise).
@@ -64,12 +53,8 @@ func TestE2ESpotChainHedged(t *testing.T) {
 			ChainID e2eUint `json:"chain_id"`
 			Block   e2eUint `json:"block"`
 		} `json:"holdings"`
-		SpotChains []struct {
-			ChainID    e2eUint `json:"chain_id"`
-			Block      e2eUint `json:"block"`
-			RoundTrips int64   `json:"round_trips"`
-		} `json:"spot_chains"`
-		SpotTotals map[string]e2eDec `json:"spot_totals"`
+		SpotChains []e2eSpotChainJSON `json:"spot_chains"`
+		SpotTotals map[string]e2eDec  `json:"spot_totals"`
 	}
 	cli.okJSON(&st, args("status", "--json")...)
 	if len(st.SpotChains) != 1 || st.SpotChains[0].ChainID != 1 || st.SpotChains[0].RoundTrips != 1 || st.SpotChains[0].Block == 0 {
@@ -105,7 +90,7 @@ func TestE2ESpotChainHedged(t *testing.T) {
 	// dial (chain ID, Multicall3, the book's check) and then fails, so the
 	// engine's read of the cycle is what fails. k is how many requests the
 	// dial takes, measured by dialing through the proxy here.
-	cli.ok("devnet", "mint-real", "--rpc-url", spotNode.URL, cold, "ETH=5")
+	rig.mint("ETH=5")
 	ctx := e2eCtx(t)
 	px.ResetStats()
 	probe, err := spot.Dial(ctx, px.URL(), spot.Options{})
@@ -137,32 +122,19 @@ func TestE2ESpotChainHedged(t *testing.T) {
 
 	// watch: each cycle raises the typed alert and trades nothing.
 	failAfterDial()
-	// watch cycles on new heads; anvil mines only on demand.
-	stopMining := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-stopMining:
-				return
-			case <-time.After(300 * time.Millisecond):
-				chain.rc.CallContext(ctx, nil, "evm_mine")
-			}
+	// watch cycles on new heads and anvil mines only on demand: every
+	// request watch sends to the spot chain mines a block on the venue
+	// chain, so its next cycle has a head whatever the machine's speed.
+	px.OnRequest(func(uint64) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := chain.rc.CallContext(ctx, nil, "evm_mine"); err != nil {
+			t.Errorf("evm_mine on the venue chain: %v", err)
 		}
-	}()
+	})
 	r = cli.run(args("watch", "--yes", "--log-format", "json", "--max-cycles", "2", "--poll-interval", "200ms")...)
-	close(stopMining)
-	alerted := false
-	sc := bufio.NewScanner(strings.NewReader(r.stderr))
-	for sc.Scan() {
-		var line struct {
-			Msg  string `json:"msg"`
-			Kind string `json:"kind"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "risk alert" && line.Kind == string(hedge.AlertSpotUnknown) {
-			alerted = true
-		}
-	}
-	if !alerted {
+	px.OnRequest(nil)
+	if len(e2eRiskAlerts(r.stderr, hedge.AlertSpotUnknown)) == 0 {
 		t.Errorf("watch with the spot chain failing raised no %s alert:\n%s", hedge.AlertSpotUnknown, r)
 	}
 	if got := chain.nonce(signer.Addr); got != nonce1 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -29,14 +28,6 @@ import (
 // with no feed anywhere (AAVE) makes the exposure unknown and hedge refuses
 // in one line.
 func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
-	e2eSkipIfShort(t)
-	venueNode := e2eStartAnvil(t)
-	spotNode := e2eStartAnvil(t, "--chain-id", "1")
-	cli := e2eNewCLI(t, venueNode.URL)
-	chain := e2eNewChain(t, venueNode.URL)
-	deployer, signer := e2eAccountFromHex(t, e2eAnvilKey0), e2eAccountFromHex(t, e2eAnvilKey1)
-	cold := e2eNewAccount(t).Addr.Hex()
-
 	uni := common.HexToAddress("0x00000000000000000000000000000000000a0001")
 	uniFeed := common.HexToAddress("0x00000000000000000000000000000000000a0002")
 	aave := common.HexToAddress("0x00000000000000000000000000000000000a0003")
@@ -53,11 +44,8 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cli.ok("devnet", "install-books", "--rpc-url", spotNode.URL, "--books-file", booksPath,
-		"--price", "ETH/USD=3000", "--price", "BTC/USD=60000", "--price", "UNI/USD=9")
-	cli.ok("devnet", "mint-real", "--rpc-url", spotNode.URL, "--books-file", booksPath, cold, "ETH=1", "UNI=1000")
-	cli.ok("deploy", "--rpc-url", venueNode.URL, "--private-key", deployer.Key)
-	cli.ok("devnet", "fund", signer.Addr.Hex(), "--rpc-url", venueNode.URL, "--private-key", deployer.Key, "--usdc", "100000")
+	rig := e2eStartSpotRig(t, booksPath, []string{"ETH/USD=3000", "BTC/USD=60000", "UNI/USD=9"}, "ETH=1", "UNI=1000")
+	venueNode, spotNode, cli, chain, signer, cold := rig.venue, rig.spot, rig.cli, rig.chain, rig.signer, rig.cold
 	args := func(cmd string, extra ...string) []string {
 		out := []string{cmd, "--rpc-url", venueNode.URL, "--wallet", cold, "--spot-rpc", spotNode.URL,
 			"--books-file", booksPath, "--policy-file", polPath, "--private-key", signer.Key}
@@ -72,12 +60,8 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 	}
 	var st struct {
 		e2eStatus
-		SpotChains []struct {
-			ChainID    e2eUint `json:"chain_id"`
-			Block      e2eUint `json:"block"`
-			RoundTrips int64   `json:"round_trips"`
-		} `json:"spot_chains"`
-		Prices []priceOut `json:"prices"`
+		SpotChains []e2eSpotChainJSON `json:"spot_chains"`
+		Prices     []priceOut         `json:"prices"`
 	}
 	uniPrice := func(ps []priceOut) priceOut {
 		for _, p := range ps {
@@ -137,7 +121,7 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 	if err := rc.CallContext(ctx, &txh, "eth_sendTransaction", map[string]any{"from": rehearse.DefaultOwner, "to": uniFeed, "data": hexutil.Bytes(data)}); err != nil {
 		t.Fatal(err)
 	}
-	cli.ok("devnet", "mint-real", "--rpc-url", spotNode.URL, "--books-file", booksPath, cold, "UNI=1000")
+	rig.mint("UNI=1000")
 	nonce1 := chain.nonce(signer.Addr)
 	r := cli.fails(args("hedge", "--yes", "--json")...)
 	if !strings.Contains(r.stderr, "not hedged: ETH: UNI (hedged here): oracle stale") {
@@ -162,7 +146,7 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 	}
 
 	// A token with no feed on either chain: exposure unknown, one line, nothing sent.
-	cli.ok("devnet", "mint-real", "--rpc-url", spotNode.URL, "--books-file", booksPath, cold, "AAVE=5")
+	rig.mint("AAVE=5")
 	for _, cmd := range []string{"plan", "hedge"} {
 		extra := []string{}
 		if cmd == "hedge" {
@@ -178,16 +162,8 @@ func TestE2ESpotChainFeedPricesExposure(t *testing.T) {
 	// spot chain that is down (one cycle: it runs at start, no new head needed).
 	r = cli.run(args("watch", "--yes", "--log-format", "json", "--max-cycles", "1")...)
 	alerted := false
-	sc := bufio.NewScanner(strings.NewReader(r.stderr))
-	for sc.Scan() {
-		var line struct {
-			Msg     string `json:"msg"`
-			Kind    string `json:"kind"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "risk alert" && line.Kind == string(hedge.AlertSpotUnknown) {
-			alerted = alerted || strings.Contains(sc.Text(), "AAVE")
-		}
+	for _, line := range e2eRiskAlerts(r.stderr, hedge.AlertSpotUnknown) {
+		alerted = alerted || strings.Contains(line, "AAVE")
 	}
 	if !alerted {
 		t.Errorf("watch with an unpriced spot asset raised no %s alert naming AAVE:\n%s", hedge.AlertSpotUnknown, r)

@@ -119,25 +119,41 @@ func (e *watchEnv) nonce(t *testing.T) uint64 {
 	return n
 }
 
-// quiesce waits until the daemon's last snapshot is the chain head and the
-// head stays put for several poll intervals: no cycle is sending.
-func (e *watchEnv) quiesce(t *testing.T, addr string) {
+// quiesce waits until the daemon is idle at the chain head: its JSON log
+// has a cycle at the head that ended without a transaction ("cycle: nothing
+// to do" or "cycle: not trading", logged only when the plan has no step),
+// and the head has not moved since. The next cycle needs a new head, so the
+// daemon sends nothing until the test moves the chain. It waits on the
+// daemon's log, not on a quiet period of the clock.
+func (e *watchEnv) quiesce(t *testing.T, logs *syncBuf) {
 	t.Helper()
-	head := func() string {
+	head := func() uint64 {
 		n, err := e.emb.BlockNumber(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fmt.Sprint(n)
+		return n
 	}
-	waitFor(t, "the daemon to settle on the head", 20*time.Second, func() bool {
+	waitFor(t, "the daemon to be idle at the head", 20*time.Second, func() bool {
 		h := head()
-		if scrape(t, addr, "hedger_block_number") != h {
-			return false
-		}
-		time.Sleep(200 * time.Millisecond)
-		return head() == h && scrape(t, addr, "hedger_block_number") == h
+		return idleAt(logs.String(), h) && head() == h
 	})
+}
+
+// idleAt reports whether a JSON watch log has a cycle at block h that
+// ended with nothing sent.
+func idleAt(log string, h uint64) bool {
+	for _, l := range strings.Split(log, "\n") {
+		var line struct {
+			Msg   string  `json:"msg"`
+			Block *uint64 `json:"block"`
+		}
+		if json.Unmarshal([]byte(l), &line) == nil && line.Block != nil && *line.Block == h &&
+			(line.Msg == "cycle: nothing to do" || line.Msg == "cycle: not trading") {
+			return true
+		}
+	}
+	return false
 }
 
 func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
@@ -284,14 +300,14 @@ func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 	}
 
 	// A price move: exposure follows the chain.
-	e.quiesce(t, addr)
+	e.quiesce(t, &logs)
 	if err := e.dev.SetPrice(ctx, "ETH", decimal.NewFromInt(3300)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "exposure_usd = 33000 after set-price", 10*time.Second, func() bool {
 		return metricIs(t, addr, `hedger_exposure_usd{asset="ETH"}`, "33000")
 	})
-	e.quiesce(t, addr)
+	e.quiesce(t, &logs)
 	if err := e.dev.SetPrice(ctx, "BTC", decimal.NewFromInt(54000)); err != nil {
 		t.Fatal(err)
 	}
@@ -300,11 +316,11 @@ func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 	})
 	// Past the 10-minute cooldown of the opening trades (the feeds, 11
 	// minutes old then, are well within the 1h max oracle age).
-	e.quiesce(t, addr)
+	e.quiesce(t, &logs)
 	if err := e.emb.AdvanceTime(ctx, 11*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	e.quiesce(t, addr)
+	e.quiesce(t, &logs)
 	waitFor(t, "the funding window gauge to show the ETH short paid", 10*time.Second, func() bool {
 		v, err := decimal.NewFromString(scrape(t, addr, `hedger_funding_window_usd{asset="ETH"}`))
 		return err == nil && v.IsNegative()
@@ -313,7 +329,7 @@ func TestWatchHedgesRebalancesAndExports(t *testing.T) {
 	// The embedded chain mines on every send from either side; a test send
 	// racing the daemon's own can strand one of them in the pool, so let the
 	// daemon settle on the head first.
-	e.quiesce(t, addr)
+	e.quiesce(t, &logs)
 	// More spot: the short is rebalanced to the new target.
 	if err := e.dev.SendNative(ctx, e.wallet, decimal.NewFromInt(5)); err != nil {
 		t.Fatal(err)

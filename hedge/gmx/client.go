@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/chain"
@@ -226,20 +225,20 @@ func (c *Client) SnapshotWith(ctx context.Context, head *types.Header, extra fun
 		pin = head.Number
 	}
 	for {
-		b := &headBatch{}
+		b := &chain.Batch{}
 		var hdr *types.Header
 		var last hexutil.Uint64
 		if head == nil {
-			b.header(&hdr)
+			b.Header(&hdr)
 		}
 		s, finish := c.queue(b)
 		if extra != nil {
 			extra(b)
 		}
 		if head == nil && pin == nil {
-			b.blockNumber(&last)
+			b.BlockNumber(&last)
 		}
-		if err := b.read(ctx, c.Chain, pin); err != nil {
+		if err := c.Chain.Read(ctx, b, pin); err != nil {
 			if head != nil {
 				return nil, fmt.Errorf("GMX snapshot at block %d: %w", head.Number, err)
 			}
@@ -262,75 +261,9 @@ func (c *Client) SnapshotWith(ctx context.Context, head *types.Header, extra fun
 	}
 }
 
-// headBatch is chain.Batch plus the block header (and the block number)
-// as elements of the same JSON-RPC batch, which chain.Batch cannot carry.
-type headBatch struct {
-	elems  []rpc.BatchElem
-	tagAt  []int // index of the block-tag argument; -1: none
-	decode []func() error
-}
-
-func (b *headBatch) Balance(addr common.Address, dst *big.Int) {
-	var res hexutil.Big
-	b.add(rpc.BatchElem{Method: "eth_getBalance", Args: []any{addr, nil}, Result: &res}, 1, func() error {
-		dst.Set((*big.Int)(&res))
-		return nil
-	})
-}
-
-func (b *headBatch) Call(to common.Address, data []byte, decode func([]byte) error) {
-	var res hexutil.Bytes
-	args := map[string]any{"to": to, "input": hexutil.Bytes(data)}
-	b.add(rpc.BatchElem{Method: "eth_call", Args: []any{args, nil}, Result: &res}, 1, func() error { return decode(res) })
-}
-
-// header queues eth_getBlockByNumber(tag, false) into *dst.
-func (b *headBatch) header(dst **types.Header) {
-	b.add(rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{nil, false}, Result: dst}, 0, func() error { return nil })
-}
-
-func (b *headBatch) blockNumber(dst *hexutil.Uint64) {
-	b.add(rpc.BatchElem{Method: "eth_blockNumber", Result: dst}, -1, func() error { return nil })
-}
-
-func (b *headBatch) add(e rpc.BatchElem, tagAt int, decode func() error) {
-	b.elems, b.tagAt, b.decode = append(b.elems, e), append(b.tagAt, tagAt), append(b.decode, decode)
-}
-
-// read sends the batch at block (nil: latest), split at chain.MaxBatch
-// like chain.Client.Read, and decodes every answer; errors name the call.
-func (b *headBatch) read(ctx context.Context, c *chain.Client, block *big.Int) error {
-	tag := "latest"
-	if block != nil {
-		tag = hexutil.EncodeBig(block)
-	}
-	for i, e := range b.elems {
-		if b.tagAt[i] >= 0 {
-			e.Args[b.tagAt[i]] = tag
-		}
-	}
-	for start := 0; start < len(b.elems); start += chain.MaxBatch {
-		end := min(start+chain.MaxBatch, len(b.elems))
-		if err := c.BatchCallContext(ctx, b.elems[start:end]); err != nil {
-			return fmt.Errorf("batch read: %w", err)
-		}
-	}
-	var errs []error
-	for i, e := range b.elems {
-		if e.Error != nil {
-			errs = append(errs, fmt.Errorf("%s #%d: %w", e.Method, i, e.Error))
-			continue
-		}
-		if err := b.decode[i](); err != nil {
-			errs = append(errs, fmt.Errorf("%s #%d: decoding: %w", e.Method, i, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // queue adds the GMX reads into b; finish completes the snapshot once they
 // are answered (the caller sets the block).
-func (c *Client) queue(b *headBatch) (*Snapshot, func()) {
+func (c *Client) queue(b *chain.Batch) (*Snapshot, func()) {
 	s := &Snapshot{Native: new(big.Int), Markets: map[common.Address]*MarketState{}}
 	ds, cr := c.Book.Contracts.DataStore, c.Book.Contracts
 	u := func(key common.Hash, dst **big.Int) {
