@@ -495,6 +495,63 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	if err := pol.Validate(); err != nil {
 		return RiskDecision{}, err
 	}
+	return evaluateRisk(s, prev, pol, state)
+}
+
+// CheckedPolicies is a Policies that passed Validate, kept as a copy so
+// that later changes to the caller's map cannot slip past the check. A
+// process that plans every cycle with the same policy (watch, the backtest)
+// validates it once and plans with EvaluateRiskChecked / ApplyRiskChecked.
+type CheckedPolicies struct {
+	pol Policies
+	ok  bool
+}
+
+// CheckPolicies validates ps and keeps a copy of it.
+func CheckPolicies(ps Policies) (CheckedPolicies, error) {
+	if err := ps.Validate(); err != nil {
+		return CheckedPolicies{}, err
+	}
+	c := CheckedPolicies{pol: Policies{Default: ps.Default}, ok: true}
+	if ps.Assets != nil {
+		c.pol.Assets = make(map[string]AssetPolicy, len(ps.Assets))
+		for a, p := range ps.Assets {
+			c.pol.Assets[a] = p
+		}
+	}
+	return c, nil
+}
+
+// Policies is the validated policy.
+func (c CheckedPolicies) Policies() Policies { return c.pol }
+
+// Same says whether ps is, field for field, the policy c checked. Decimals
+// are immutable, so the same value pointers mean the same numbers; a
+// different pointer only costs a new check.
+func (c CheckedPolicies) Same(ps Policies) bool {
+	if !c.ok || c.pol.Default != ps.Default || len(c.pol.Assets) != len(ps.Assets) {
+		return false
+	}
+	for a, p := range ps.Assets {
+		if q, ok := c.pol.Assets[a]; !ok || q != p {
+			return false
+		}
+	}
+	return true
+}
+
+// EvaluateRiskChecked is EvaluateRisk with a policy validated beforehand.
+func EvaluateRiskChecked(s *Snapshot, prev *Snapshot, pol CheckedPolicies, state RiskState) (RiskDecision, error) {
+	if s == nil {
+		return RiskDecision{}, errors.New("no snapshot")
+	}
+	if !pol.ok {
+		return RiskDecision{}, errors.New("policy not checked")
+	}
+	return evaluateRisk(s, prev, pol.pol, state)
+}
+
+func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (RiskDecision, error) {
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
@@ -761,6 +818,18 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err := pol.Validate(); err != nil {
 		return nil, nil, err
 	}
+	return applyRisk(s, pol, dec)
+}
+
+// ApplyRiskChecked is ApplyRisk with a policy validated beforehand.
+func ApplyRiskChecked(s *Snapshot, pol CheckedPolicies, dec RiskDecision) (*Plan, []Alert, error) {
+	if !pol.ok {
+		return nil, nil, errors.New("policy not checked")
+	}
+	return applyRisk(s, pol.pol, dec)
+}
+
+func applyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, error) {
 	ratio := make(map[string]decimal.Decimal, len(dec.Assets))
 	rules := make(map[string]assetRule, len(dec.Assets))
 	for _, r := range dec.Assets {

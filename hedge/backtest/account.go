@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/hedge/internal/fixed"
 )
 
 // account is the paper venue's margin account: cash (collateral not in any
@@ -62,12 +64,13 @@ func (a *account) accrue(asset string, funding, borrow, mark decimal.Decimal) {
 	if p == nil || p.size.IsZero() {
 		return
 	}
-	notional := p.size.Abs().Mul(mark)
 	// Settled to 1e-10 USD, in the venue's favour, so that decimal digits
 	// do not grow step after step.
-	f := p.size.Neg().Mul(mark).Mul(funding).RoundFloor(moneyDecimals)
-	b := notional.Mul(borrow).RoundCeil(moneyDecimals)
-	p.margin = p.margin.Add(f).Sub(b)
+	f, b, margin, ok := accrueFixed(p, funding, borrow, mark)
+	if !ok {
+		f, b, margin = accrueDec(p, funding, borrow, mark)
+	}
+	p.margin = margin
 	a.funding = a.funding.Add(f)
 	if f.IsPositive() {
 		a.fundingIn = a.fundingIn.Add(f)
@@ -77,12 +80,52 @@ func (a *account) accrue(asset string, funding, borrow, mark decimal.Decimal) {
 	a.borrow = a.borrow.Add(b)
 }
 
+// accrueDec is accrue's arithmetic in decimal: the funding a short
+// receives, the borrowing it pays and the margin after both.
+func accrueDec(p *position, funding, borrow, mark decimal.Decimal) (f, b, margin decimal.Decimal) {
+	notional := p.size.Abs().Mul(mark)
+	f = p.size.Neg().Mul(mark).Mul(funding).RoundFloor(moneyDecimals)
+	b = notional.Mul(borrow).RoundCeil(moneyDecimals)
+	return f, b, p.margin.Add(f).Sub(b)
+}
+
+// accrueFixed is accrue's arithmetic in exact 128-bit integers: the same
+// values and exponents, or ok false when one does not fit.
+func accrueFixed(p *position, funding, borrow, mark decimal.Decimal) (f, b, margin decimal.Decimal, ok bool) {
+	q, ok1 := fixed.Of(p.size)
+	k, ok2 := fixed.Of(mark)
+	fr, ok3 := fixed.Of(funding)
+	br, ok4 := fixed.Of(borrow)
+	mg, ok5 := fixed.Of(p.margin)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return f, b, margin, false
+	}
+	notional, ok1 := fixed.Mul(q.Abs(), k)
+	fx, ok2 := fixed.Mul(q.Neg(), k)
+	fx, ok3 = fixed.Mul(fx, fr)
+	bx, ok4 := fixed.Mul(notional, br)
+	if !(ok1 && ok2 && ok3 && ok4) {
+		return f, b, margin, false
+	}
+	fx, ok1 = fixed.Round(fx, moneyDecimals, fixed.Floor)
+	bx, ok2 = fixed.Round(bx, moneyDecimals, fixed.Ceil)
+	mg, ok3 = fixed.Add(mg, fx)
+	mg, ok4 = fixed.Sub(mg, bx)
+	if !(ok1 && ok2 && ok3 && ok4) {
+		return f, b, margin, false
+	}
+	return fx.Dec(), bx.Dec(), mg.Dec(), true
+}
+
 // liquidate closes a position whose equity at mark is below maintenance;
 // its margin is lost, as on a venue whose liquidator takes the rest.
 func (a *account) liquidate(asset string, mark decimal.Decimal) bool {
 	p := a.pos[asset]
 	if p == nil || p.size.IsZero() {
 		return false
+	}
+	if safe, ok := aboveMaintenance(p, a.costs.MaintenanceMargin, mark); ok && safe {
+		return false // the common case, decided without allocating
 	}
 	eq := p.equity(mark)
 	if eq.GreaterThanOrEqual(a.costs.MaintenanceMargin.Mul(p.size.Abs()).Mul(mark)) {
@@ -92,6 +135,29 @@ func (a *account) liquidate(asset string, mark decimal.Decimal) bool {
 	a.liquidationLoss = a.liquidationLoss.Add(decimal.Max(eq, decimal.Zero))
 	*p = position{}
 	return true
+}
+
+// aboveMaintenance is liquidate's test, equity ≥ mm × |size| × mark, in
+// exact 128-bit integers; ok is false when a value does not fit.
+func aboveMaintenance(p *position, mm, mark decimal.Decimal) (safe, ok bool) {
+	q, ok1 := fixed.Of(p.size)
+	k, ok2 := fixed.Of(mark)
+	e, ok3 := fixed.Of(p.entry)
+	mg, ok4 := fixed.Of(p.margin)
+	m, ok5 := fixed.Of(mm)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return false, false
+	}
+	diff, ok1 := fixed.Sub(k, e)
+	upnl, ok2 := fixed.Mul(q, diff)
+	eq, ok3 := fixed.Add(mg, upnl)
+	need, ok4 := fixed.Mul(m, q.Abs())
+	need, ok5 = fixed.Mul(need, k)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return false, false
+	}
+	c, ok := fixed.Cmp(eq, need)
+	return c >= 0, ok
 }
 
 var errNoCash = errors.New("not enough collateral")
@@ -126,6 +192,14 @@ type fill struct {
 
 // quote is the fill of delta at mark: worse than mark by the impact model.
 func (a CostModel) quote(delta, mark decimal.Decimal) fill {
+	if f, ok := a.quoteFixed(delta, mark); ok {
+		return f
+	}
+	return a.quoteDec(delta, mark)
+}
+
+// quoteDec is quote in decimal, for values quoteFixed cannot hold.
+func (a CostModel) quoteDec(delta, mark decimal.Decimal) fill {
 	notional := delta.Abs().Mul(mark)
 	frac := a.ImpactPerUSD.Mul(notional)
 	price := mark.Mul(one.Add(frac)) // buys pay more
@@ -140,6 +214,51 @@ func (a CostModel) quote(delta, mark decimal.Decimal) fill {
 	}
 	return fill{price: price, impact: notional.Mul(frac).RoundCeil(moneyDecimals),
 		fee: delta.Abs().Mul(price).Mul(a.TakerFee).RoundCeil(moneyDecimals).Add(a.ExecutionFeeUSD)}
+}
+
+// quoteFixed is quote in exact 128-bit arithmetic (hedge/internal/fixed):
+// the same formula, the same roundings, the same Decimals; ok is false
+// when a value does not fit and quote computes it with decimal.
+func (a CostModel) quoteFixed(delta, mark decimal.Decimal) (fill, bool) {
+	d, ok1 := fixed.Of(delta)
+	k, ok2 := fixed.Of(mark)
+	imp, ok3 := fixed.Of(a.ImpactPerUSD)
+	fee, ok4 := fixed.Of(a.TakerFee)
+	ex, ok5 := fixed.Of(a.ExecutionFeeUSD)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return fill{}, false
+	}
+	ad := d.Abs()
+	notional, ok1 := fixed.Mul(ad, k)
+	frac, ok2 := fixed.Mul(imp, notional)
+	var factor fixed.N
+	if d.Sign() < 0 {
+		factor, ok3 = fixed.Sub(fixed.Int(1), frac)
+	} else {
+		factor, ok3 = fixed.Add(fixed.Int(1), frac)
+	}
+	price, ok4 := fixed.Mul(k, factor)
+	if !(ok1 && ok2 && ok3 && ok4) {
+		return fill{}, false
+	}
+	mode := fixed.Ceil
+	if d.Sign() < 0 {
+		mode = fixed.Floor
+	}
+	price, ok1 = fixed.Round(price, moneyDecimals, mode)
+	impact, ok2 := fixed.Mul(notional, frac)
+	impact, ok3 = fixed.Round(impact, moneyDecimals, fixed.Ceil)
+	f, ok4 := fixed.Mul(ad, price)
+	f, ok5 = fixed.Mul(f, fee)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return fill{}, false
+	}
+	f, ok1 = fixed.Round(f, moneyDecimals, fixed.Ceil)
+	f, ok2 = fixed.Add(f, ex)
+	if !(ok1 && ok2) {
+		return fill{}, false
+	}
+	return fill{price: price.Dec(), impact: impact.Dec(), fee: f.Dec()}, true
 }
 
 // trade changes asset's position by delta at f, as PerpVenue does: the

@@ -190,8 +190,14 @@ type sim struct {
 	spot    map[string]decimal.Decimal
 	acct    *account
 	margin  hedge.LinearMargin
-	eng     *engine.Engine
-	target  map[string]decimal.Decimal
+	// The snapshot's models and market keys, made at the first snapshot:
+	// boxing the cost model into the interface every cycle allocates.
+	costModel   hedge.CostModel
+	marginModel hedge.MarginModel
+	keys        []string // marketKey of markets[k]
+	snaps       [2]hedge.Snapshot
+	eng         *engine.Engine
+	target      map[string]decimal.Decimal
 	// The venue's side: the step being run, whether it traded, and how
 	// many steps it accepted.
 	i         int

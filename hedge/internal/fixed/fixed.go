@@ -1,0 +1,348 @@
+// Package fixed is exact decimal arithmetic on a 128-bit mantissa, for the
+// planner's and the paper venue's hot formulas. A shopspring Decimal
+// allocates a big.Int for every operation; a chain of them here allocates
+// only for its result. Every operation is exact or reports that it does not
+// fit (ok = false), and the caller then computes the same formula with
+// decimal. Results keep shopspring's exponents (Mul adds them, Add takes the
+// smaller, DivRound and the roundings give −places), so a value converted
+// back with Dec is the Decimal the decimal code would have made, digit for
+// digit and exponent for exponent.
+package fixed
+
+import (
+	"math/big"
+	"math/bits"
+
+	"github.com/shopspring/decimal"
+)
+
+// N is (−1)^neg × (hi·2^64 + lo) × 10^e.
+type N struct {
+	hi, lo uint64
+	neg    bool
+	e      int32
+}
+
+// maxDigits is the largest coefficient Of takes: it always fits an int64.
+const maxDigits = 18
+
+// Of is d when its coefficient has at most 18 digits.
+func Of(d decimal.Decimal) (N, bool) {
+	if d.NumDigits() > maxDigits {
+		return N{}, false
+	}
+	m := d.CoefficientInt64()
+	x := N{e: d.Exponent()}
+	if m < 0 {
+		x.neg, x.lo = true, uint64(-m)
+	} else {
+		x.lo = uint64(m)
+	}
+	return x, true
+}
+
+// Int is v × 10^0.
+func Int(v int64) N {
+	if v < 0 {
+		return N{lo: uint64(-v), neg: true}
+	}
+	return N{lo: uint64(v)}
+}
+
+// Dec is x as a Decimal with x's exponent.
+func (x N) Dec() decimal.Decimal {
+	if x.hi == 0 && x.lo < 1<<63 {
+		m := int64(x.lo)
+		if x.neg {
+			m = -m
+		}
+		return decimal.New(m, x.e)
+	}
+	b := new(big.Int).SetBits([]big.Word{big.Word(x.lo), big.Word(x.hi)})
+	if x.neg {
+		b.Neg(b)
+	}
+	return decimal.NewFromBigInt(b, x.e)
+}
+
+func (x N) IsZero() bool { return x.hi == 0 && x.lo == 0 }
+
+// Sign is −1, 0 or 1.
+func (x N) Sign() int {
+	switch {
+	case x.IsZero():
+		return 0
+	case x.neg:
+		return -1
+	}
+	return 1
+}
+
+func (x N) Neg() N {
+	if !x.IsZero() {
+		x.neg = !x.neg
+	}
+	return x
+}
+
+func (x N) Abs() N { x.neg = false; return x }
+
+// pow10 are 10^0 … 10^38 as 128-bit numbers.
+var pow10 [39][2]uint64 // {hi, lo}
+
+func init() {
+	hi, lo := uint64(0), uint64(1)
+	for k := range pow10 {
+		pow10[k] = [2]uint64{hi, lo}
+		var carry uint64
+		carry, lo = bits.Mul64(lo, 10)
+		hi = hi*10 + carry
+	}
+}
+
+// mul128 is a × b (magnitudes), ok false on overflow.
+func mul128(ahi, alo, bhi, blo uint64) (hi, lo uint64, ok bool) {
+	if ahi != 0 && bhi != 0 {
+		return 0, 0, false
+	}
+	h, l := bits.Mul64(alo, blo)
+	var c1, c2 uint64
+	if ahi != 0 {
+		var x uint64
+		x, c1 = bits.Mul64(ahi, blo)
+		if x != 0 {
+			return 0, 0, false
+		}
+	}
+	if bhi != 0 {
+		var x uint64
+		x, c2 = bits.Mul64(bhi, alo)
+		if x != 0 {
+			return 0, 0, false
+		}
+	}
+	var carry uint64
+	h, carry = bits.Add64(h, c1, 0)
+	if carry != 0 {
+		return 0, 0, false
+	}
+	h, carry = bits.Add64(h, c2, 0)
+	if carry != 0 {
+		return 0, 0, false
+	}
+	return h, l, true
+}
+
+// scale is x's magnitude × 10^k, ok false on overflow.
+func scale(x N, k int32) (N, bool) {
+	if k == 0 || x.IsZero() {
+		x.e -= k
+		return x, true
+	}
+	if k < 0 || k >= int32(len(pow10)) {
+		return N{}, false
+	}
+	p := pow10[k]
+	hi, lo, ok := mul128(x.hi, x.lo, p[0], p[1])
+	if !ok {
+		return N{}, false
+	}
+	return N{hi: hi, lo: lo, neg: x.neg, e: x.e - k}, true
+}
+
+// Mul is x × y.
+func Mul(x, y N) (N, bool) {
+	hi, lo, ok := mul128(x.hi, x.lo, y.hi, y.lo)
+	if !ok {
+		return N{}, false
+	}
+	z := N{hi: hi, lo: lo, e: x.e + y.e}
+	z.neg = x.neg != y.neg && !z.IsZero()
+	return z, true
+}
+
+// align brings x and y to the smaller exponent.
+func align(x, y N) (N, N, bool) {
+	var ok bool
+	switch {
+	case x.e > y.e:
+		x, ok = scale(x, x.e-y.e)
+	case y.e > x.e:
+		y, ok = scale(y, y.e-x.e)
+	default:
+		ok = true
+	}
+	return x, y, ok
+}
+
+func cmpMag(x, y N) int {
+	switch {
+	case x.hi != y.hi:
+		if x.hi < y.hi {
+			return -1
+		}
+		return 1
+	case x.lo != y.lo:
+		if x.lo < y.lo {
+			return -1
+		}
+		return 1
+	}
+	return 0
+}
+
+// Add is x + y, at the smaller exponent.
+func Add(x, y N) (N, bool) {
+	x, y, ok := align(x, y)
+	if !ok {
+		return N{}, false
+	}
+	z := N{e: x.e}
+	if x.neg == y.neg {
+		var c uint64
+		z.lo, c = bits.Add64(x.lo, y.lo, 0)
+		z.hi, c = bits.Add64(x.hi, y.hi, c)
+		if c != 0 {
+			return N{}, false
+		}
+		z.neg = x.neg && !z.IsZero()
+		return z, true
+	}
+	if cmpMag(x, y) < 0 {
+		x, y = y, x
+	}
+	var b uint64
+	z.lo, b = bits.Sub64(x.lo, y.lo, 0)
+	z.hi, _ = bits.Sub64(x.hi, y.hi, b)
+	z.neg = x.neg && !z.IsZero()
+	return z, true
+}
+
+// Sub is x − y.
+func Sub(x, y N) (N, bool) { return Add(x, y.Neg()) }
+
+// Cmp compares x and y by value.
+func Cmp(x, y N) (int, bool) {
+	if sx, sy := x.Sign(), y.Sign(); sx != sy || sx == 0 {
+		switch {
+		case sx < sy:
+			return -1, true
+		case sx > sy:
+			return 1, true
+		}
+		return 0, true
+	}
+	x, y, ok := align(x, y)
+	if !ok {
+		return 0, false
+	}
+	c := cmpMag(x, y)
+	if x.neg {
+		c = -c
+	}
+	return c, true
+}
+
+// Mode is how a quotient's dropped digits round.
+type Mode int
+
+const (
+	HalfUp Mode = iota // half away from zero (Decimal.DivRound)
+	Floor              // toward −∞ (RoundFloor)
+	Ceil               // toward +∞ (RoundCeil)
+	Trunc              // toward zero (Truncate)
+)
+
+// div is the magnitude of n / d (d < 2^64) with its remainder.
+func div(nhi, nlo, d uint64) (qhi, qlo, r uint64) {
+	qhi, r = bits.Div64(0, nhi, d)
+	qlo, r = bits.Div64(r, nlo, d)
+	return qhi, qlo, r
+}
+
+// round finishes a quotient q (of magnitude, sign neg) with remainder r of
+// divisor d: whether to add one to the magnitude.
+func bump(neg bool, r, dhi, dlo uint64, mode Mode) bool {
+	if r == 0 {
+		return false
+	}
+	switch mode {
+	case Floor:
+		return neg
+	case Ceil:
+		return !neg
+	case HalfUp:
+		// 2r ≥ d, with r < d < 2^64
+		h, l := r>>63, r<<1
+		return h > dhi || (h == dhi && l >= dlo)
+	}
+	return false
+}
+
+func inc(hi, lo uint64) (uint64, uint64, bool) {
+	lo, c := bits.Add64(lo, 1, 0)
+	hi, c = bits.Add64(hi, 0, c)
+	return hi, lo, c == 0
+}
+
+// DivRound is x / y rounded to places decimals by mode, at exponent −places:
+// mode HalfUp is Decimal.DivRound.
+func DivRound(x, y N, places int32, mode Mode) (N, bool) {
+	if y.IsZero() {
+		return N{}, false
+	}
+	// q = x.m × 10^(x.e − y.e + places) / y.m
+	k := x.e - y.e + places
+	if k < 0 {
+		var ok bool
+		if y, ok = scale(y, -k); !ok {
+			return N{}, false
+		}
+	} else {
+		var ok bool
+		if x, ok = scale(x, k); !ok {
+			return N{}, false
+		}
+	}
+	if y.hi != 0 {
+		return N{}, false
+	}
+	neg := x.neg != y.neg
+	qhi, qlo, r := div(x.hi, x.lo, y.lo)
+	if bump(neg, r, 0, y.lo, mode) {
+		var ok bool
+		if qhi, qlo, ok = inc(qhi, qlo); !ok {
+			return N{}, false
+		}
+	}
+	z := N{hi: qhi, lo: qlo, e: -places}
+	z.neg = neg && !z.IsZero()
+	return z, true
+}
+
+// Round is x rounded to places decimals by mode, at exponent −places (as
+// RoundFloor and RoundCeil give it), or for Trunc as Decimal.Truncate: x
+// unchanged when it has no more than places decimals.
+func Round(x N, places int32, mode Mode) (N, bool) {
+	if x.e >= -places {
+		if mode == Trunc {
+			return x, true
+		}
+		return scale(x, x.e+places)
+	}
+	k := -places - x.e
+	if k >= int32(len(pow10)) || pow10[k][0] != 0 {
+		return N{}, false // a divisor past 64 bits: left to decimal
+	}
+	p := pow10[k]
+	qhi, qlo, r := div(x.hi, x.lo, p[1])
+	if bump(x.neg, r, 0, p[1], mode) {
+		var ok bool
+		if qhi, qlo, ok = inc(qhi, qlo); !ok {
+			return N{}, false
+		}
+	}
+	z := N{hi: qhi, lo: qlo, e: -places}
+	z.neg = x.neg && !z.IsZero()
+	return z, true
+}

@@ -1,0 +1,121 @@
+package fixed
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// same says got is want digit for digit and exponent for exponent.
+func same(t *testing.T, what string, got N, ok bool, want decimal.Decimal) {
+	t.Helper()
+	if !ok {
+		return // too large: the caller computes it with decimal
+	}
+	g := got.Dec()
+	if !g.Equal(want) || g.Exponent() != want.Exponent() {
+		t.Fatalf("%s: got %s (exp %d), decimal gives %s (exp %d)", what, g, g.Exponent(), want, want.Exponent())
+	}
+}
+
+func randDec(r *rand.Rand) decimal.Decimal {
+	var m int64
+	switch r.IntN(4) {
+	case 0:
+		m = r.Int64N(1000)
+	case 1:
+		m = r.Int64N(1_000_000_000)
+	default:
+		m = r.Int64N(1_000_000_000_000_000_000)
+	}
+	if r.IntN(3) == 0 {
+		m = -m
+	}
+	return decimal.New(m, -int32(r.IntN(21)))
+}
+
+// Every operation agrees with shopspring/decimal on random operands of
+// the sizes the planner sees (up to 18 digits, 0 to 20 decimals), or says
+// it does not fit.
+func TestAgreesWithDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	fits := 0
+	for range 200_000 {
+		a, b := randDec(r), randDec(r)
+		x, ok1 := Of(a)
+		y, ok2 := Of(b)
+		if !ok1 || !ok2 {
+			t.Fatalf("Of(%s), Of(%s): want ok", a, b)
+		}
+		same(t, "dec", x, true, a)
+		z, ok := Mul(x, y)
+		same(t, a.String()+" × "+b.String(), z, ok, a.Mul(b))
+		z, ok = Add(x, y)
+		same(t, a.String()+" + "+b.String(), z, ok, a.Add(b))
+		z, ok = Sub(x, y)
+		same(t, a.String()+" − "+b.String(), z, ok, a.Sub(b))
+		if c, ok := Cmp(x, y); ok && c != a.Cmp(b) {
+			t.Fatalf("cmp %s %s: %d", a, b, c)
+		}
+		p := int32(r.IntN(25))
+		places := int32(r.IntN(22)) - 2
+		same(t, "neg", x.Neg(), true, a.Neg())
+		same(t, "abs", x.Abs(), true, a.Abs())
+		z, ok = Round(x, places, Floor)
+		same(t, a.String()+" floor", z, ok, a.RoundFloor(places))
+		z, ok = Round(x, places, Ceil)
+		same(t, a.String()+" ceil", z, ok, a.RoundCeil(places))
+		z, ok = Round(x, places, Trunc)
+		same(t, a.String()+" trunc", z, ok, a.Truncate(places))
+		if !b.IsZero() {
+			z, ok = DivRound(x, y, p, HalfUp)
+			same(t, a.String()+" / "+b.String(), z, ok, a.DivRound(b, p))
+			if ok {
+				fits++
+			}
+			// A product over a divisor, as the formulas chain them.
+			if xy, ok := Mul(x, y); ok {
+				z, ok = DivRound(xy, y, p, HalfUp)
+				same(t, "xy/y", z, ok, a.Mul(b).DivRound(b, p))
+			}
+		}
+	}
+	if fits < 50_000 {
+		t.Errorf("only %d of the divisions fit", fits)
+	}
+}
+
+// Ties round away from zero, as DivRound does.
+func TestDivRoundTies(t *testing.T) {
+	for _, c := range [][2]string{{"1", "8"}, {"-1", "8"}, {"5", "2"}, {"-5", "2"}, {"25", "1000"}, {"-0.000005", "1"}} {
+		a, b := decimal.RequireFromString(c[0]), decimal.RequireFromString(c[1])
+		x, _ := Of(a)
+		y, _ := Of(b)
+		for p := int32(0); p < 8; p++ {
+			z, ok := DivRound(x, y, p, HalfUp)
+			same(t, c[0]+"/"+c[1], z, ok, a.DivRound(b, p))
+			if !ok {
+				t.Fatal("small division did not fit")
+			}
+		}
+	}
+}
+
+// Past 128 bits nothing is computed: the caller falls back to decimal.
+func TestOverflowFallsBack(t *testing.T) {
+	big, _ := Of(decimal.RequireFromString("999999999999999999"))
+	z, ok := Mul(big, big)
+	if !ok {
+		t.Fatal("18 × 18 digits fit 128 bits")
+	}
+	if _, ok := Mul(z, big); ok {
+		t.Error("54 digits reported as fitting")
+	}
+	if _, ok := Of(decimal.RequireFromString("1234567890123456789")); ok {
+		t.Error("19 digits taken")
+	}
+	if _, ok := DivRound(z, big, 30, HalfUp); ok {
+		t.Error("a numerator past 128 bits reported as fitting")
+	}
+}
