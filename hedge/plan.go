@@ -144,13 +144,13 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
 		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
 		// funding rules may lower) applies to the whole short.
-		v.target = toStep(p.HedgeRatio.Mul(v.exposure.Add(v.crossUSD)).DivRound(m.MarkPrice, divPrecision), m.Rules.SizeStep)
+		v.target = targetSize(p.HedgeRatio, v.exposure, v.crossUSD, m.MarkPrice, m.Rules.SizeStep)
 		if v.crossUSD.IsPositive() {
 			v.crossSize = p.HedgeRatio.Mul(v.crossUSD).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
 		}
 		switch {
 		case v.target.IsPositive():
-			v.drift = v.current.Sub(v.target).DivRound(v.target, divPrecision)
+			v.drift = relative(v.current, v.target)
 			v.inBand = v.drift.Abs().LessThanOrEqual(p.Band)
 		default:
 			// Drift is undefined against a zero target; any position is out of band.
@@ -439,7 +439,7 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	P, mm, cost := m.MarkPrice, m.margin(), m.cost()
 	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
 	equity := v.pos.Equity()
-	after := equity.Add(d.deposit).Sub(fee(qNew))
+	after := addSub(equity, d.deposit, fee(qNew))
 	need := mm.FloorEquity(qNew, P, floor)
 	if after.GreaterThanOrEqual(need) {
 		return d
@@ -510,7 +510,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	}
 	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
 	step, cost := m.Rules.SizeStep, m.cost()
-	perUnit := P.Mul(one.Add(p.MarginBuffer)).DivRound(lev, divPrecision) // buffered margin per unit short
+	perUnit := perUnitMargin(P, p.MarginBuffer, lev) // buffered margin per unit short
 	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
 	lm, lc, lin := linear(m)
 	_ = lm
@@ -521,8 +521,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	// needs returns the equity to carry qNew at the cap and with the buffer,
 	// both after paying the fee to get there.
 	needs := func(qNew decimal.Decimal) (atCap, buffered decimal.Decimal) {
-		f := fee(qNew)
-		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(f), qNew.Abs().Mul(perUnit).Add(f)
+		return marginNeeds(qNew, P, lev, perUnit, fee(qNew))
 	}
 
 	delta := sizeDelta(q, desired, step)
@@ -538,7 +537,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		}
 		return d, nil
 	}
-	deposit := decimal.Max(decimal.Zero, buffered.Sub(equity)).RoundCeil(s.CollateralDecimals)
+	deposit := depositFor(buffered, equity, s.CollateralDecimals)
 	if min := m.Rules.MinCollateral; min.IsPositive() && qNew.IsPositive() && equity.Add(deposit).LessThan(min) {
 		// The venue refuses a position carrying less than its minimum.
 		deposit = min.Sub(equity).RoundCeil(s.CollateralDecimals)

@@ -620,7 +620,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			}
 		}
 		if priceOK {
-			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
+			r.BasisBps = basisBps(m.MarkPrice, m.IndexPrice)
 			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
 				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
@@ -636,10 +636,10 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		}
 
 		// Funding from a short's side: positive rates are paid by longs to shorts.
-		r.FundingAPR = m.ShortCarryPerDay().Mul(daysPerYr)
+		r.FundingAPR = shortCarryAPR(m)
 		q := pos.Size.Neg()
 		if q.IsPositive() && priceOK {
-			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
+			r.FundingPerYearUSD = mul3(q, m.MarkPrice, r.FundingAPR)
 		}
 		// The worse of the current rate and the rolling window decides, so a
 		// rate that just turned does not undo a window of payments at once.
@@ -648,15 +648,15 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		if p.FundingWindow > 0 && priceOK && !fb.Time.IsZero() && !s.Time.IsZero() && s.Time.After(fb.Time) {
 			secs := int64(s.Time.Sub(fb.Time) / time.Second)
 			if secs > 0 {
-				perUnit := m.FundingIndex.Sub(fb.Index) // what one unit of short received
+				// From what one unit of short received over the window.
 				r.WindowSeconds = secs
-				r.WindowFundingUSD = perUnit.Mul(decimal.Max(q, decimal.Zero))
-				r.WindowFundingAPR = perUnit.Mul(secondsPer).DivRound(m.MarkPrice.Mul(decimal.NewFromInt(secs)), divPrecision)
+				r.WindowFundingUSD, r.WindowFundingAPR = windowFunding(m.FundingIndex, fb.Index, q, m.MarkPrice, secs)
 				worst = decimal.Min(worst, r.WindowFundingAPR)
 			}
 		}
 		r.CostAPR = worst.Neg()
-		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEquivalent(s, pol, a, spot, cross[a]), m, priceOK)
+		spotEq := spotEquivalent(s, pol, a, spot, cross[a])
+		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEq, m, priceOK)
 		cost := r.CostAPR
 		switch {
 		case p.FundingBudgetAPR.IsPositive() && cost.GreaterThan(p.FundingBudgetAPR):
@@ -681,12 +681,8 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		if priceOK {
 			// The missing part of the short at this cycle's ratio.
-			want := r.HedgeRatio.Mul(spotEquivalent(s, pol, a, spot, cross[a])).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
-			if add := want.Sub(decimal.Max(q, decimal.Zero)); add.IsPositive() {
-				notional := add.Mul(m.MarkPrice)
-				cost := m.cost().TradeCost(add.Neg(), m.MarkPrice).Mul(bps).DivRound(notional, divPrecision)
-				r.EntryCostBps = cost.Sub(decimal.Min(r.BasisBps, decimal.Zero))
-			}
+			want := mul3Div(r.HedgeRatio, spotEq, m.IndexPrice, m.MarkPrice)
+			r.EntryCostBps = entryCostBps(m, want, q, r.BasisBps)
 			if lim := p.MaxEntryCostBps; lim.IsPositive() && r.EntryCostBps.GreaterThan(lim) && r.NoIncrease == "" {
 				r.NoIncrease = fmt.Sprintf("adding to the short costs %s bps (fees, impact and basis; limit %s); not opening or increasing the short",
 					r.EntryCostBps.StringFixed(1), lim)
@@ -696,7 +692,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		if q.IsPositive() && priceOK {
 			if liq := m.margin().LiquidationPrice(pos); liq.IsPositive() {
-				r.LiquidationDistance = liq.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
+				r.LiquidationDistance = relative(liq, m.MarkPrice)
 			}
 			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
 				r.TopUp = m.margin().FloorEquity(q, m.MarkPrice, p.LiqFloor).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))

@@ -87,9 +87,7 @@ type Position struct {
 }
 
 // Equity is what the position is worth to the user right now (USD).
-func (p Position) Equity() decimal.Decimal {
-	return p.Margin.Add(p.AccruedFunding).Add(p.UnrealizedPnL)
-}
+func (p Position) Equity() decimal.Decimal { return equity(p) }
 
 // Snapshot is everything one cycle read, pinned to one block.
 type Snapshot struct {

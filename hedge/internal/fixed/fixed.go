@@ -346,3 +346,93 @@ func Round(x N, places int32, mode Mode) (N, bool) {
 	z.neg = x.neg && !z.IsZero()
 	return z, true
 }
+
+// Calc chains operations for one formula: the first value or result that
+// does not fit clears OK, and what follows computes nothing. A formula is
+// written once as calls on a Calc and, when OK is false at the end,
+// computed again with decimal.
+type Calc struct{ OK bool }
+
+// NewCalc is a Calc with nothing failed yet.
+func NewCalc() Calc { return Calc{OK: true} }
+
+func (c *Calc) keep(x N, ok bool) N {
+	if !ok {
+		c.OK = false
+	}
+	return x
+}
+
+// Of is d, when it fits.
+func (c *Calc) Of(d decimal.Decimal) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(Of(d))
+}
+
+func (c *Calc) Mul(x, y N) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(Mul(x, y))
+}
+
+func (c *Calc) Add(x, y N) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(Add(x, y))
+}
+
+func (c *Calc) Sub(x, y N) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(Sub(x, y))
+}
+
+// DivRound is x / y as Decimal.DivRound(y, places) gives it.
+func (c *Calc) DivRound(x, y N, places int32) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(DivRound(x, y, places, HalfUp))
+}
+
+// Round is x rounded by mode (see Round).
+func (c *Calc) Round(x N, places int32, mode Mode) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(Round(x, places, mode))
+}
+
+// Cmp compares x and y (0 once the Calc failed).
+func (c *Calc) Cmp(x, y N) int {
+	if !c.OK {
+		return 0
+	}
+	v, ok := Cmp(x, y)
+	if !ok {
+		c.OK = false
+	}
+	return v
+}
+
+// Max is the larger of x and y; on a tie x, as decimal.Max(x, y) keeps its
+// first argument.
+func (c *Calc) Max(x, y N) N {
+	if c.Cmp(y, x) > 0 {
+		return y
+	}
+	return x
+}
+
+// Min is the smaller of x and y; on a tie x, as decimal.Min(x, y).
+func (c *Calc) Min(x, y N) N {
+	if c.Cmp(y, x) < 0 {
+		return y
+	}
+	return x
+}
