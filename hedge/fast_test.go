@@ -65,7 +65,9 @@ func TestFastFormulas(t *testing.T) {
 		both(func() []decimal.Decimal { return []decimal.Decimal{entryCostBps(m, x, q, basis)} })
 		ps := Position{Size: q, EntryPrice: pos(10), Margin: num(10), AccruedFunding: num(10), UnrealizedPnL: num(18)}
 		mm, floor, ratio, lev, pu, eq := decimal.New(r.Int64N(100), -3), pos(2), pos(2), pos(0), pos(10), num(10)
-		both(func() []decimal.Decimal { return []decimal.Decimal{equity(ps), liqPrice(ps, mm), floorEquity(q, mark, mm, floor)} })
+		both(func() []decimal.Decimal {
+			return []decimal.Decimal{equity(ps), liqPrice(ps, mm), floorEquity(q, mark, mm, floor)}
+		})
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{targetSize(ratio, x, x.Abs(), mark, decimal.Zero), perUnitMargin(mark, floor, lev)}
 		})
