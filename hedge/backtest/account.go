@@ -246,14 +246,13 @@ func (a CostModel) quoteFixed(delta, mark decimal.Decimal) (fill, bool) {
 		mode = fixed.Floor
 	}
 	price, ok1 = fixed.Round(price, moneyDecimals, mode)
-	impact, ok2 := fixed.Mul(notional, frac)
-	impact, ok3 = fixed.Round(impact, moneyDecimals, fixed.Ceil)
-	f, ok4 := fixed.Mul(ad, price)
-	f, ok5 = fixed.Mul(f, fee)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+	// notional × frac is notional² × impact: 256 bits before rounding.
+	impact, ok2 := fixed.MulRound(notional, frac, moneyDecimals, fixed.Ceil)
+	f, ok3 := fixed.Mul(ad, price)
+	if !(ok1 && ok2 && ok3) {
 		return fill{}, false
 	}
-	f, ok1 = fixed.Round(f, moneyDecimals, fixed.Ceil)
+	f, ok1 = fixed.MulRound(f, fee, moneyDecimals, fixed.Ceil)
 	f, ok2 = fixed.Add(f, ex)
 	if !(ok1 && ok2) {
 		return fill{}, false

@@ -12,6 +12,8 @@ package fixed
 import (
 	"math/big"
 	"math/bits"
+	"reflect"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -23,20 +25,50 @@ type N struct {
 	e      int32
 }
 
-// maxDigits is the largest coefficient Of takes: it always fits an int64.
-const maxDigits = 18
+// int64Digits is the largest coefficient that always fits an int64.
+const int64Digits = 18
 
-// Of is d when its coefficient has at most 18 digits.
+// direct says that Decimal is laid out as shopspring v1.6.0 declares it,
+// {value *big.Int; exp int32}, so that Of can read a coefficient without
+// copying it. Decimal does not export it, and a copy (Coefficient) costs two
+// allocations, as much as the operation it would replace. Checked once by
+// reflection: with any other layout Of copies.
+var direct = func() bool {
+	t := reflect.TypeFor[decimal.Decimal]()
+	if t.NumField() != 2 {
+		return false
+	}
+	v, e := t.Field(0), t.Field(1)
+	return v.Name == "value" && v.Type == reflect.TypeFor[*big.Int]() && v.Offset == 0 &&
+		e.Name == "exp" && e.Type.Kind() == reflect.Int32
+}()
+
+// coefficient is d's own coefficient (nil for the zero Decimal); it is only
+// read, never changed.
+func coefficient(d *decimal.Decimal) *big.Int {
+	if direct {
+		return *(**big.Int)(unsafe.Pointer(d))
+	}
+	return d.Coefficient()
+}
+
+// Of is d when its coefficient fits 128 bits.
 func Of(d decimal.Decimal) (N, bool) {
-	if d.NumDigits() > maxDigits {
+	b := coefficient(&d)
+	x := N{e: d.Exponent()}
+	if b == nil {
+		return x, true
+	}
+	if b.BitLen() > 128 || bits.UintSize != 64 {
 		return N{}, false
 	}
-	m := d.CoefficientInt64()
-	x := N{e: d.Exponent()}
-	if m < 0 {
-		x.neg, x.lo = true, uint64(-m)
-	} else {
-		x.lo = uint64(m)
+	x.neg = b.Sign() < 0
+	w := b.Bits()
+	if len(w) > 0 {
+		x.lo = uint64(w[0])
+	}
+	if len(w) > 1 {
+		x.hi = uint64(w[1])
 	}
 	return x, true
 }
@@ -58,11 +90,14 @@ func (x N) Dec() decimal.Decimal {
 		}
 		return decimal.New(m, x.e)
 	}
-	b := new(big.Int).SetBits([]big.Word{big.Word(x.lo), big.Word(x.hi)})
+	// On the stack: NewFromBigInt copies it.
+	w := [2]big.Word{big.Word(x.lo), big.Word(x.hi)}
+	var b big.Int
+	b.SetBits(w[:])
 	if x.neg {
-		b.Neg(b)
+		b.Neg(&b)
 	}
-	return decimal.NewFromBigInt(b, x.e)
+	return decimal.NewFromBigInt(&b, x.e)
 }
 
 func (x N) IsZero() bool { return x.hi == 0 && x.lo == 0 }
@@ -260,10 +295,40 @@ func div(nhi, nlo, d uint64) (qhi, qlo, r uint64) {
 	return qhi, qlo, r
 }
 
-// round finishes a quotient q (of magnitude, sign neg) with remainder r of
-// divisor d: whether to add one to the magnitude.
-func bump(neg bool, r, dhi, dlo uint64, mode Mode) bool {
-	if r == 0 {
+// div128 is n / d for a divisor of 65 to 128 bits (dhi ≠ 0): the quotient
+// then fits 64 bits. A trial quotient from the divisor's top 64 bits is
+// exact or one too small (Hacker's Delight, divlu), fixed by one compare.
+func div128(nhi, nlo, dhi, dlo uint64) (q, rhi, rlo uint64) {
+	s := uint(bits.LeadingZeros64(dhi))
+	top := dhi<<s | dlo>>(64-s) // the divisor's top 64 bits, normalized
+	if s == 0 {
+		top = dhi
+	}
+	// n / 2, so that the trial division cannot overflow
+	h, l := nhi>>1, nlo>>1|nhi<<63
+	q, _ = bits.Div64(h, l, top)
+	q >>= 63 - s
+	if q != 0 {
+		q--
+	}
+	// r = n − q·d, then one more d when r ≥ d
+	ph, pl := bits.Mul64(q, dlo)
+	ph += q * dhi
+	var b uint64
+	rlo, b = bits.Sub64(nlo, pl, 0)
+	rhi, _ = bits.Sub64(nhi, ph, b)
+	if rhi > dhi || (rhi == dhi && rlo >= dlo) {
+		q++
+		rlo, b = bits.Sub64(rlo, dlo, 0)
+		rhi, _ = bits.Sub64(rhi, dhi, b)
+	}
+	return q, rhi, rlo
+}
+
+// bump says whether a quotient (sign neg) with remainder r of divisor d
+// rounds away from its truncation.
+func bump(neg bool, rhi, rlo, dhi, dlo uint64, mode Mode) bool {
+	if rhi == 0 && rlo == 0 {
 		return false
 	}
 	switch mode {
@@ -272,8 +337,11 @@ func bump(neg bool, r, dhi, dlo uint64, mode Mode) bool {
 	case Ceil:
 		return !neg
 	case HalfUp:
-		// 2r ≥ d, with r < d < 2^64
-		h, l := r>>63, r<<1
+		// 2r ≥ d, with r < d < 2^128
+		if rhi>>63 != 0 {
+			return true
+		}
+		h, l := rhi<<1|rlo>>63, rlo<<1
 		return h > dhi || (h == dhi && l >= dlo)
 	}
 	return false
@@ -304,12 +372,14 @@ func DivRound(x, y N, places int32, mode Mode) (N, bool) {
 			return N{}, false
 		}
 	}
-	if y.hi != 0 {
-		return N{}, false
-	}
 	neg := x.neg != y.neg
-	qhi, qlo, r := div(x.hi, x.lo, y.lo)
-	if bump(neg, r, 0, y.lo, mode) {
+	var qhi, qlo, rhi, rlo uint64
+	if y.hi == 0 {
+		qhi, qlo, rlo = div(x.hi, x.lo, y.lo)
+	} else {
+		qlo, rhi, rlo = div128(x.hi, x.lo, y.hi, y.lo)
+	}
+	if bump(neg, rhi, rlo, y.hi, y.lo, mode) {
 		var ok bool
 		if qhi, qlo, ok = inc(qhi, qlo); !ok {
 			return N{}, false
@@ -332,11 +402,36 @@ func Round(x N, places int32, mode Mode) (N, bool) {
 	}
 	k := -places - x.e
 	if k >= int32(len(pow10)) || pow10[k][0] != 0 {
-		return N{}, false // a divisor past 64 bits: left to decimal
+		// 10^k past 64 bits: 19 digits at a time, remembering whether any
+		// digit dropped was not 0 (enough for every mode but HalfUp).
+		if mode == HalfUp || k >= 2*int32(len(pow10)) {
+			return N{}, false
+		}
+		hi, lo, sticky := x.hi, x.lo, false
+		for k > 0 {
+			step := min(k, 19)
+			var r uint64
+			hi, lo, r = div(hi, lo, pow10[step][1])
+			sticky = sticky || r != 0
+			k -= step
+		}
+		var rl uint64
+		if sticky {
+			rl = 1
+		}
+		if bump(x.neg, 0, rl, 0, 2, mode) {
+			var ok bool
+			if hi, lo, ok = inc(hi, lo); !ok {
+				return N{}, false
+			}
+		}
+		z := N{hi: hi, lo: lo, e: -places}
+		z.neg = x.neg && !z.IsZero()
+		return z, true
 	}
 	p := pow10[k]
 	qhi, qlo, r := div(x.hi, x.lo, p[1])
-	if bump(x.neg, r, 0, p[1], mode) {
+	if bump(x.neg, 0, r, 0, p[1], mode) {
 		var ok bool
 		if qhi, qlo, ok = inc(qhi, qlo); !ok {
 			return N{}, false
@@ -435,4 +530,73 @@ func (c *Calc) Min(x, y N) N {
 		return y
 	}
 	return x
+}
+
+// MulRound is x × y rounded to places decimals by Floor, Ceil or Trunc, at
+// exponent −places (as x.Mul(y).RoundCeil(places) gives it), through a
+// 256-bit product: for two wide factors whose product needs rounding back
+// into 128 bits. HalfUp is not offered (ok false).
+func MulRound(x, y N, places int32, mode Mode) (N, bool) {
+	if mode == HalfUp {
+		return N{}, false
+	}
+	e := x.e + y.e
+	if e >= -places {
+		z, ok := Mul(x, y)
+		if !ok {
+			return N{}, false
+		}
+		return Round(z, places, mode)
+	}
+	// p = x × y, four 64-bit words, least significant first
+	var p [4]uint64
+	h, l := bits.Mul64(x.lo, y.lo)
+	p[0], p[1] = l, h
+	add := func(i int, hi, lo uint64) {
+		var c uint64
+		p[i], c = bits.Add64(p[i], lo, 0)
+		p[i+1], c = bits.Add64(p[i+1], hi, c)
+		for j := i + 2; c != 0 && j < 4; j++ {
+			p[j], c = bits.Add64(p[j], 0, c)
+		}
+	}
+	h, l = bits.Mul64(x.lo, y.hi)
+	add(1, h, l)
+	h, l = bits.Mul64(x.hi, y.lo)
+	add(1, h, l)
+	h, l = bits.Mul64(x.hi, y.hi)
+	add(2, h, l)
+	neg := (x.neg != y.neg) && (p != [4]uint64{})
+	// Divide by 10^k, 19 digits at a time; sticky: something was dropped.
+	sticky := false
+	for k := -places - e; k > 0; {
+		step := min(k, 19)
+		d := pow10[step][1]
+		var r uint64
+		for i := 3; i >= 0; i-- {
+			p[i], r = bits.Div64(r, p[i], d)
+		}
+		sticky = sticky || r != 0
+		k -= step
+	}
+	if p[2] != 0 || p[3] != 0 {
+		return N{}, false
+	}
+	z := N{hi: p[1], lo: p[0], e: -places}
+	if sticky && ((mode == Floor && neg) || (mode == Ceil && !neg)) {
+		var ok bool
+		if z.hi, z.lo, ok = inc(z.hi, z.lo); !ok {
+			return N{}, false
+		}
+	}
+	z.neg = neg && !z.IsZero()
+	return z, true
+}
+
+// MulRound is x × y rounded (see MulRound).
+func (c *Calc) MulRound(x, y N, places int32, mode Mode) N {
+	if !c.OK {
+		return N{}
+	}
+	return c.keep(MulRound(x, y, places, mode))
 }

@@ -1,6 +1,7 @@
 package fixed
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -21,11 +22,18 @@ func same(t *testing.T, what string, got N, ok bool, want decimal.Decimal) {
 
 func randDec(r *rand.Rand) decimal.Decimal {
 	var m int64
-	switch r.IntN(4) {
+	switch r.IntN(5) {
 	case 0:
 		m = r.Int64N(1000)
 	case 1:
 		m = r.Int64N(1_000_000_000)
+	case 2:
+		// 19 to 38 digits: a coefficient past 64 bits
+		b := new(big.Int).Mul(big.NewInt(r.Int64N(1<<62)), big.NewInt(r.Int64N(1<<(1+r.IntN(62)))+1))
+		if r.IntN(3) == 0 {
+			b.Neg(b)
+		}
+		return decimal.NewFromBigInt(b, -int32(r.IntN(21)))
 	default:
 		m = r.Int64N(1_000_000_000_000_000_000)
 	}
@@ -81,7 +89,7 @@ func TestAgreesWithDecimal(t *testing.T) {
 			}
 		}
 	}
-	if fits < 50_000 {
+	if fits < 40_000 {
 		t.Errorf("only %d of the divisions fit", fits)
 	}
 }
@@ -112,10 +120,83 @@ func TestOverflowFallsBack(t *testing.T) {
 	if _, ok := Mul(z, big); ok {
 		t.Error("54 digits reported as fitting")
 	}
-	if _, ok := Of(decimal.RequireFromString("1234567890123456789")); ok {
-		t.Error("19 digits taken")
+	if _, ok := Of(decimal.RequireFromString("1234567890123456789012345678901234567890")); ok {
+		t.Error("40 digits taken")
+	}
+	x, ok := Of(decimal.RequireFromString("-12345678901234567890123456.789"))
+	if !ok || x.Dec().String() != "-12345678901234567890123456.789" {
+		t.Errorf("29 digits: %v %s", ok, x.Dec())
 	}
 	if _, ok := DivRound(z, big, 30, HalfUp); ok {
 		t.Error("a numerator past 128 bits reported as fitting")
+	}
+}
+
+// Divisors past 64 bits take the 128-bit division: every quotient and its
+// rounding agrees with decimal's.
+func TestWideDivisors(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 100_000 {
+		n := new(big.Int).Lsh(big.NewInt(r.Int64N(1<<62)), uint(r.IntN(66)))
+		n.Add(n, big.NewInt(r.Int64N(1<<62)))
+		d := new(big.Int).Lsh(big.NewInt(r.Int64N(1<<62)+1), uint(2+r.IntN(64)))
+		d.Add(d, big.NewInt(r.Int64N(1<<62)))
+		if r.IntN(2) == 0 {
+			n.Neg(n)
+		}
+		a, b := decimal.NewFromBigInt(n, -10), decimal.NewFromBigInt(d, -8)
+		x, ok1 := Of(a)
+		y, ok2 := Of(b)
+		if !ok1 || !ok2 {
+			t.Fatalf("Of(%s) %v, Of(%s) %v", a, ok1, b, ok2)
+		}
+		z, ok := DivRound(x, y, 2, HalfUp)
+		if !ok && y.hi != 0 && n.BitLen() < 120 {
+			t.Fatalf("%s / %s did not fit", a, b)
+		}
+		same(t, a.String()+" / "+b.String(), z, ok, a.DivRound(b, 2))
+	}
+}
+
+// The coefficient Of reads in place is Decimal's own: the layout check
+// holds for the pinned shopspring version, and reads agree with copies.
+func TestReadsTheCoefficient(t *testing.T) {
+	if !direct {
+		t.Fatal("shopspring's Decimal layout changed: Of copies every coefficient (update coefficient)")
+	}
+	for _, s := range []string{"0", "-0.0001", "123456789012345678901234567890.5", "-7", "1e-30"} {
+		d := decimal.RequireFromString(s)
+		if c := coefficient(&d); c.Cmp(d.Coefficient()) != 0 {
+			t.Errorf("%s: read %s, coefficient %s", s, c, d.Coefficient())
+		}
+	}
+	var zero decimal.Decimal
+	if x, ok := Of(zero); !ok || !x.IsZero() {
+		t.Error("the zero Decimal")
+	}
+}
+
+// A wide product rounded back agrees with decimal's Mul then RoundCeil,
+// RoundFloor or Truncate.
+func TestMulRound(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	fits := 0
+	for range 100_000 {
+		a, b := randDec(r), randDec(r)
+		x, _ := Of(a)
+		y, _ := Of(b)
+		places := int32(r.IntN(22)) - 2
+		z, ok := MulRound(x, y, places, Ceil)
+		same(t, a.String()+" × "+b.String()+" ceil", z, ok, a.Mul(b).RoundCeil(places))
+		z, ok = MulRound(x, y, places, Floor)
+		same(t, a.String()+" × "+b.String()+" floor", z, ok, a.Mul(b).RoundFloor(places))
+		z, ok = MulRound(x, y, places, Trunc)
+		same(t, a.String()+" × "+b.String()+" trunc", z, ok, a.Mul(b).Truncate(places))
+		if _, wide := Mul(x, y); ok && !wide {
+			fits++
+		}
+	}
+	if fits < 5_000 {
+		t.Errorf("only %d wide products rounded back", fits)
 	}
 }
