@@ -40,8 +40,22 @@ var direct = func() bool {
 	}
 	v, e := t.Field(0), t.Field(1)
 	return v.Name == "value" && v.Type == reflect.TypeFor[*big.Int]() && v.Offset == 0 &&
-		e.Name == "exp" && e.Type.Kind() == reflect.Int32
+		e.Name == "exp" && e.Type.Kind() == reflect.Int32 && e.Offset == unsafe.Offsetof(layout{}.exp) &&
+		t.Size() == unsafe.Sizeof(layout{})
 }()
+
+// layout is Decimal's, as direct checks it.
+type layout struct {
+	value *big.Int
+	exp   int32
+}
+
+// cell is a result's big.Int and its words in one allocation (a big.Int
+// made the usual way is two).
+type cell struct {
+	i big.Int
+	w [2]big.Word
+}
 
 // coefficient is d's own coefficient (nil for the zero Decimal); it is only
 // read, never changed.
@@ -81,8 +95,29 @@ func Int(v int64) N {
 	return N{lo: uint64(v)}
 }
 
-// Dec is x as a Decimal with x's exponent.
+// Dec is x as a Decimal with x's exponent. With Decimal's layout checked
+// (direct) it is built in place, as New or NewFromBigInt would build it but
+// in one allocation; Decimals are never changed after they are made, so the
+// words may live next to their big.Int.
 func (x N) Dec() decimal.Decimal {
+	if direct {
+		c := new(cell)
+		c.w = [2]big.Word{big.Word(x.lo), big.Word(x.hi)}
+		n := 0
+		switch {
+		case x.hi != 0:
+			n = 2
+		case x.lo != 0:
+			n = 1
+		}
+		c.i.SetBits(c.w[:n])
+		if x.neg {
+			c.i.Neg(&c.i)
+		}
+		var d decimal.Decimal
+		*(*layout)(unsafe.Pointer(&d)) = layout{value: &c.i, exp: x.e}
+		return d
+	}
 	if x.hi == 0 && x.lo < 1<<63 {
 		m := int64(x.lo)
 		if x.neg {
