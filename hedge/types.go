@@ -134,8 +134,11 @@ func (s *Snapshot) PositionOf(asset string) Position {
 		n++
 		if n == 1 {
 			out = p
-			notional = p.Size.Abs().Mul(p.EntryPrice)
 			continue
+		}
+		if n == 2 {
+			// Only a second position needs the first one's notional.
+			notional = out.Size.Abs().Mul(out.EntryPrice)
 		}
 		out.Key += "," + p.Key
 		out.Size = out.Size.Add(p.Size)

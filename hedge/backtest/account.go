@@ -36,11 +36,25 @@ type position struct {
 }
 
 func (p *position) upnl(mark decimal.Decimal) decimal.Decimal {
+	c := fixed.NewCalc()
+	if v := c.Mul(c.Of(p.size), c.Sub(c.Of(mark), c.Of(p.entry))); c.OK {
+		return v.Dec()
+	}
 	return p.size.Mul(mark.Sub(p.entry))
 }
 
 func (p *position) equity(mark decimal.Decimal) decimal.Decimal {
-	return p.margin.Add(p.upnl(mark))
+	if v, ok := p.equityFixed(mark); ok {
+		return v.Dec()
+	}
+	return p.margin.Add(p.size.Mul(mark.Sub(p.entry)))
+}
+
+// equityFixed is equity in exact 128-bit integers, when it fits.
+func (p *position) equityFixed(mark decimal.Decimal) (fixed.N, bool) {
+	c := fixed.NewCalc()
+	v := c.Add(c.Of(p.margin), c.Mul(c.Of(p.size), c.Sub(c.Of(mark), c.Of(p.entry))))
+	return v, c.OK
 }
 
 func newAccount(cash decimal.Decimal, unlimited bool, costs CostModel) *account {
@@ -220,44 +234,45 @@ func (a CostModel) quoteDec(delta, mark decimal.Decimal) fill {
 // the same formula, the same roundings, the same Decimals; ok is false
 // when a value does not fit and quote computes it with decimal.
 func (a CostModel) quoteFixed(delta, mark decimal.Decimal) (fill, bool) {
-	d, ok1 := fixed.Of(delta)
-	k, ok2 := fixed.Of(mark)
-	imp, ok3 := fixed.Of(a.ImpactPerUSD)
-	fee, ok4 := fixed.Of(a.TakerFee)
-	ex, ok5 := fixed.Of(a.ExecutionFeeUSD)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+	price, fee, impact, ok := a.quoteN(delta, mark)
+	if !ok {
 		return fill{}, false
 	}
+	return fill{price: price.Dec(), impact: impact.Dec(), fee: fee.Dec()}, true
+}
+
+// tradeCostFixed is TradeCost (fee + impact) from quoteN: one Decimal made.
+func (a CostModel) tradeCostFixed(delta, mark decimal.Decimal) (decimal.Decimal, bool) {
+	_, fee, impact, ok := a.quoteN(delta, mark)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	v, ok := fixed.Add(fee, impact)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return v.Dec(), true
+}
+
+// quoteN is quote's figures as fixed.N (price, fee, impact).
+func (a CostModel) quoteN(delta, mark decimal.Decimal) (price, fee, impact fixed.N, ok bool) {
+	c := fixed.NewCalc()
+	d, k := c.Of(delta), c.Of(mark)
 	ad := d.Abs()
-	notional, ok1 := fixed.Mul(ad, k)
-	frac, ok2 := fixed.Mul(imp, notional)
-	var factor fixed.N
+	notional := c.Mul(ad, k)
+	frac := c.Mul(c.Of(a.ImpactPerUSD), notional)
+	mode, factor := fixed.Ceil, fixed.N{}
 	if d.Sign() < 0 {
-		factor, ok3 = fixed.Sub(fixed.Int(1), frac)
+		mode, factor = fixed.Floor, c.Sub(fixed.Int(1), frac)
 	} else {
-		factor, ok3 = fixed.Add(fixed.Int(1), frac)
+		factor = c.Add(fixed.Int(1), frac)
 	}
-	price, ok4 := fixed.Mul(k, factor)
-	if !(ok1 && ok2 && ok3 && ok4) {
-		return fill{}, false
-	}
-	mode := fixed.Ceil
-	if d.Sign() < 0 {
-		mode = fixed.Floor
-	}
-	price, ok1 = fixed.Round(price, moneyDecimals, mode)
+	price = c.Round(c.Mul(k, factor), moneyDecimals, mode)
 	// notional × frac is notional² × impact: 256 bits before rounding.
-	impact, ok2 := fixed.MulRound(notional, frac, moneyDecimals, fixed.Ceil)
-	f, ok3 := fixed.Mul(ad, price)
-	if !(ok1 && ok2 && ok3) {
-		return fill{}, false
-	}
-	f, ok1 = fixed.MulRound(f, fee, moneyDecimals, fixed.Ceil)
-	f, ok2 = fixed.Add(f, ex)
-	if !(ok1 && ok2) {
-		return fill{}, false
-	}
-	return fill{price: price.Dec(), impact: impact.Dec(), fee: f.Dec()}, true
+	impact = c.MulRound(notional, frac, moneyDecimals, fixed.Ceil)
+	fee = c.MulRound(c.Mul(ad, price), c.Of(a.TakerFee), moneyDecimals, fixed.Ceil)
+	fee = c.Add(fee, c.Of(a.ExecutionFeeUSD))
+	return price, fee, impact, c.OK
 }
 
 // trade changes asset's position by delta at f, as PerpVenue does: the
@@ -292,6 +307,22 @@ func (a *account) trade(asset string, delta decimal.Decimal, f fill) {
 
 // value is cash plus every position's equity at its mark.
 func (a *account) value(marks map[string]decimal.Decimal) decimal.Decimal {
+	// In integers when every figure fits: one Decimal made instead of two
+	// per position. The sum is exact either way, so map order cannot
+	// change it.
+	c := fixed.NewCalc()
+	x := c.Of(a.cash)
+	for asset, p := range a.pos {
+		eq, ok := p.equityFixed(marks[asset])
+		if !ok {
+			c.OK = false
+			break
+		}
+		x = c.Add(x, eq)
+	}
+	if c.OK {
+		return x.Dec()
+	}
 	v := a.cash
 	for asset, p := range a.pos {
 		v = v.Add(p.equity(marks[asset]))

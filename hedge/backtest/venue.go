@@ -47,6 +47,9 @@ func (c CostModel) TradeCost(size, price decimal.Decimal) decimal.Decimal {
 	if size.IsZero() {
 		return decimal.Zero
 	}
+	if v, ok := c.tradeCostFixed(size, price); ok {
+		return v
+	}
 	f := c.quote(size, price)
 	return f.fee.Add(f.impact)
 }

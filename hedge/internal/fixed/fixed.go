@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"math/bits"
 	"reflect"
+	"strconv"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -634,4 +635,54 @@ func (c *Calc) MulRound(x, y N, places int32, mode Mode) N {
 		return N{}
 	}
 	return c.keep(MulRound(x, y, places, mode))
+}
+
+var float64Pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// Float64 is the float64 nearest to x, as Decimal.InexactFloat64 gives it:
+// both round the exact value to nearest, ties to even (big.Rat's Float64
+// and strconv.ParseFloat are both correctly rounded). For statistics only.
+func (x N) Float64() float64 {
+	if x.hi == 0 && x.lo <= 1<<53 && x.e <= 0 && x.e >= -22 {
+		// Both operands exact: one correctly rounded division.
+		f := float64(x.lo) / float64Pow10[-x.e]
+		if x.neg {
+			f = -f
+		}
+		return f
+	}
+	var buf [64]byte
+	b := buf[:0]
+	if x.neg {
+		b = append(b, '-')
+	}
+	if x.hi == 0 {
+		b = strconv.AppendUint(b, x.lo, 10)
+	} else {
+		// 128 bits: the top digits, then the low 19 zero-padded.
+		const e19 = 10_000_000_000_000_000_000
+		qhi, qlo, r := div(x.hi, x.lo, e19)
+		if qhi == 0 {
+			b = strconv.AppendUint(b, qlo, 10)
+		} else {
+			_, q2, r2 := div(qhi, qlo, e19)
+			b = strconv.AppendUint(b, q2, 10)
+			b = appendPadded(b, r2)
+		}
+		b = appendPadded(b, r)
+	}
+	b = append(b, 'e')
+	b = strconv.AppendInt(b, int64(x.e), 10)
+	f, _ := strconv.ParseFloat(string(b), 64)
+	return f
+}
+
+func appendPadded(b []byte, v uint64) []byte {
+	var d [19]byte
+	for i := 18; i >= 0; i-- {
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(b, d[:]...)
 }

@@ -200,3 +200,21 @@ func TestMulRound(t *testing.T) {
 		t.Errorf("only %d wide products rounded back", fits)
 	}
 }
+
+// Float64 is InexactFloat64's float, to the last bit.
+func TestFloat64(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 200_000 {
+		a := randDec(r)
+		if r.IntN(3) == 0 {
+			a = a.Mul(randDec(r)) // wide, many decimals
+		}
+		x, ok := Of(a)
+		if !ok {
+			continue
+		}
+		if got, want := x.Float64(), a.InexactFloat64(); got != want {
+			t.Fatalf("%s: %v, InexactFloat64 %v", a, got, want)
+		}
+	}
+}
