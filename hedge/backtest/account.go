@@ -267,7 +267,7 @@ func (a CostModel) quoteN(delta, mark decimal.Decimal) (price, fee, impact fixed
 	} else {
 		factor = c.Add(fixed.Int(1), frac)
 	}
-	price = c.Round(c.Mul(k, factor), moneyDecimals, mode)
+	price = c.MulRound(k, factor, moneyDecimals, mode) // 256 bits before rounding
 	// notional × frac is notional² × impact: 256 bits before rounding.
 	impact = c.MulRound(notional, frac, moneyDecimals, fixed.Ceil)
 	fee = c.MulRound(c.Mul(ad, price), c.Of(a.TakerFee), moneyDecimals, fixed.Ceil)

@@ -11,6 +11,7 @@ package fixed
 
 import (
 	"math/big"
+	"sync"
 	"math/bits"
 	"reflect"
 	"strconv"
@@ -398,15 +399,18 @@ func DivRound(x, y N, places int32, mode Mode) (N, bool) {
 	// q = x.m × 10^(x.e − y.e + places) / y.m
 	k := x.e - y.e + places
 	if k < 0 {
-		var ok bool
-		if y, ok = scale(y, -k); !ok {
-			return N{}, false
+		ys, ok := scale(y, -k)
+		if !ok {
+			return divWide(x, y, k, places, mode)
 		}
+		y = ys
 	} else {
 		var ok bool
-		if x, ok = scale(x, k); !ok {
-			return N{}, false
+		xs, ok := scale(x, k)
+		if !ok {
+			return divWide(x, y, k, places, mode)
 		}
+		x = xs
 	}
 	neg := x.neg != y.neg
 	var qhi, qlo, rhi, rlo uint64
@@ -685,4 +689,77 @@ func appendPadded(b []byte, v uint64) []byte {
 		v /= 10
 	}
 	return append(b, d[:]...)
+}
+
+// wide is the scratch of divWide, pooled: its big.Ints keep their words
+// from one division to the next, so a wide division allocates nothing.
+type wide struct{ n, d, q, r, t big.Int }
+
+var widePool = sync.Pool{New: func() any { return new(wide) }}
+
+// bigPow10 are 10^0 … 10^76, shared and never changed.
+var bigPow10 = func() (p [77]*big.Int) {
+	for k := range p {
+		p[k] = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+	}
+	return p
+}()
+
+
+// divWide is DivRound when the scaled operand passes 128 bits (the
+// quotient must still fit them): x.m × 10^k / y.m for k ≥ 0, x.m /
+// (y.m × 10^−k) for k < 0, in pooled big.Ints.
+func divWide(x, y N, k int32, places int32, mode Mode) (N, bool) {
+	if k >= int32(len(bigPow10)) || -k >= int32(len(bigPow10)) {
+		return N{}, false
+	}
+	w := widePool.Get().(*wide)
+	defer widePool.Put(w)
+	w.n.SetUint64(x.hi)
+	w.n.Lsh(&w.n, 64)
+	w.t.SetUint64(x.lo)
+	w.n.Or(&w.n, &w.t)
+	w.d.SetUint64(y.hi)
+	w.d.Lsh(&w.d, 64)
+	w.t.SetUint64(y.lo)
+	w.d.Or(&w.d, &w.t)
+	if k >= 0 {
+		w.n.Mul(&w.n, bigPow10[k])
+	} else {
+		w.d.Mul(&w.d, bigPow10[-k])
+	}
+	w.q.QuoRem(&w.n, &w.d, &w.r)
+	if w.q.BitLen() > 128 {
+		return N{}, false
+	}
+	neg := x.neg != y.neg
+	up := false
+	if w.r.Sign() != 0 {
+		switch mode {
+		case Floor:
+			up = neg
+		case Ceil:
+			up = !neg
+		case HalfUp:
+			w.r.Lsh(&w.r, 1)
+			up = w.r.Cmp(&w.d) >= 0
+		}
+	}
+	var hi, lo uint64
+	ws := w.q.Bits()
+	if len(ws) > 0 {
+		lo = uint64(ws[0])
+	}
+	if len(ws) > 1 {
+		hi = uint64(ws[1])
+	}
+	if up {
+		var ok bool
+		if hi, lo, ok = inc(hi, lo); !ok {
+			return N{}, false
+		}
+	}
+	z := N{hi: hi, lo: lo, e: -places}
+	z.neg = neg && !z.IsZero()
+	return z, true
 }

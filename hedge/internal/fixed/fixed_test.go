@@ -218,3 +218,43 @@ func TestFloat64(t *testing.T) {
 		}
 	}
 }
+
+// A numerator scaled past 128 bits divides in pooled big.Ints (the entry
+// cost's fee over a notional with 26 decimals), still exactly.
+func TestWideNumerator(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for range 20_000 {
+		a := decimal.New(r.Int64N(1_000_000_000_000_000), -10)
+		b := decimal.NewFromBigInt(new(big.Int).Mul(big.NewInt(r.Int64N(1<<62)+1), big.NewInt(r.Int64N(1<<40)+1)), -26)
+		if r.IntN(2) == 0 {
+			a = a.Neg()
+		}
+		x, _ := Of(a)
+		y, _ := Of(b)
+		if _, ok := scale(x, x.e-y.e+18); ok {
+			t.Fatal("meant to pass 128 bits")
+		}
+		for _, m := range []Mode{HalfUp, Floor, Ceil, Trunc} {
+			z, ok := DivRound(x, y, 18, m)
+			if !ok {
+				t.Fatalf("%s / %s did not fit", a, b)
+			}
+			var want decimal.Decimal
+			switch m {
+			case HalfUp:
+				want = a.DivRound(b, 18)
+			case Floor:
+				want = a.DivRound(b, 40).RoundFloor(18)
+			case Ceil:
+				want = a.DivRound(b, 40).RoundCeil(18)
+			case Trunc:
+				want = a.DivRound(b, 40).Truncate(18)
+			}
+			if m == HalfUp {
+				same(t, a.String()+" / "+b.String(), z, ok, want)
+			} else if !z.Dec().Equal(want) {
+				t.Fatalf("%s / %s mode %d: %s, want %s", a, b, m, z.Dec(), want)
+			}
+		}
+	}
+}
