@@ -11,10 +11,10 @@ package fixed
 
 import (
 	"math/big"
-	"sync"
 	"math/bits"
 	"reflect"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -704,7 +704,6 @@ var bigPow10 = func() (p [77]*big.Int) {
 	}
 	return p
 }()
-
 
 // divWide is DivRound when the scaled operand passes 128 bits (the
 // quotient must still fit them): x.m × 10^k / y.m for k ≥ 0, x.m /
