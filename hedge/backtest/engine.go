@@ -467,7 +467,12 @@ func prepare(s *Series, costs CostModel) *assetData {
 	n := len(s.Rows)
 	d := &assetData{asset: s.Asset, rows: s.Rows, perDay: make([]decimal.Decimal, n), index: make([]decimal.Decimal, n),
 		borrow: make([]decimal.Decimal, n), borrowPerDay: make([]decimal.Decimal, n)}
-	perDay := decimal.NewFromInt(int64(24*time.Hour)).DivRound(decimal.NewFromInt(int64(s.Step)), 18)
+	// Normalized: a daily step's factor is 1, not 1.000000000000000000,
+	// so the rates it scales keep their own few decimals. Only the
+	// exponent changes, never a value, and every figure downstream is a
+	// function of values alone; short coefficients keep the planner's
+	// arithmetic in 128-bit integers (hedge/internal/fixed).
+	perDay := decimal.NewFromInt(int64(24*time.Hour)).DivRound(decimal.NewFromInt(int64(s.Step)), 18).Normalize()
 	stepBorrow := costs.BorrowPerDay.DivRound(perDay, 18)
 	idx := decimal.Zero
 	for i, r := range s.Rows {
