@@ -75,11 +75,11 @@ func Of(d decimal.Decimal) (N, bool) {
 	if b == nil {
 		return x, true
 	}
-	if b.BitLen() > 128 || bits.UintSize != 64 {
+	w := b.Bits() // normalized: no leading zero words
+	if len(w) > 2 || bits.UintSize != 64 {
 		return N{}, false
 	}
 	x.neg = b.Sign() < 0
-	w := b.Bits()
 	if len(w) > 0 {
 		x.lo = uint64(w[0])
 	}
