@@ -80,10 +80,21 @@ func (a *account) accrue(asset string, funding, borrow, mark decimal.Decimal) {
 	}
 	// Settled to 1e-10 USD, in the venue's favour, so that decimal digits
 	// do not grow step after step.
-	f, b, margin, ok := accrueFixed(p, funding, borrow, mark)
-	if !ok {
-		f, b, margin = accrueDec(p, funding, borrow, mark)
+	if fx, bx, mg, ok := accrueN(p, funding, borrow, mark); ok {
+		// The running totals in integers too, each made once.
+		c := fixed.NewCalc()
+		total, in, out, brw := c.Add(c.Of(a.funding), fx), c.Add(c.Of(a.fundingIn), fx), c.Add(c.Of(a.fundingOut), fx), c.Add(c.Of(a.borrow), bx)
+		if c.OK {
+			p.margin, a.funding, a.borrow = mg.Dec(), total.Dec(), brw.Dec()
+			if fx.Sign() > 0 {
+				a.fundingIn = in.Dec()
+			} else {
+				a.fundingOut = out.Dec()
+			}
+			return
+		}
 	}
+	f, b, margin := accrueDec(p, funding, borrow, mark)
 	p.margin = margin
 	a.funding = a.funding.Add(f)
 	if f.IsPositive() {
@@ -106,29 +117,21 @@ func accrueDec(p *position, funding, borrow, mark decimal.Decimal) (f, b, margin
 // accrueFixed is accrue's arithmetic in exact 128-bit integers: the same
 // values and exponents, or ok false when one does not fit.
 func accrueFixed(p *position, funding, borrow, mark decimal.Decimal) (f, b, margin decimal.Decimal, ok bool) {
-	q, ok1 := fixed.Of(p.size)
-	k, ok2 := fixed.Of(mark)
-	fr, ok3 := fixed.Of(funding)
-	br, ok4 := fixed.Of(borrow)
-	mg, ok5 := fixed.Of(p.margin)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
-		return f, b, margin, false
-	}
-	notional, ok1 := fixed.Mul(q.Abs(), k)
-	fx, ok2 := fixed.Mul(q.Neg(), k)
-	fx, ok3 = fixed.Mul(fx, fr)
-	bx, ok4 := fixed.Mul(notional, br)
-	if !(ok1 && ok2 && ok3 && ok4) {
-		return f, b, margin, false
-	}
-	fx, ok1 = fixed.Round(fx, moneyDecimals, fixed.Floor)
-	bx, ok2 = fixed.Round(bx, moneyDecimals, fixed.Ceil)
-	mg, ok3 = fixed.Add(mg, fx)
-	mg, ok4 = fixed.Sub(mg, bx)
-	if !(ok1 && ok2 && ok3 && ok4) {
+	fx, bx, mg, ok := accrueN(p, funding, borrow, mark)
+	if !ok {
 		return f, b, margin, false
 	}
 	return fx.Dec(), bx.Dec(), mg.Dec(), true
+}
+
+// accrueN is accrueFixed's figures as fixed.N.
+func accrueN(p *position, funding, borrow, mark decimal.Decimal) (f, b, margin fixed.N, ok bool) {
+	c := fixed.NewCalc()
+	q, k := c.Of(p.size), c.Of(mark)
+	f = c.MulRound(c.Mul(q.Neg(), k), c.Of(funding), moneyDecimals, fixed.Floor)
+	b = c.MulRound(c.Mul(q.Abs(), k), c.Of(borrow), moneyDecimals, fixed.Ceil)
+	margin = c.Sub(c.Add(c.Of(p.margin), f), b)
+	return f, b, margin, c.OK
 }
 
 // liquidate closes a position whose equity at mark is below maintenance;

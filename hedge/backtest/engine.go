@@ -15,6 +15,7 @@ import (
 
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/engine"
+	"github.com/hedger/hedger/hedge/internal/fixed"
 )
 
 // MinBand stands for a band of 0: hedge.Policy refuses 0, and any drift the
@@ -535,20 +536,23 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 				return out, fmt.Errorf("%s: %w", m.day(i), err)
 			}
 		}
-		spotValue := decimal.Zero
-		for _, a := range m.held {
-			spotValue = spotValue.Add(m.spot[a].Mul(m.data[a].rows[i].Spot))
-		}
-		pt.SpotValue = spotValue
 		acctValue := m.acct.value(marks)
-		pt.Value = spotValue.Add(acctValue)
-		pt.Cash, pt.Margin = m.acct.cash, acctValue.Sub(m.acct.cash)
-		if i > 0 {
-			pt.PnL = pt.Value.Sub(prevValue).Sub(flowUSD)
-			pt.Unhedged = spotValue.Sub(prevSpot).Sub(flowUSD.Sub(flowCash(flows[i])))
+		if !m.values(&pt, i, acctValue, prevValue, prevSpot, flowUSD, flows[i]) {
+			spotValue := decimal.Zero
+			for _, a := range m.held {
+				spotValue = spotValue.Add(m.spot[a].Mul(m.data[a].rows[i].Spot))
+			}
+			pt.SpotValue = spotValue
+			pt.Value = spotValue.Add(acctValue)
+			pt.Cash, pt.Margin = m.acct.cash, acctValue.Sub(m.acct.cash)
+			if i > 0 {
+				pt.PnL = pt.Value.Sub(prevValue).Sub(flowUSD)
+				pt.Unhedged = spotValue.Sub(prevSpot).Sub(flowUSD.Sub(flowCash(flows[i])))
+			}
+			pt.Fees = m.acct.fees.Add(m.acct.borrow)
 		}
+		spotValue := pt.SpotValue
 		pt.Funding = m.acct.funding
-		pt.Fees = m.acct.fees.Add(m.acct.borrow)
 		pt.Shorts = make([]decimal.Decimal, len(m.markets))
 		pt.Targets = make([]decimal.Decimal, len(m.markets))
 		for k, a := range m.markets {
@@ -566,6 +570,38 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 	}
 	out.Metrics = m.metrics(out.Path, cash0)
 	return out, nil
+}
+
+// values fills pt's values as run's decimal lines do, in exact 128-bit
+// integers (hedge/internal/fixed): each value made once rather than through
+// two or three intermediate Decimals. False, with pt untouched, when a value
+// does not fit.
+func (m *sim) values(pt *Point, i int, acctValue, prevValue, prevSpot, flowUSD decimal.Decimal, flows []Flow) bool {
+	c := fixed.NewCalc()
+	var spotValue fixed.N
+	for _, a := range m.held {
+		spotValue = c.Add(spotValue, c.Mul(c.Of(m.spot[a]), c.Of(m.data[a].rows[i].Spot)))
+	}
+	acct, cash := c.Of(acctValue), c.Of(m.acct.cash)
+	value := c.Add(spotValue, acct)
+	margin := c.Sub(acct, cash)
+	var pnl, unhedged fixed.N
+	if i > 0 {
+		flow := c.Of(flowUSD)
+		pnl = c.Sub(c.Sub(value, c.Of(prevValue)), flow)
+		unhedged = c.Sub(c.Sub(spotValue, c.Of(prevSpot)), c.Sub(flow, c.Of(flowCash(flows))))
+	}
+	fees := c.Add(c.Of(m.acct.fees), c.Of(m.acct.borrow))
+	if !c.OK {
+		return false
+	}
+	pt.SpotValue, pt.Value = spotValue.Dec(), value.Dec()
+	pt.Cash, pt.Margin = m.acct.cash, margin.Dec()
+	if i > 0 {
+		pt.PnL, pt.Unhedged = pnl.Dec(), unhedged.Dec()
+	}
+	pt.Fees = fees.Dec()
+	return true
 }
 
 func flowCash(fs []Flow) decimal.Decimal {
