@@ -261,3 +261,35 @@ func addSub(a, b, c decimal.Decimal) decimal.Decimal {
 	}
 	return a.Add(b).Sub(c)
 }
+
+// neg is d.Neg() in one allocation.
+func neg(d decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		if x, ok := fixed.Of(d); ok {
+			return x.Neg().Dec()
+		}
+	}
+	return d.Neg()
+}
+
+// add is a.Add(b) in one allocation.
+func add(a, b decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Add(c.Of(a), c.Of(b)); c.OK {
+			return v.Dec()
+		}
+	}
+	return a.Add(b)
+}
+
+// stepDelta is toStep(want − q, step).
+func stepDelta(q, want, step decimal.Decimal) decimal.Decimal {
+	if useFixed && !step.IsPositive() {
+		c := fixed.NewCalc()
+		if v := c.Round(c.Sub(c.Of(want), c.Of(q)), SizeDecimals, fixed.Trunc); c.OK {
+			return v.Dec()
+		}
+	}
+	return toStep(want.Sub(q), step)
+}

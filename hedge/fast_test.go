@@ -75,5 +75,8 @@ func TestFastFormulas(t *testing.T) {
 			a, b := marginNeeds(q, mark, lev, pu, x)
 			return []decimal.Decimal{a, b, depositFor(x, eq, 6), addSub(x, q, mark)}
 		})
+		both(func() []decimal.Decimal {
+			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero)}
+		})
 	}
 }

@@ -121,7 +121,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 	for _, a := range assets {
 		v := assetView{asset: a, spot: spot[a], pos: s.PositionOf(a)}
 		v.market, v.hasMarket = s.Markets[a]
-		v.current = v.pos.Size.Neg()
+		v.current = neg(v.pos.Size)
 		if !v.hasMarket {
 			out = append(out, cross[a])
 			continue
@@ -432,7 +432,7 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 // reduces, so it never raises leverage.
 func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decimal.Decimal, d decision) decision {
 	m, q := v.market, v.current
-	qNew := q.Add(d.delta)
+	qNew := add(q, d.delta)
 	if !qNew.IsPositive() {
 		return d
 	}
@@ -525,7 +525,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	}
 
 	delta := sizeDelta(q, desired, step)
-	qNew := q.Add(delta)
+	qNew := add(q, delta)
 	atCap, buffered := needs(qNew)
 	if qNew.IsZero() || (!delta.IsPositive() && equity.GreaterThanOrEqual(atCap)) {
 		// Closing needs no margin, and a reduction (or holding) that keeps
@@ -610,7 +610,7 @@ func sizeDelta(q, want, step decimal.Decimal) decimal.Decimal {
 	if want.IsZero() && q.Abs().GreaterThanOrEqual(stepOf(step)) {
 		return q.Neg()
 	}
-	return toStep(want.Sub(q), step)
+	return stepDelta(q, want, step)
 }
 
 // maxSupported is the largest short x with |x|·perUnit + |x − q|·feeUnit ≤ M.

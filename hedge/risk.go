@@ -637,7 +637,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		// Funding from a short's side: positive rates are paid by longs to shorts.
 		r.FundingAPR = shortCarryAPR(m)
-		q := pos.Size.Neg()
+		q := neg(pos.Size)
 		if q.IsPositive() && priceOK {
 			r.FundingPerYearUSD = mul3(q, m.MarkPrice, r.FundingAPR)
 		}

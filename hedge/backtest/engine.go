@@ -276,7 +276,12 @@ func Run(cfg Config) (*Result, error) {
 	for i, r := range series[0].Rows {
 		times[i] = r.Time
 	}
-	day := func(i int) string { return fmtTime(times[i], res.Step) }
+	// Every strategy's path names the same steps: format them once.
+	days := make([]string, len(times))
+	for i, t := range times {
+		days[i] = fmtTime(t, res.Step)
+	}
+	day := func(i int) string { return days[i] }
 	res.Start, res.End = day(0), day(res.Steps-1)
 
 	start := map[string]decimal.Decimal{}
