@@ -507,6 +507,7 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 	cash0 := m.acct.cash
 	var prevValue, prevSpot decimal.Decimal
 	pending := 0
+	shorts, targets := make([]decimal.Decimal, n*len(m.markets)), make([]decimal.Decimal, n*len(m.markets))
 	for i := range n {
 		for _, a := range m.markets {
 			r := m.data[a].rows[i]
@@ -558,11 +559,13 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 		}
 		spotValue := pt.SpotValue
 		pt.Funding = m.acct.funding
-		pt.Shorts = make([]decimal.Decimal, len(m.markets))
-		pt.Targets = make([]decimal.Decimal, len(m.markets))
+		// Every step's shorts and targets share two arrays of the run
+		// (capacity capped, so no append can reach the next step's).
+		nm := len(m.markets)
+		pt.Shorts, pt.Targets = shorts[i*nm:(i+1)*nm:(i+1)*nm], targets[i*nm:(i+1)*nm:(i+1)*nm]
 		for k, a := range m.markets {
 			if p := m.acct.pos[a]; p != nil {
-				pt.Shorts[k] = p.size.Neg()
+				pt.Shorts[k] = negDec(p.size)
 			}
 			pt.Targets[k] = m.target[a]
 		}
@@ -607,6 +610,14 @@ func (m *sim) values(pt *Point, i int, acctValue, prevValue, prevSpot, flowUSD d
 	}
 	pt.Fees = fees.Dec()
 	return true
+}
+
+// negDec is d.Neg() in one allocation.
+func negDec(d decimal.Decimal) decimal.Decimal {
+	if x, ok := fixed.Of(d); ok {
+		return x.Neg().Dec()
+	}
+	return d.Neg()
 }
 
 func flowCash(fs []Flow) decimal.Decimal {
