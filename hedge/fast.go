@@ -293,3 +293,36 @@ func stepDelta(q, want, step decimal.Decimal) decimal.Decimal {
 	}
 	return toStep(want.Sub(q), step)
 }
+
+// cmp is a.Cmp(b) without the scaled copy decimal makes when the exponents
+// differ.
+func cmp(a, b decimal.Decimal) int {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Cmp(c.Of(a), c.Of(b)); c.OK {
+			return v
+		}
+	}
+	return a.Cmp(b)
+}
+
+// cmpNeg is a.Cmp(b.Neg()), cmpAbs a.Abs().Cmp(b): no negated copy made.
+func cmpNeg(a, b decimal.Decimal) int {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Cmp(c.Of(a), c.Of(b).Neg()); c.OK {
+			return v
+		}
+	}
+	return a.Cmp(b.Neg())
+}
+
+func cmpAbs(a, b decimal.Decimal) int {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Cmp(c.Of(a).Abs(), c.Of(b)); c.OK {
+			return v
+		}
+	}
+	return a.Abs().Cmp(b)
+}

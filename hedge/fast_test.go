@@ -78,5 +78,14 @@ func TestFastFormulas(t *testing.T) {
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero)}
 		})
+		for _, y := range []decimal.Decimal{q, x.Neg(), x, mark, basis} {
+			useFixed = true
+			c1, c2, c3 := cmp(x, y), cmpNeg(x, y), cmpAbs(x, y)
+			useFixed = false
+			if c1 != cmp(x, y) || c2 != cmpNeg(x, y) || c3 != cmpAbs(x, y) {
+				t.Fatalf("comparisons of %s and %s differ", x, y)
+			}
+			useFixed = true
+		}
 	}
 }

@@ -621,7 +621,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		}
 		if priceOK {
 			r.BasisBps = basisBps(m.MarkPrice, m.IndexPrice)
-			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
+			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && cmpAbs(r.BasisBps, lim) > 0 {
 				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
 		}
@@ -659,7 +659,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEq, m, priceOK)
 		cost := r.CostAPR
 		switch {
-		case p.FundingBudgetAPR.IsPositive() && cost.GreaterThan(p.FundingBudgetAPR):
+		case p.FundingBudgetAPR.IsPositive() && cmp(cost, p.FundingBudgetAPR) > 0:
 			// USD figures from the user's side: + received, − paid.
 			what := fmt.Sprintf("funding costs the short %s a year (%s USD/yr on the position, accrued %s USD)",
 				percent(r.FundingAPR.Neg()), signedUSD(r.FundingPerYearUSD), signedUSD(pos.AccruedFunding))
@@ -673,7 +673,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(resumeAPR(p)), p.HedgeRatio)
 		}
 
-		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
+		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && cmpNeg(r.BasisBps, lim) < 0 {
 			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
 				r.BasisBps.Neg().StringFixed(1), lim)
 			alert(AlertBasis, "%s", r.NoIncrease)
@@ -683,7 +683,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			// The missing part of the short at this cycle's ratio.
 			want := mul3Div(r.HedgeRatio, spotEq, m.IndexPrice, m.MarkPrice)
 			r.EntryCostBps = entryCostBps(m, want, q, r.BasisBps)
-			if lim := p.MaxEntryCostBps; lim.IsPositive() && r.EntryCostBps.GreaterThan(lim) && r.NoIncrease == "" {
+			if lim := p.MaxEntryCostBps; lim.IsPositive() && cmp(r.EntryCostBps, lim) > 0 && r.NoIncrease == "" {
 				r.NoIncrease = fmt.Sprintf("adding to the short costs %s bps (fees, impact and basis; limit %s); not opening or increasing the short",
 					r.EntryCostBps.StringFixed(1), lim)
 				alert(AlertEntryCost, "%s", r.NoIncrease)
@@ -694,7 +694,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			if liq := m.margin().LiquidationPrice(pos); liq.IsPositive() {
 				r.LiquidationDistance = relative(liq, m.MarkPrice)
 			}
-			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
+			if p.LiqFloor.IsPositive() && cmp(r.LiquidationDistance, p.LiqFloor) < 0 {
 				r.TopUp = m.margin().FloorEquity(q, m.MarkPrice, p.LiqFloor).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
 				alert(AlertLiquidation, "liquidation %s above mark, floor %s; needs %s %s more margin",
 					percent(r.LiquidationDistance), percent(p.LiqFloor), r.TopUp, s.CollateralSymbol)
@@ -735,14 +735,14 @@ func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decima
 	reduced := st.ReducedForFunding
 	// After a restart the flag is gone, but a short well below the normal
 	// target while funding is still costly means we had reduced it.
-	if !reduced && priceOK && apr.LessThanOrEqual(resume.Neg()) {
+	if !reduced && priceOK && cmpNeg(apr, resume) <= 0 {
 		normal := p.HedgeRatio.Mul(spot).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
 		reduced = normal.IsPositive() && q.LessThan(normal.Mul(one.Sub(p.Band)))
 	}
 	switch {
-	case apr.Neg().GreaterThan(p.FundingBudgetAPR):
+	case cmpNeg(p.FundingBudgetAPR, apr) < 0: // −apr > budget
 		reduced = true
-	case apr.GreaterThan(resume.Neg()):
+	case cmpNeg(apr, resume) > 0:
 		reduced = false
 	}
 	if !reduced {
