@@ -326,3 +326,14 @@ func cmpAbs(a, b decimal.Decimal) int {
 	}
 	return a.Abs().Cmp(b)
 }
+
+// floorNonNeg is decimal.Max(decimal.Zero, x).RoundFloor(places).
+func floorNonNeg(x decimal.Decimal, places int32) decimal.Decimal {
+	if useFixed && x.Sign() > 0 {
+		c := fixed.NewCalc()
+		if v := c.Round(c.Of(x), places, fixed.Floor); c.OK {
+			return v.Dec()
+		}
+	}
+	return decimal.Max(decimal.Zero, x).RoundFloor(places)
+}

@@ -78,6 +78,9 @@ func TestFastFormulas(t *testing.T) {
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero)}
 		})
+		both(func() []decimal.Decimal {
+			return []decimal.Decimal{floorNonNeg(x, 6), floorNonNeg(mark, 0), floorNonNeg(decimal.New(1, 15), 6)}
+		})
 		for _, y := range []decimal.Decimal{q, x.Neg(), x, mark, basis} {
 			useFixed = true
 			c1, c2, c3 := cmp(x, y), cmpNeg(x, y), cmpAbs(x, y)

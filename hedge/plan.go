@@ -137,7 +137,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 			}
 			return nil, fmt.Errorf("market %s: non-positive price", a)
 		}
-		if m.TakerFee.IsNegative() || m.TakerFee.GreaterThanOrEqual(maxTakerFee) {
+		if m.TakerFee.IsNegative() || cmp(m.TakerFee, maxTakerFee) >= 0 {
 			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
 		}
 		v.exposure = v.spot.Mul(m.IndexPrice)
@@ -151,7 +151,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		switch {
 		case v.target.IsPositive():
 			v.drift = relative(v.current, v.target)
-			v.inBand = v.drift.Abs().LessThanOrEqual(p.Band)
+			v.inBand = cmpAbs(v.drift, p.Band) <= 0
 		default:
 			// Drift is undefined against a zero target; any position is out of band.
 			v.inBand = v.current.IsZero()
@@ -300,7 +300,7 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 		return nil, fmt.Errorf("collateral decimals %d out of range", s.CollateralDecimals)
 	}
 	// Deposits must be representable on chain, so only whole collateral units count.
-	available := decimal.Max(decimal.Zero, s.Collateral).RoundFloor(s.CollateralDecimals)
+	available := floorNonNeg(s.Collateral, s.CollateralDecimals)
 	plan := &Plan{Block: s.Block}
 	for _, v := range vs {
 		ap := v.assetPlan()
@@ -402,12 +402,12 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 		notes = append(notes, rule.hold)
 	}
 	// Closing a long is allowed at a discount; only new short exposure is not.
-	if limit := decimal.Max(q, decimal.Zero); rule.noIncrease != "" && desired.GreaterThan(limit) {
+	if limit := decimal.Max(q, decimal.Zero); rule.noIncrease != "" && cmp(desired, limit) > 0 {
 		desired = limit
 		notes = append(notes, rule.noIncrease)
 	}
 	minTrade := decimal.Max(rule.minTrade, v.market.Rules.MinSize)
-	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && dl.Abs().LessThan(minTrade) {
+	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && cmpAbs(dl, minTrade) < 0 {
 		desired = q
 		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, minTrade))
 	}
@@ -441,7 +441,7 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	equity := v.pos.Equity()
 	after := addSub(equity, d.deposit, fee(qNew))
 	need := mm.FloorEquity(qNew, P, floor)
-	if after.GreaterThanOrEqual(need) {
+	if cmp(after, need) >= 0 {
 		return d
 	}
 	left := available.Sub(d.deposit)
@@ -505,7 +505,7 @@ func joinNote(a, b string) string {
 func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
-	if ml := m.margin().MaxLeverage(); ml.IsPositive() && ml.LessThan(lev) {
+	if ml := m.margin().MaxLeverage(); ml.IsPositive() && cmp(ml, lev) < 0 {
 		lev = ml
 	}
 	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
@@ -515,7 +515,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	lm, lc, lin := linear(m)
 	_ = lm
 	feeUnit := P.Mul(lc.TakerFee)
-	if lin && !perUnit.GreaterThan(feeUnit) {
+	if lin && cmp(perUnit, feeUnit) <= 0 {
 		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
 	}
 	// needs returns the equity to carry qNew at the cap and with the buffer,
@@ -527,7 +527,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	delta := sizeDelta(q, desired, step)
 	qNew := add(q, delta)
 	atCap, buffered := needs(qNew)
-	if qNew.IsZero() || (!delta.IsPositive() && equity.GreaterThanOrEqual(atCap)) {
+	if qNew.IsZero() || (!delta.IsPositive() && cmp(equity, atCap) >= 0) {
 		// Closing needs no margin, and a reduction (or holding) that keeps
 		// leverage under the cap needs no deposit: the buffer is only topped
 		// up once the cap is crossed.
@@ -542,7 +542,7 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		// The venue refuses a position carrying less than its minimum.
 		deposit = min.Sub(equity).RoundCeil(s.CollateralDecimals)
 	}
-	if deposit.LessThanOrEqual(available) {
+	if cmp(deposit, available) <= 0 {
 		d := decision{deposit: deposit, delta: delta, reason: tradeReason(v, q, qNew, "")}
 		if delta.IsZero() {
 			d.note = fmt.Sprintf("leverage above cap %s; margin top-up", lev)
