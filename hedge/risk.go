@@ -522,9 +522,6 @@ func CheckPolicies(ps Policies) (CheckedPolicies, error) {
 	return c, nil
 }
 
-// Policies is the validated policy.
-func (c CheckedPolicies) Policies() Policies { return c.pol }
-
 // Same says whether ps is, field for field, the policy c checked. Decimals
 // are immutable, so the same value pointers mean the same numbers; a
 // different pointer only costs a new check.
