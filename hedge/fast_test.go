@@ -92,3 +92,25 @@ func TestFastFormulas(t *testing.T) {
 		}
 	}
 }
+
+// The OLS sums in big.Int accumulators are the Decimal sums, exponents
+// included, for returns of mixed precision.
+func TestOLSSums(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for range 2000 {
+		n := 3 + r.IntN(60)
+		x, m := make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+		for i := range x {
+			x[i] = decimal.New(r.Int64N(2_000_000_000_000_000)-1_000_000_000_000_000, -int32(10+r.IntN(20)))
+			m[i] = decimal.New(r.Int64N(2_000_000_000)-1_000_000_000, -int32(r.IntN(30)))
+		}
+		mx, mm := decimal.New(r.Int64N(1_000_000), -int32(r.IntN(25))), decimal.New(-r.Int64N(1_000_000), -24)
+		a1, a2, a3 := olsSums(x, m, mx, mm)
+		b1, b2, b3 := olsSumsDec(x, m, mx, mm)
+		for i, p := range [][2]decimal.Decimal{{a1, b1}, {a2, b2}, {a3, b3}} {
+			if !p[0].Equal(p[1]) || p[0].Exponent() != p[1].Exponent() {
+				t.Fatalf("sum %d: %s (exp %d), decimal %s (exp %d)", i, p[0], p[0].Exponent(), p[1], p[1].Exponent())
+			}
+		}
+	}
+}
