@@ -215,11 +215,7 @@ func OLSBeta(x, m []decimal.Decimal) (BetaEstimate, error) {
 		sx, sm = sx.Add(x[i]), sm.Add(m[i])
 	}
 	mx, mm := sx.DivRound(N, betaPrecision), sm.DivRound(N, betaPrecision)
-	var sxx, smm, sxm decimal.Decimal
-	for i := range x {
-		dx, dm := x[i].Sub(mx), m[i].Sub(mm)
-		sxx, smm, sxm = sxx.Add(dx.Mul(dx)), smm.Add(dm.Mul(dm)), sxm.Add(dx.Mul(dm))
-	}
+	sxx, smm, sxm := olsSums(x, m, mx, mm)
 	if !smm.IsPositive() {
 		return BetaEstimate{}, errors.New("the hedge asset's price never moved: beta is undefined")
 	}
@@ -234,6 +230,74 @@ func OLSBeta(x, m []decimal.Decimal) (BetaEstimate, error) {
 	e.AssetVol = SqrtDecimal(sxx.DivRound(decimal.NewFromInt(int64(n-1)), betaPrecision))
 	e.HedgeVol = SqrtDecimal(smm.DivRound(decimal.NewFromInt(int64(n-1)), betaPrecision))
 	return e, nil
+}
+
+// olsSums is Σ(x−mx)², Σ(m−mm)² and Σ(x−mx)(m−mm), as the decimal sums
+// give them (olsSumsDec), exponents included, in three big.Int accumulators
+// rather than a new Decimal for each of the 6n operations: a rolling
+// estimate runs it once per step and window.
+func olsSums(x, m []decimal.Decimal, mx, mm decimal.Decimal) (sxx, smm, sxm decimal.Decimal) {
+	var acc [3]big.Int
+	var exp [3]int32 // Decimal{} starts every sum at exponent 0
+	var dx, dm, t, p big.Int
+	add := func(k int, v *big.Int, e int32) {
+		switch {
+		case e < exp[k]:
+			acc[k].Mul(&acc[k], pow10Int(exp[k]-e))
+			exp[k] = e
+		case e > exp[k]:
+			v = t.Mul(v, pow10Int(e-exp[k]))
+		}
+		acc[k].Add(&acc[k], v)
+	}
+	var c big.Int
+	// d = a − b at the smaller exponent, as Decimal.Sub makes it (b's
+	// coefficient given).
+	sub := func(d *big.Int, a decimal.Decimal, b *big.Int, eb int32) int32 {
+		ea := a.Exponent()
+		e := min(ea, eb)
+		if a.NumDigits() <= 18 {
+			c.SetInt64(a.CoefficientInt64()) // no copy of a's own
+		} else {
+			c.Set(a.Coefficient())
+		}
+		d.Mul(&c, pow10Int(ea-e))
+		d.Sub(d, t.Mul(b, pow10Int(eb-e)))
+		return e
+	}
+	cmx, cmm := mx.Coefficient(), mm.Coefficient()
+	for i := range x {
+		ex, em := sub(&dx, x[i], cmx, mx.Exponent()), sub(&dm, m[i], cmm, mm.Exponent())
+		add(0, p.Mul(&dx, &dx), 2*ex)
+		add(1, p.Mul(&dm, &dm), 2*em)
+		add(2, p.Mul(&dx, &dm), ex+em)
+	}
+	return decimal.NewFromBigInt(&acc[0], exp[0]), decimal.NewFromBigInt(&acc[1], exp[1]), decimal.NewFromBigInt(&acc[2], exp[2])
+}
+
+// olsSumsDec is olsSums in Decimal arithmetic, for the tests.
+func olsSumsDec(x, m []decimal.Decimal, mx, mm decimal.Decimal) (sxx, smm, sxm decimal.Decimal) {
+	for i := range x {
+		dx, dm := x[i].Sub(mx), m[i].Sub(mm)
+		sxx, smm, sxm = sxx.Add(dx.Mul(dx)), smm.Add(dm.Mul(dm)), sxm.Add(dx.Mul(dm))
+	}
+	return sxx, smm, sxm
+}
+
+var pow10Ints [80]*big.Int
+
+func init() {
+	for k := range pow10Ints {
+		pow10Ints[k] = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+	}
+}
+
+// pow10Int is 10^k (k ≥ 0), shared and never changed.
+func pow10Int(k int32) *big.Int {
+	if int(k) < len(pow10Ints) {
+		return pow10Ints[k]
+	}
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
 }
 
 // SqrtDecimal is the square root of a non-negative d to betaPrecision

@@ -121,7 +121,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 	for _, a := range assets {
 		v := assetView{asset: a, spot: spot[a], pos: s.PositionOf(a)}
 		v.market, v.hasMarket = s.Markets[a]
-		v.current = v.pos.Size.Neg()
+		v.current = neg(v.pos.Size)
 		if !v.hasMarket {
 			out = append(out, cross[a])
 			continue
@@ -137,21 +137,21 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 			}
 			return nil, fmt.Errorf("market %s: non-positive price", a)
 		}
-		if m.TakerFee.IsNegative() || m.TakerFee.GreaterThanOrEqual(maxTakerFee) {
+		if m.TakerFee.IsNegative() || cmp(m.TakerFee, maxTakerFee) >= 0 {
 			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
 		}
 		v.exposure = v.spot.Mul(m.IndexPrice)
 		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
 		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
 		// funding rules may lower) applies to the whole short.
-		v.target = toStep(p.HedgeRatio.Mul(v.exposure.Add(v.crossUSD)).DivRound(m.MarkPrice, divPrecision), m.Rules.SizeStep)
+		v.target = targetSize(p.HedgeRatio, v.exposure, v.crossUSD, m.MarkPrice, m.Rules.SizeStep)
 		if v.crossUSD.IsPositive() {
 			v.crossSize = p.HedgeRatio.Mul(v.crossUSD).DivRound(m.MarkPrice, divPrecision).Truncate(SizeDecimals)
 		}
 		switch {
 		case v.target.IsPositive():
-			v.drift = v.current.Sub(v.target).DivRound(v.target, divPrecision)
-			v.inBand = v.drift.Abs().LessThanOrEqual(p.Band)
+			v.drift = relative(v.current, v.target)
+			v.inBand = cmpAbs(v.drift, p.Band) <= 0
 		default:
 			// Drift is undefined against a zero target; any position is out of band.
 			v.inBand = v.current.IsZero()
@@ -300,7 +300,7 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 		return nil, fmt.Errorf("collateral decimals %d out of range", s.CollateralDecimals)
 	}
 	// Deposits must be representable on chain, so only whole collateral units count.
-	available := decimal.Max(decimal.Zero, s.Collateral).RoundFloor(s.CollateralDecimals)
+	available := floorNonNeg(s.Collateral, s.CollateralDecimals)
 	plan := &Plan{Block: s.Block}
 	for _, v := range vs {
 		ap := v.assetPlan()
@@ -402,12 +402,12 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 		notes = append(notes, rule.hold)
 	}
 	// Closing a long is allowed at a discount; only new short exposure is not.
-	if limit := decimal.Max(q, decimal.Zero); rule.noIncrease != "" && desired.GreaterThan(limit) {
+	if limit := decimal.Max(q, decimal.Zero); rule.noIncrease != "" && cmp(desired, limit) > 0 {
 		desired = limit
 		notes = append(notes, rule.noIncrease)
 	}
 	minTrade := decimal.Max(rule.minTrade, v.market.Rules.MinSize)
-	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && dl.Abs().LessThan(minTrade) {
+	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && cmpAbs(dl, minTrade) < 0 {
 		desired = q
 		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, minTrade))
 	}
@@ -432,16 +432,16 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 // reduces, so it never raises leverage.
 func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decimal.Decimal, d decision) decision {
 	m, q := v.market, v.current
-	qNew := q.Add(d.delta)
+	qNew := add(q, d.delta)
 	if !qNew.IsPositive() {
 		return d
 	}
 	P, mm, cost := m.MarkPrice, m.margin(), m.cost()
 	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
 	equity := v.pos.Equity()
-	after := equity.Add(d.deposit).Sub(fee(qNew))
+	after := addSub(equity, d.deposit, fee(qNew))
 	need := mm.FloorEquity(qNew, P, floor)
-	if after.GreaterThanOrEqual(need) {
+	if cmp(after, need) >= 0 {
 		return d
 	}
 	left := available.Sub(d.deposit)
@@ -505,30 +505,29 @@ func joinNote(a, b string) string {
 func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
-	if ml := m.margin().MaxLeverage(); ml.IsPositive() && ml.LessThan(lev) {
+	if ml := m.margin().MaxLeverage(); ml.IsPositive() && cmp(ml, lev) < 0 {
 		lev = ml
 	}
 	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
 	step, cost := m.Rules.SizeStep, m.cost()
-	perUnit := P.Mul(one.Add(p.MarginBuffer)).DivRound(lev, divPrecision) // buffered margin per unit short
+	perUnit := perUnitMargin(P, p.MarginBuffer, lev) // buffered margin per unit short
 	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
 	lm, lc, lin := linear(m)
 	_ = lm
 	feeUnit := P.Mul(lc.TakerFee)
-	if lin && !perUnit.GreaterThan(feeUnit) {
+	if lin && cmp(perUnit, feeUnit) <= 0 {
 		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
 	}
 	// needs returns the equity to carry qNew at the cap and with the buffer,
 	// both after paying the fee to get there.
 	needs := func(qNew decimal.Decimal) (atCap, buffered decimal.Decimal) {
-		f := fee(qNew)
-		return qNew.Abs().Mul(P).DivRound(lev, divPrecision).Add(f), qNew.Abs().Mul(perUnit).Add(f)
+		return marginNeeds(qNew, P, lev, perUnit, fee(qNew))
 	}
 
 	delta := sizeDelta(q, desired, step)
-	qNew := q.Add(delta)
+	qNew := add(q, delta)
 	atCap, buffered := needs(qNew)
-	if qNew.IsZero() || (!delta.IsPositive() && equity.GreaterThanOrEqual(atCap)) {
+	if qNew.IsZero() || (!delta.IsPositive() && cmp(equity, atCap) >= 0) {
 		// Closing needs no margin, and a reduction (or holding) that keeps
 		// leverage under the cap needs no deposit: the buffer is only topped
 		// up once the cap is crossed.
@@ -538,12 +537,12 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		}
 		return d, nil
 	}
-	deposit := decimal.Max(decimal.Zero, buffered.Sub(equity)).RoundCeil(s.CollateralDecimals)
+	deposit := depositFor(buffered, equity, s.CollateralDecimals)
 	if min := m.Rules.MinCollateral; min.IsPositive() && qNew.IsPositive() && equity.Add(deposit).LessThan(min) {
 		// The venue refuses a position carrying less than its minimum.
 		deposit = min.Sub(equity).RoundCeil(s.CollateralDecimals)
 	}
-	if deposit.LessThanOrEqual(available) {
+	if cmp(deposit, available) <= 0 {
 		d := decision{deposit: deposit, delta: delta, reason: tradeReason(v, q, qNew, "")}
 		if delta.IsZero() {
 			d.note = fmt.Sprintf("leverage above cap %s; margin top-up", lev)
@@ -611,7 +610,7 @@ func sizeDelta(q, want, step decimal.Decimal) decimal.Decimal {
 	if want.IsZero() && q.Abs().GreaterThanOrEqual(stepOf(step)) {
 		return q.Neg()
 	}
-	return toStep(want.Sub(q), step)
+	return stepDelta(q, want, step)
 }
 
 // maxSupported is the largest short x with |x|·perUnit + |x − q|·feeUnit ≤ M.

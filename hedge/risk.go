@@ -496,6 +496,60 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	if err := pol.Validate(); err != nil {
 		return RiskDecision{}, err
 	}
+	return evaluateRisk(s, prev, pol, state)
+}
+
+// CheckedPolicies is a Policies that passed Validate, kept as a copy so
+// that later changes to the caller's map cannot slip past the check. A
+// process that plans every cycle with the same policy (watch, the backtest)
+// validates it once and plans with EvaluateRiskChecked / ApplyRiskChecked.
+type CheckedPolicies struct {
+	pol Policies
+	ok  bool
+}
+
+// CheckPolicies validates ps and keeps a copy of it.
+func CheckPolicies(ps Policies) (CheckedPolicies, error) {
+	if err := ps.Validate(); err != nil {
+		return CheckedPolicies{}, err
+	}
+	c := CheckedPolicies{pol: Policies{Default: ps.Default}, ok: true}
+	if ps.Assets != nil {
+		c.pol.Assets = make(map[string]AssetPolicy, len(ps.Assets))
+		for a, p := range ps.Assets {
+			c.pol.Assets[a] = p
+		}
+	}
+	return c, nil
+}
+
+// Same says whether ps is, field for field, the policy c checked. Decimals
+// are immutable, so the same value pointers mean the same numbers; a
+// different pointer only costs a new check.
+func (c CheckedPolicies) Same(ps Policies) bool {
+	if !c.ok || c.pol.Default != ps.Default || len(c.pol.Assets) != len(ps.Assets) {
+		return false
+	}
+	for a, p := range ps.Assets {
+		if q, ok := c.pol.Assets[a]; !ok || q != p {
+			return false
+		}
+	}
+	return true
+}
+
+// EvaluateRiskChecked is EvaluateRisk with a policy validated beforehand.
+func EvaluateRiskChecked(s *Snapshot, prev *Snapshot, pol CheckedPolicies, state RiskState) (RiskDecision, error) {
+	if s == nil {
+		return RiskDecision{}, errors.New("no snapshot")
+	}
+	if !pol.ok {
+		return RiskDecision{}, errors.New("policy not checked")
+	}
+	return evaluateRisk(s, prev, pol.pol, state)
+}
+
+func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (RiskDecision, error) {
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
 		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
@@ -564,8 +618,8 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 			}
 		}
 		if priceOK {
-			r.BasisBps = m.MarkPrice.Sub(m.IndexPrice).Mul(bps).DivRound(m.IndexPrice, divPrecision)
-			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && r.BasisBps.Abs().GreaterThan(lim) {
+			r.BasisBps = basisBps(m.MarkPrice, m.IndexPrice)
+			if lim := p.MaxMarkIndexDeviationBps; lim.IsPositive() && cmpAbs(r.BasisBps, lim) > 0 {
 				gate(AlertDeviation, "mark deviates %s bps from index, limit %s", r.BasisBps.StringFixed(1), lim)
 			}
 		}
@@ -583,10 +637,10 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		}
 
 		// Funding from a short's side: positive rates are paid by longs to shorts.
-		r.FundingAPR = m.ShortCarryPerDay().Mul(daysPerYr)
-		q := pos.Size.Neg()
+		r.FundingAPR = shortCarryAPR(m)
+		q := neg(pos.Size)
 		if q.IsPositive() && priceOK {
-			r.FundingPerYearUSD = q.Mul(m.MarkPrice).Mul(r.FundingAPR)
+			r.FundingPerYearUSD = mul3(q, m.MarkPrice, r.FundingAPR)
 		}
 		// The worse of the current rate and the rolling window decides, so a
 		// rate that just turned does not undo a window of payments at once.
@@ -595,18 +649,18 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		if p.FundingWindow > 0 && priceOK && !fb.Time.IsZero() && !s.Time.IsZero() && s.Time.After(fb.Time) {
 			secs := int64(s.Time.Sub(fb.Time) / time.Second)
 			if secs > 0 {
-				perUnit := m.FundingIndex.Sub(fb.Index) // what one unit of short received
+				// From what one unit of short received over the window.
 				r.WindowSeconds = secs
-				r.WindowFundingUSD = perUnit.Mul(decimal.Max(q, decimal.Zero))
-				r.WindowFundingAPR = perUnit.Mul(secondsPer).DivRound(m.MarkPrice.Mul(decimal.NewFromInt(secs)), divPrecision)
+				r.WindowFundingUSD, r.WindowFundingAPR = windowFunding(m.FundingIndex, fb.Index, q, m.MarkPrice, secs)
 				worst = decimal.Min(worst, r.WindowFundingAPR)
 			}
 		}
 		r.CostAPR = worst.Neg()
-		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEquivalent(s, pol, a, spot, cross[a]), m, priceOK)
+		spotEq := spotEquivalent(s, pol, a, spot, cross[a])
+		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEq, m, priceOK)
 		cost := r.CostAPR
 		switch {
-		case p.FundingBudgetAPR.IsPositive() && cost.GreaterThan(p.FundingBudgetAPR):
+		case p.FundingBudgetAPR.IsPositive() && cmp(cost, p.FundingBudgetAPR) > 0:
 			// USD figures from the user's side: + received, − paid.
 			what := fmt.Sprintf("funding costs the short %s a year (%s USD/yr on the position, accrued %s USD)",
 				percent(r.FundingAPR.Neg()), signedUSD(r.FundingPerYearUSD), signedUSD(pos.AccruedFunding))
@@ -620,7 +674,7 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				percent(r.FundingAPR), percent(r.WindowFundingAPR), percent(resumeAPR(p)), p.HedgeRatio)
 		}
 
-		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && r.BasisBps.LessThan(lim.Neg()) {
+		if lim := p.MaxBasisDiscountBps; lim.IsPositive() && priceOK && cmpNeg(r.BasisBps, lim) < 0 {
 			r.NoIncrease = fmt.Sprintf("mark %s bps below index (limit %s); not opening or increasing the short",
 				r.BasisBps.Neg().StringFixed(1), lim)
 			alert(AlertBasis, "%s", r.NoIncrease)
@@ -628,13 +682,9 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		if priceOK {
 			// The missing part of the short at this cycle's ratio.
-			want := r.HedgeRatio.Mul(spotEquivalent(s, pol, a, spot, cross[a])).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
-			if add := want.Sub(decimal.Max(q, decimal.Zero)); add.IsPositive() {
-				notional := add.Mul(m.MarkPrice)
-				cost := m.cost().TradeCost(add.Neg(), m.MarkPrice).Mul(bps).DivRound(notional, divPrecision)
-				r.EntryCostBps = cost.Sub(decimal.Min(r.BasisBps, decimal.Zero))
-			}
-			if lim := p.MaxEntryCostBps; lim.IsPositive() && r.EntryCostBps.GreaterThan(lim) && r.NoIncrease == "" {
+			want := mul3Div(r.HedgeRatio, spotEq, m.IndexPrice, m.MarkPrice)
+			r.EntryCostBps = entryCostBps(m, want, q, r.BasisBps)
+			if lim := p.MaxEntryCostBps; lim.IsPositive() && cmp(r.EntryCostBps, lim) > 0 && r.NoIncrease == "" {
 				r.NoIncrease = fmt.Sprintf("adding to the short costs %s bps (fees, impact and basis; limit %s); not opening or increasing the short",
 					r.EntryCostBps.StringFixed(1), lim)
 				alert(AlertEntryCost, "%s", r.NoIncrease)
@@ -643,9 +693,9 @@ func EvaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 		if q.IsPositive() && priceOK {
 			if liq := m.margin().LiquidationPrice(pos); liq.IsPositive() {
-				r.LiquidationDistance = liq.Sub(m.MarkPrice).DivRound(m.MarkPrice, divPrecision)
+				r.LiquidationDistance = relative(liq, m.MarkPrice)
 			}
-			if p.LiqFloor.IsPositive() && r.LiquidationDistance.LessThan(p.LiqFloor) {
+			if p.LiqFloor.IsPositive() && cmp(r.LiquidationDistance, p.LiqFloor) < 0 {
 				r.TopUp = m.margin().FloorEquity(q, m.MarkPrice, p.LiqFloor).Sub(pos.Equity()).RoundCeil(max(s.CollateralDecimals, 0))
 				alert(AlertLiquidation, "liquidation %s above mark, floor %s; needs %s %s more margin",
 					percent(r.LiquidationDistance), percent(p.LiqFloor), r.TopUp, s.CollateralSymbol)
@@ -686,14 +736,14 @@ func fundingRegime(p AssetPolicy, st AssetRiskState, apr, q, spot decimal.Decima
 	reduced := st.ReducedForFunding
 	// After a restart the flag is gone, but a short well below the normal
 	// target while funding is still costly means we had reduced it.
-	if !reduced && priceOK && apr.LessThanOrEqual(resume.Neg()) {
+	if !reduced && priceOK && cmpNeg(apr, resume) <= 0 {
 		normal := p.HedgeRatio.Mul(spot).Mul(m.IndexPrice).DivRound(m.MarkPrice, divPrecision)
 		reduced = normal.IsPositive() && q.LessThan(normal.Mul(one.Sub(p.Band)))
 	}
 	switch {
-	case apr.Neg().GreaterThan(p.FundingBudgetAPR):
+	case cmpNeg(p.FundingBudgetAPR, apr) < 0: // −apr > budget
 		reduced = true
-	case apr.GreaterThan(resume.Neg()):
+	case cmpNeg(apr, resume) > 0:
 		reduced = false
 	}
 	if !reduced {
@@ -765,6 +815,18 @@ func ApplyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, err
 	if err := pol.Validate(); err != nil {
 		return nil, nil, err
 	}
+	return applyRisk(s, pol, dec)
+}
+
+// ApplyRiskChecked is ApplyRisk with a policy validated beforehand.
+func ApplyRiskChecked(s *Snapshot, pol CheckedPolicies, dec RiskDecision) (*Plan, []Alert, error) {
+	if !pol.ok {
+		return nil, nil, errors.New("policy not checked")
+	}
+	return applyRisk(s, pol.pol, dec)
+}
+
+func applyRisk(s *Snapshot, pol Policies, dec RiskDecision) (*Plan, []Alert, error) {
 	ratio := make(map[string]decimal.Decimal, len(dec.Assets))
 	rules := make(map[string]assetRule, len(dec.Assets))
 	for _, r := range dec.Assets {

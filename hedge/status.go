@@ -235,16 +235,5 @@ func AssessAccount(s *Snapshot) AccountStatus {
 // liquidationPrice of an isolated position, ignoring future funding and fees.
 // Zero means none: no position, or a long that margin covers down to zero.
 func liquidationPrice(pos Position, mm decimal.Decimal) decimal.Decimal {
-	q := pos.Size.Abs()
-	m := pos.Margin.Add(pos.AccruedFunding)
-	qe := q.Mul(pos.EntryPrice)
-	// Short: equity M + q(Pe − P) meets m·q·P. Long: M + q(P − Pe) meets m·q·P.
-	num, den := m.Add(qe), q.Mul(one.Add(mm))
-	if !pos.Size.IsNegative() {
-		num, den = qe.Sub(m), q.Mul(one.Sub(mm))
-	}
-	if !den.IsPositive() {
-		return decimal.Zero
-	}
-	return decimal.Max(decimal.Zero, num.DivRound(den, divPrecision))
+	return liqPrice(pos, mm)
 }

@@ -91,9 +91,7 @@ type Position struct {
 }
 
 // Equity is what the position is worth to the user right now (USD).
-func (p Position) Equity() decimal.Decimal {
-	return p.Margin.Add(p.AccruedFunding).Add(p.UnrealizedPnL)
-}
+func (p Position) Equity() decimal.Decimal { return equity(p) }
 
 // Snapshot is everything one cycle read, pinned to one block.
 type Snapshot struct {
@@ -140,8 +138,11 @@ func (s *Snapshot) PositionOf(asset string) Position {
 		n++
 		if n == 1 {
 			out = p
-			notional = p.Size.Abs().Mul(p.EntryPrice)
 			continue
+		}
+		if n == 2 {
+			// Only a second position needs the first one's notional.
+			notional = out.Size.Abs().Mul(out.EntryPrice)
 		}
 		out.Key += "," + p.Key
 		out.Size = out.Size.Add(p.Size)

@@ -294,7 +294,7 @@ func (m LinearMargin) LiquidationPrice(p Position) decimal.Decimal {
 // FloorEquity: a short liquidates at (E + q·P)/(q·(1+mm)); that is at least
 // P·(1+floor) when E ≥ q·P·((1+mm)(1+floor) − 1).
 func (m LinearMargin) FloorEquity(q, price, floor decimal.Decimal) decimal.Decimal {
-	return q.Mul(price).Mul(one.Add(m.Maintenance).Mul(one.Add(floor)).Sub(one))
+	return floorEquity(q, price, m.Maintenance, floor)
 }
 
 // LinearCost is a taker fee proportional to notional plus a fixed fee per

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hedger/hedger/hedge"
 	"github.com/hedger/hedger/hedge/engine"
+	"github.com/hedger/hedger/hedge/internal/fixed"
 )
 
 // MinBand stands for a band of 0: hedge.Policy refuses 0, and any drift the
@@ -190,8 +191,14 @@ type sim struct {
 	spot    map[string]decimal.Decimal
 	acct    *account
 	margin  hedge.LinearMargin
-	eng     *engine.Engine
-	target  map[string]decimal.Decimal
+	// The snapshot's models and market keys, made at the first snapshot:
+	// boxing the cost model into the interface every cycle allocates.
+	costModel   hedge.CostModel
+	marginModel hedge.MarginModel
+	keys        []string // marketKey of markets[k]
+	snaps       [2]hedge.Snapshot
+	eng         *engine.Engine
+	target      map[string]decimal.Decimal
 	// The venue's side: the step being run, whether it traded, and how
 	// many steps it accepted.
 	i         int
@@ -269,7 +276,12 @@ func Run(cfg Config) (*Result, error) {
 	for i, r := range series[0].Rows {
 		times[i] = r.Time
 	}
-	day := func(i int) string { return fmtTime(times[i], res.Step) }
+	// Every strategy's path names the same steps: format them once.
+	days := make([]string, len(times))
+	for i, t := range times {
+		days[i] = fmtTime(t, res.Step)
+	}
+	day := func(i int) string { return days[i] }
 	res.Start, res.End = day(0), day(res.Steps-1)
 
 	start := map[string]decimal.Decimal{}
@@ -461,7 +473,12 @@ func prepare(s *Series, costs CostModel) *assetData {
 	n := len(s.Rows)
 	d := &assetData{asset: s.Asset, rows: s.Rows, perDay: make([]decimal.Decimal, n), index: make([]decimal.Decimal, n),
 		borrow: make([]decimal.Decimal, n), borrowPerDay: make([]decimal.Decimal, n)}
-	perDay := decimal.NewFromInt(int64(24*time.Hour)).DivRound(decimal.NewFromInt(int64(s.Step)), 18)
+	// Normalized: a daily step's factor is 1, not 1.000000000000000000,
+	// so the rates it scales keep their own few decimals. Only the
+	// exponent changes, never a value, and every figure downstream is a
+	// function of values alone; short coefficients keep the planner's
+	// arithmetic in 128-bit integers (hedge/internal/fixed).
+	perDay := decimal.NewFromInt(int64(24*time.Hour)).DivRound(decimal.NewFromInt(int64(s.Step)), 18).Normalize()
 	stepBorrow := costs.BorrowPerDay.DivRound(perDay, 18)
 	idx := decimal.Zero
 	for i, r := range s.Rows {
@@ -490,6 +507,7 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 	cash0 := m.acct.cash
 	var prevValue, prevSpot decimal.Decimal
 	pending := 0
+	shorts, targets := make([]decimal.Decimal, n*len(m.markets)), make([]decimal.Decimal, n*len(m.markets))
 	for i := range n {
 		for _, a := range m.markets {
 			r := m.data[a].rows[i]
@@ -524,25 +542,30 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 				return out, fmt.Errorf("%s: %w", m.day(i), err)
 			}
 		}
-		spotValue := decimal.Zero
-		for _, a := range m.held {
-			spotValue = spotValue.Add(m.spot[a].Mul(m.data[a].rows[i].Spot))
-		}
-		pt.SpotValue = spotValue
 		acctValue := m.acct.value(marks)
-		pt.Value = spotValue.Add(acctValue)
-		pt.Cash, pt.Margin = m.acct.cash, acctValue.Sub(m.acct.cash)
-		if i > 0 {
-			pt.PnL = pt.Value.Sub(prevValue).Sub(flowUSD)
-			pt.Unhedged = spotValue.Sub(prevSpot).Sub(flowUSD.Sub(flowCash(flows[i])))
+		if !m.values(&pt, i, acctValue, prevValue, prevSpot, flowUSD, flows[i]) {
+			spotValue := decimal.Zero
+			for _, a := range m.held {
+				spotValue = spotValue.Add(m.spot[a].Mul(m.data[a].rows[i].Spot))
+			}
+			pt.SpotValue = spotValue
+			pt.Value = spotValue.Add(acctValue)
+			pt.Cash, pt.Margin = m.acct.cash, acctValue.Sub(m.acct.cash)
+			if i > 0 {
+				pt.PnL = pt.Value.Sub(prevValue).Sub(flowUSD)
+				pt.Unhedged = spotValue.Sub(prevSpot).Sub(flowUSD.Sub(flowCash(flows[i])))
+			}
+			pt.Fees = m.acct.fees.Add(m.acct.borrow)
 		}
+		spotValue := pt.SpotValue
 		pt.Funding = m.acct.funding
-		pt.Fees = m.acct.fees.Add(m.acct.borrow)
-		pt.Shorts = make([]decimal.Decimal, len(m.markets))
-		pt.Targets = make([]decimal.Decimal, len(m.markets))
+		// Every step's shorts and targets share two arrays of the run
+		// (capacity capped, so no append can reach the next step's).
+		nm := len(m.markets)
+		pt.Shorts, pt.Targets = shorts[i*nm:(i+1)*nm:(i+1)*nm], targets[i*nm:(i+1)*nm:(i+1)*nm]
 		for k, a := range m.markets {
 			if p := m.acct.pos[a]; p != nil {
-				pt.Shorts[k] = p.size.Neg()
+				pt.Shorts[k] = negDec(p.size)
 			}
 			pt.Targets[k] = m.target[a]
 		}
@@ -555,6 +578,46 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 	}
 	out.Metrics = m.metrics(out.Path, cash0)
 	return out, nil
+}
+
+// values fills pt's values as run's decimal lines do, in exact 128-bit
+// integers (hedge/internal/fixed): each value made once rather than through
+// two or three intermediate Decimals. False, with pt untouched, when a value
+// does not fit.
+func (m *sim) values(pt *Point, i int, acctValue, prevValue, prevSpot, flowUSD decimal.Decimal, flows []Flow) bool {
+	c := fixed.NewCalc()
+	var spotValue fixed.N
+	for _, a := range m.held {
+		spotValue = c.Add(spotValue, c.Mul(c.Of(m.spot[a]), c.Of(m.data[a].rows[i].Spot)))
+	}
+	acct, cash := c.Of(acctValue), c.Of(m.acct.cash)
+	value := c.Add(spotValue, acct)
+	margin := c.Sub(acct, cash)
+	var pnl, unhedged fixed.N
+	if i > 0 {
+		flow := c.Of(flowUSD)
+		pnl = c.Sub(c.Sub(value, c.Of(prevValue)), flow)
+		unhedged = c.Sub(c.Sub(spotValue, c.Of(prevSpot)), c.Sub(flow, c.Of(flowCash(flows))))
+	}
+	fees := c.Add(c.Of(m.acct.fees), c.Of(m.acct.borrow))
+	if !c.OK {
+		return false
+	}
+	pt.SpotValue, pt.Value = spotValue.Dec(), value.Dec()
+	pt.Cash, pt.Margin = m.acct.cash, margin.Dec()
+	if i > 0 {
+		pt.PnL, pt.Unhedged = pnl.Dec(), unhedged.Dec()
+	}
+	pt.Fees = fees.Dec()
+	return true
+}
+
+// negDec is d.Neg() in one allocation.
+func negDec(d decimal.Decimal) decimal.Decimal {
+	if x, ok := fixed.Of(d); ok {
+		return x.Neg().Dec()
+	}
+	return d.Neg()
 }
 
 func flowCash(fs []Flow) decimal.Decimal {

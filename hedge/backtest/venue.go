@@ -30,6 +30,9 @@ const collateralDecimals = 6
 // balance when the user tops it up on demand: more than any plan asks.
 var unlimitedCollateral = decimal.New(1, 15)
 
+// unlimitedAdapter is unlimitedCollateral as Snapshot.Adapter, boxed once.
+var unlimitedAdapter any = unlimitedCollateral
+
 var (
 	_ hedge.Venue         = (*sim)(nil)
 	_ hedge.CarryHistory  = (*sim)(nil)
@@ -44,6 +47,9 @@ func (c CostModel) TradeCost(size, price decimal.Decimal) decimal.Decimal {
 	if size.IsZero() {
 		return decimal.Zero
 	}
+	if v, ok := c.tradeCostFixed(size, price); ok {
+		return v
+	}
 	f := c.quote(size, price)
 	return f.fee.Add(f.impact)
 }
@@ -55,46 +61,80 @@ func marketKey(asset string) string { return "paper-" + asset }
 func (m *sim) Snapshot(context.Context) (*hedge.Snapshot, error) {
 	i := m.i
 	t := m.times[i]
-	s := &hedge.Snapshot{
-		Block: uint64(i + 1), Time: t, Account: "paper",
-		Markets:          make(map[string]hedge.Market, len(m.markets)),
-		CollateralSymbol: "USD", CollateralDecimals: collateralDecimals,
-	}
-	s.Collateral = decimal.Max(decimal.Zero, m.acct.cash).RoundFloor(collateralDecimals)
-	if m.acct.unlimited {
-		s.Collateral = unlimitedCollateral
-	}
-	// The allowance Compile sees: approvals cost nothing on paper, so the
-	// venue allows whatever the account holds.
-	s.Adapter = s.Collateral
-	for _, a := range m.held {
-		if amt := m.spot[a]; amt.IsPositive() {
-			s.Holdings = append(s.Holdings, hedge.Holding{Wallet: "paper", Asset: a, Token: "native", Amount: amt, TokenAmount: amt})
+	// Two snapshots are refilled in turn when the sim runs its own engine:
+	// that engine keeps the previous cycle's (Engine.Prev, to see a frozen
+	// funding index) and nothing older, so the buffer it does not hold is
+	// free. Reusing its map and slices saves the largest allocation of a
+	// cycle. Driven by anyone else's engine, every snapshot is new.
+	s := &hedge.Snapshot{}
+	if m.eng != nil {
+		if s = &m.snaps[0]; s == m.eng.Prev {
+			s = &m.snaps[1]
 		}
 	}
-	for _, a := range m.markets {
+	if m.keys == nil {
+		m.costModel, m.marginModel = m.costs, m.margin
+		for _, a := range m.markets {
+			m.keys = append(m.keys, marketKey(a))
+		}
+	}
+	markets, prices := s.Markets, s.Prices
+	holdings, positions := s.Holdings[:0], s.Positions[:0]
+	if markets == nil {
+		markets = make(map[string]hedge.Market, len(m.markets))
+	} else {
+		clear(markets)
+	}
+	if prices != nil {
+		clear(prices)
+	}
+	*s = hedge.Snapshot{
+		Block: uint64(i + 1), Time: t, Account: "paper",
+		Markets:          markets,
+		CollateralSymbol: "USD", CollateralDecimals: collateralDecimals,
+	}
+	if m.acct.unlimited {
+		s.Collateral, s.Adapter = unlimitedCollateral, unlimitedAdapter
+	} else {
+		s.Collateral = decimal.Max(decimal.Zero, m.acct.cash).RoundFloor(collateralDecimals)
+		// The allowance Compile sees: approvals cost nothing on paper, so the
+		// venue allows whatever the account holds.
+		s.Adapter = s.Collateral
+	}
+	for _, a := range m.held {
+		if amt := m.spot[a]; amt.IsPositive() {
+			holdings = append(holdings, hedge.Holding{Wallet: "paper", Asset: a, Token: "native", Amount: amt, TokenAmount: amt})
+		}
+	}
+	s.Holdings = holdings
+	for k, a := range m.markets {
 		d := m.data[a]
 		r := d.rows[i]
+		key := m.keys[k]
 		s.Markets[a] = hedge.Market{
-			Key: marketKey(a), Asset: a, IndexPrice: r.Spot, MarkPrice: r.Perp,
+			Key: key, Asset: a, IndexPrice: r.Spot, MarkPrice: r.Perp,
 			// The rate known at this close is the one just paid.
 			FundingRatePerDay: d.perDay[i],
 			BorrowRatePerDay:  d.borrowPerDay[i],
 			MaxLeverage:       m.costs.MaxLeverage, MaintenanceMargin: m.costs.MaintenanceMargin, TakerFee: m.costs.TakerFee,
-			Margin:          m.margin,
-			Cost:            m.costs,
+			Margin:          m.marginModel,
+			Cost:            m.costModel,
 			OracleUpdatedAt: t, FundingIndex: d.index[i],
 		}
 		if p := m.acct.pos[a]; p != nil && !(p.size.IsZero() && p.margin.IsZero()) {
-			s.Positions = append(s.Positions, hedge.Position{Key: marketKey(a), Market: marketKey(a), Asset: a,
+			positions = append(positions, hedge.Position{Key: key, Market: key, Asset: a,
 				Size: p.size, EntryPrice: p.entry, Margin: p.margin, UnrealizedPnL: p.upnl(r.Perp)})
 		}
 	}
+	s.Positions = positions
 	for _, x := range m.cross {
-		if s.Prices == nil {
-			s.Prices = map[string]hedge.FeedPrice{}
+		if prices == nil {
+			prices = map[string]hedge.FeedPrice{}
 		}
-		s.Prices[x] = hedge.FeedPrice{Price: m.data[x].rows[i].Spot, UpdatedAt: t}
+		prices[x] = hedge.FeedPrice{Price: m.data[x].rows[i].Spot, UpdatedAt: t}
+	}
+	if len(m.cross) > 0 {
+		s.Prices = prices
 	}
 	return s, nil
 }

@@ -60,9 +60,13 @@ type Engine struct {
 
 	claimSent *sentClaim
 
-	betas   map[string]hedge.BetaEstimate
-	betasAt time.Time
-	fresh   struct {
+	checked hedge.CheckedPolicies // e.Policies, validated
+
+	betas     map[string]hedge.BetaEstimate
+	betasAt   time.Time
+	betasRead bool
+	scratch   hedge.Snapshot
+	fresh     struct {
 		ok    bool
 		block uint64
 	}
@@ -151,13 +155,13 @@ func (e *Engine) fillBetas(ctx context.Context, snap *hedge.Snapshot) error {
 		return nil
 	}
 	var err error
-	if e.betas == nil || e.BetaRefresh == 0 || snap.Time.Sub(e.betasAt) >= e.BetaRefresh || snap.Time.Before(e.betasAt) {
-		fresh := &hedge.Snapshot{Holdings: snap.Holdings, Markets: snap.Markets}
-		err = be.EstimateBetas(ctx, fresh, e.Policies)
-		e.betas, e.betasAt = fresh.Betas, snap.Time
-		if e.betas == nil {
-			e.betas = map[string]hedge.BetaEstimate{}
-		}
+	if !e.betasRead || e.BetaRefresh == 0 || snap.Time.Sub(e.betasAt) >= e.BetaRefresh || snap.Time.Before(e.betasAt) {
+		// The estimator fills a scratch snapshot of the holdings and
+		// markets; it is the engine's own, reused (and emptied) every cycle.
+		e.scratch = hedge.Snapshot{Holdings: snap.Holdings, Markets: snap.Markets}
+		err = be.EstimateBetas(ctx, &e.scratch, e.Policies)
+		e.betas, e.betasAt, e.betasRead = e.scratch.Betas, snap.Time, true
+		e.scratch = hedge.Snapshot{}
 	}
 	if len(e.betas) > 0 {
 		snap.Betas = e.betas
@@ -171,11 +175,20 @@ func (e *Engine) fillBetas(ctx context.Context, snap *hedge.Snapshot) error {
 // sent. The risk state advances (as a watch cycle's does) unless c is a
 // close plan.
 func (e *Engine) Plan(ctx context.Context, c *Cycle) error {
-	dec, err := hedge.EvaluateRisk(c.Snap, e.Prev, e.Policies, e.Risk)
+	// The policy is validated once and again only when it changes: the
+	// check costs as much as a tenth of a plan.
+	if !e.checked.Same(e.Policies) {
+		ck, err := hedge.CheckPolicies(e.Policies)
+		if err != nil {
+			return err
+		}
+		e.checked = ck
+	}
+	dec, err := hedge.EvaluateRiskChecked(c.Snap, e.Prev, e.checked, e.Risk)
 	if err != nil {
 		return err
 	}
-	plan, alerts, err := hedge.ApplyRisk(c.Snap, e.Policies, dec)
+	plan, alerts, err := hedge.ApplyRiskChecked(c.Snap, e.checked, dec)
 	if err != nil {
 		return err
 	}
