@@ -27,9 +27,6 @@ type N struct {
 	e      int32
 }
 
-// int64Digits is the largest coefficient that always fits an int64.
-const int64Digits = 18
-
 // direct says that Decimal is laid out as shopspring v1.6.0 declares it,
 // {value *big.Int; exp int32}, so that Of can read a coefficient without
 // copying it. Decimal does not export it, and a copy (Coefficient) costs two
