@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
+	"sort"
 	"strings"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/hedger/hedger/hedge/gmx"
+	"github.com/hedger/hedger/hedge/record"
 )
 
 // ethShort is the trader's ETH short on GMX: size in tokens and collateral
@@ -116,6 +119,43 @@ func TestE2EGMXRallyTopUp(t *testing.T) {
 	w.stop()
 	g.checkTopUpOrder(b2)
 	t.Logf("rally 6500 -> 8450 (watch): collateral %s -> %s USDC, size %s ETH unchanged", col1, col2, size2)
+	g.checkTopUpRecord(b1)
+}
+
+// checkTopUpRecord: the hedge record holds each top-up as a deposit of
+// exactly the collateral its order carried, reconciles to the unit, and
+// --rebuild from chain logs alone gives the same events.
+func (g *e2eGMX) checkTopUpRecord(from uint64) {
+	g.t.Helper()
+	acct := g.trader.Addr.Hex()
+	var r, rb record.Report
+	g.cli.okJSON(&r, g.args("report", "--from", acct, "--since", "0", "--json")...)
+	if !r.Reconciliation.Reconciled || !r.Reconciliation.Difference.IsZero() || len(r.Mismatches) > 0 {
+		g.t.Fatalf("record after the top-ups: %s; mismatches %v", r.Reconciliation.Statement, r.Mismatches)
+	}
+	var want, got []string
+	for _, o := range g.ordersCreated(from+1, g.chain.block()) {
+		want = append(want, decimal.NewFromBigInt(o.Uints["initialCollateralDeltaAmount"], -int32(g.book.Collateral.Decimals)).String())
+	}
+	for _, e := range r.Events {
+		if e.Kind == record.KindDeposit && e.Block > from {
+			got = append(got, e.Amount.String())
+		}
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		g.t.Fatalf("top-up deposits in the record %v, the orders carried %v", got, want)
+	}
+	g.cli.okJSON(&rb, g.args("report", "--from", acct, "--since", "0", "--json", "--rebuild")...)
+	enc := func(r *record.Report) string {
+		b, _ := json.Marshal([]any{r.Events, r.Totals, r.Reconciliation})
+		return string(b)
+	}
+	if enc(&r) != enc(&rb) {
+		g.t.Fatalf("--rebuild differs from the journal's report:\n%s\n%s", enc(&r), enc(&rb))
+	}
+	g.t.Logf("record: top-up deposits %v USDC; %s", got, r.Reconciliation.Statement)
 }
 
 // checkTopUpOrder checks that the trader's orders created after block from
