@@ -15,7 +15,8 @@ import (
 func TestJournalPath(t *testing.T) {
 	a := common.HexToAddress("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
 	got := JournalPath("/d", 31337, a)
-	if want := "/d/journal/31337-0x70997970C51812dc3A010C7d01b50e0d17dc79C8.jsonl"; got != want {
+	// filepath: Windows joins with \.
+	if want := filepath.Join("/d", "journal", "31337-0x70997970C51812dc3A010C7d01b50e0d17dc79C8.jsonl"); got != want {
 		t.Fatalf("JournalPath = %s, want %s", got, want)
 	}
 }

@@ -83,6 +83,7 @@ func writeFoundryKey(t *testing.T, dir, name, pass string) common.Address {
 func TestFoundryKeystore(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home) // os.UserHomeDir on Windows
 	dir := filepath.Join(home, ".foundry", "keystores")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)

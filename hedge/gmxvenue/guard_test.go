@@ -22,6 +22,8 @@ func TestCancellationGuardRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed before TempDir's cleanup: Windows cannot delete an open file.
+	t.Cleanup(func() { j.Close() })
 	v := e.venueWith(e.wallets[:2], j)
 	v.Backoff = time.Second // the back-off is TestCancellationGuard's; here only the bench counts
 	price := decimal.NewFromInt(5000)
