@@ -283,6 +283,28 @@ func add(a, b decimal.Decimal) decimal.Decimal {
 	return a.Add(b)
 }
 
+// sub is a.Sub(b) in one allocation.
+func sub(a, b decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Sub(c.Of(a), c.Of(b)); c.OK {
+			return v.Dec()
+		}
+	}
+	return a.Sub(b)
+}
+
+// mul is a.Mul(b) in one allocation.
+func mul(a, b decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Mul(c.Of(a), c.Of(b)); c.OK {
+			return v.Dec()
+		}
+	}
+	return a.Mul(b)
+}
+
 // stepDelta is toStep(want − q, step).
 func stepDelta(q, want, step decimal.Decimal) decimal.Decimal {
 	if useFixed && !step.IsPositive() {

@@ -76,7 +76,8 @@ func TestFastFormulas(t *testing.T) {
 			return []decimal.Decimal{a, b, depositFor(x, eq, 6), addSub(x, q, mark)}
 		})
 		both(func() []decimal.Decimal {
-			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero)}
+			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero),
+				sub(x, q), sub(q, mark), mul(x, q), mul(mark, basis), add(decimal.Decimal{}, x)}
 		})
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{floorNonNeg(x, 6), floorNonNeg(mark, 0), floorNonNeg(decimal.New(1, 15), 6)}

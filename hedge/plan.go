@@ -79,10 +79,13 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		if h.Amount.IsNegative() {
 			return nil, fmt.Errorf("holding %s in %s: negative amount %s", h.Asset, h.Wallet, h.Amount)
 		}
-		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+		spot[h.Asset] = add(spot[h.Asset], h.Amount)
 	}
 	addClaimables(s, spot)
 	var assets []string
+	if n := len(s.Markets) + len(spot); n > 0 {
+		assets = make([]string, 0, n) // one allocation per cycle
+	}
 	for a := range s.Markets {
 		assets = append(assets, a)
 	}
@@ -140,7 +143,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		if m.TakerFee.IsNegative() || cmp(m.TakerFee, maxTakerFee) >= 0 {
 			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
 		}
-		v.exposure = v.spot.Mul(m.IndexPrice)
+		v.exposure = mul(v.spot, m.IndexPrice)
 		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
 		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
 		// funding rules may lower) applies to the whole short.
@@ -437,7 +440,7 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 		return d
 	}
 	P, mm, cost := m.MarkPrice, m.margin(), m.cost()
-	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(sub(q, x), P) }
 	equity := v.pos.Equity()
 	after := addSub(equity, d.deposit, fee(qNew))
 	need := mm.FloorEquity(qNew, P, floor)
@@ -459,7 +462,7 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	var hi decimal.Decimal
 	var ok bool
 	if lm, lc, lin := linear(m); lin {
-		feeUnit := P.Mul(lc.TakerFee)
+		feeUnit := mul(P, lc.TakerFee)
 		perUnit := P.Mul(one.Add(lm.Maintenance).Mul(one.Add(floor)).Sub(one))
 		hi, ok = maxSupported(q, total, perUnit, feeUnit)
 	} else {
@@ -511,10 +514,10 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
 	step, cost := m.Rules.SizeStep, m.cost()
 	perUnit := perUnitMargin(P, p.MarginBuffer, lev) // buffered margin per unit short
-	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(sub(q, x), P) }
 	lm, lc, lin := linear(m)
 	_ = lm
-	feeUnit := P.Mul(lc.TakerFee)
+	feeUnit := mul(P, lc.TakerFee)
 	if lin && cmp(perUnit, feeUnit) <= 0 {
 		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
 	}
