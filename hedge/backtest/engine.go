@@ -570,7 +570,7 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 			if p := m.acct.pos[a]; p != nil {
 				pt.Shorts[k] = m.negDec(p.size)
 			}
-			pt.Targets[k] = m.keep(m.target[a])
+			pt.Targets[k] = m.target[a]
 		}
 		out.Path[i] = pt
 		prevValue, prevSpot = pt.Value, spotValue
@@ -613,16 +613,6 @@ func (m *sim) values(pt *Point, i int, acctValue, prevValue, prevSpot, flowUSD d
 	}
 	pt.Fees = m.path.Dec(fees)
 	return true
-}
-
-// keep is d made again in the path's slab: the planner's values come from
-// fixed's shared blocks, where one kept for the whole run would hold its
-// block's other fifteen cells too.
-func (m *sim) keep(d decimal.Decimal) decimal.Decimal {
-	if x, ok := fixed.Of(d); ok {
-		return m.path.Dec(x)
-	}
-	return d
 }
 
 // negDec is d.Neg(), for the path.

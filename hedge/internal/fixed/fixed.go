@@ -100,27 +100,10 @@ func Int(v int64) N {
 // words may live next to their big.Int.
 func (x N) Dec() decimal.Decimal {
 	if direct {
-		b := blocks.Get().(*Slab)
-		if len(b.free) == 0 {
-			b.free = make([]cell, blockCells)
-		}
-		c := &b.free[0]
-		b.free = b.free[1:]
-		blocks.Put(b)
-		return x.in(c)
+		return x.in(new(cell))
 	}
 	return x.dec()
 }
-
-// blocks hands out Dec's cells blockCells at a time, one block per
-// processor as sync.Pool keeps them: a sixteenth of the allocations, and
-// values made one after another sit next to each other in memory, which
-// makes reading them back (Of) cheaper too. A block stays in memory while
-// any of its values does, so a value kept long pins at most blockCells × 48
-// bytes; a run that keeps many (the backtest's path) makes them with a Slab.
-var blocks = sync.Pool{New: func() any { return new(Slab) }}
-
-const blockCells = 16
 
 // in is x built in c, which nothing else uses (direct only).
 func (x N) in(c *cell) decimal.Decimal {

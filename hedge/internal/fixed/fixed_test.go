@@ -1,7 +1,6 @@
 package fixed
 
 import (
-	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -291,34 +290,5 @@ func TestSlab(t *testing.T) {
 	}
 	if direct && s.free == nil {
 		t.Fatal("the slab made no block")
-	}
-}
-
-// Dec's shared blocks give every value its own cell when goroutines make
-// values at once.
-func TestDecConcurrent(t *testing.T) {
-	errs := make(chan string, 4)
-	for g := range 4 {
-		go func() {
-			r := rand.New(rand.NewPCG(uint64(g), 9))
-			var want, got []decimal.Decimal
-			for range 20 * blockCells {
-				d := randDec(r)
-				x, _ := Of(d)
-				want, got = append(want, d), append(got, x.Dec())
-			}
-			for k := range got {
-				if !got[k].Equal(want[k]) || got[k].Exponent() != want[k].Exponent() {
-					errs <- fmt.Sprintf("goroutine %d value %d: %s, want %s", g, k, got[k], want[k])
-					return
-				}
-			}
-			errs <- ""
-		}()
-	}
-	for range 4 {
-		if e := <-errs; e != "" {
-			t.Fatal(e)
-		}
 	}
 }
