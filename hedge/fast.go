@@ -283,6 +283,17 @@ func add(a, b decimal.Decimal) decimal.Decimal {
 	return a.Add(b)
 }
 
+// addTo is m[k] = m[k].Add(x). The first amount, when its exponent is not
+// positive, is already what Decimal{}.Add(x) gives (its coefficient, its
+// exponent), so it is kept rather than copied: Decimals are never changed.
+func addTo(m map[string]decimal.Decimal, k string, x decimal.Decimal) {
+	if cur, ok := m[k]; ok || x.Exponent() > 0 {
+		m[k] = add(cur, x)
+		return
+	}
+	m[k] = x
+}
+
 // sub is a.Sub(b) in one allocation.
 func sub(a, b decimal.Decimal) decimal.Decimal {
 	if useFixed {

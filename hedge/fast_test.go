@@ -94,6 +94,29 @@ func TestFastFormulas(t *testing.T) {
 	}
 }
 
+// addTo's sums are decimal's, exponents included, from the first amount on
+// (positive exponents too).
+func TestAddTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		got, want := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
+		for range 1 + r.IntN(4) {
+			k := []string{"ETH", "BTC"}[r.IntN(2)]
+			x := decimal.New(r.Int64N(2_000_000)-1_000_000, int32(r.IntN(24))-20)
+			if r.IntN(10) == 0 {
+				x = decimal.Decimal{}
+			}
+			addTo(got, k, x)
+			want[k] = want[k].Add(x)
+		}
+		for k, w := range want {
+			if g := got[k]; !g.Equal(w) || g.Exponent() != w.Exponent() || g.String() != w.String() {
+				t.Fatalf("%s: %s (exp %d), decimal %s (exp %d)", k, g, g.Exponent(), w, w.Exponent())
+			}
+		}
+	}
+}
+
 // The OLS sums in big.Int accumulators are the Decimal sums, exponents
 // included, for returns of mixed precision.
 func TestOLSSums(t *testing.T) {

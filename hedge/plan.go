@@ -79,7 +79,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		if h.Amount.IsNegative() {
 			return nil, fmt.Errorf("holding %s in %s: negative amount %s", h.Asset, h.Wallet, h.Amount)
 		}
-		spot[h.Asset] = add(spot[h.Asset], h.Amount)
+		addTo(spot, h.Asset, h.Amount)
 	}
 	addClaimables(s, spot)
 	var assets []string

@@ -552,7 +552,7 @@ func EvaluateRiskChecked(s *Snapshot, prev *Snapshot, pol CheckedPolicies, state
 func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (RiskDecision, error) {
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
-		spot[h.Asset] = add(spot[h.Asset], h.Amount)
+		addTo(spot, h.Asset, h.Amount)
 	}
 	addClaimables(s, spot)
 	// Held assets with no market that are hedged on another market's short:
