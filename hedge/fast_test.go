@@ -79,6 +79,10 @@ func TestFastFormulas(t *testing.T) {
 			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero),
 				sub(x, q), sub(q, mark), mul(x, q), mul(mark, basis), add(decimal.Decimal{}, x)}
 		})
+		z := decimal.New(0, int32(r.IntN(24))-20)
+		both(func() []decimal.Decimal {
+			return []decimal.Decimal{add(x, z), add(z, x), add(z, z), add(decimal.Decimal{}, z), sub(x, z), sub(z, x), neg(z), neg(decimal.Decimal{})}
+		})
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{floorNonNeg(x, 6), floorNonNeg(mark, 0), floorNonNeg(decimal.New(1, 15), 6)}
 		})
