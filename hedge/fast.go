@@ -265,6 +265,9 @@ func addSub(a, b, c decimal.Decimal) decimal.Decimal {
 // neg is d.Neg() in one allocation.
 func neg(d decimal.Decimal) decimal.Decimal {
 	if useFixed {
+		if d.IsZero() {
+			return d // −0 is 0 at the same exponent; no copy needed
+		}
 		if x, ok := fixed.Of(d); ok {
 			return x.Neg().Dec()
 		}
@@ -275,12 +278,57 @@ func neg(d decimal.Decimal) decimal.Decimal {
 // add is a.Add(b) in one allocation.
 func add(a, b decimal.Decimal) decimal.Decimal {
 	if useFixed {
+		// Adding a zero whose exponent is not the smaller gives the other
+		// operand, coefficient and exponent: keep it rather than copy it
+		// (a share held in band adds a zero delta every cycle).
+		switch {
+		case b.IsZero() && b.Exponent() >= a.Exponent():
+			return a
+		case a.IsZero() && a.Exponent() >= b.Exponent():
+			return b
+		}
 		c := fixed.NewCalc()
 		if v := c.Add(c.Of(a), c.Of(b)); c.OK {
 			return v.Dec()
 		}
 	}
 	return a.Add(b)
+}
+
+// addTo is m[k] = m[k].Add(x). The first amount, when its exponent is not
+// positive, is already what Decimal{}.Add(x) gives (its coefficient, its
+// exponent), so it is kept rather than copied: Decimals are never changed.
+func addTo(m map[string]decimal.Decimal, k string, x decimal.Decimal) {
+	if cur, ok := m[k]; ok || x.Exponent() > 0 {
+		m[k] = add(cur, x)
+		return
+	}
+	m[k] = x
+}
+
+// sub is a.Sub(b) in one allocation.
+func sub(a, b decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		if b.IsZero() && b.Exponent() >= a.Exponent() {
+			return a
+		}
+		c := fixed.NewCalc()
+		if v := c.Sub(c.Of(a), c.Of(b)); c.OK {
+			return v.Dec()
+		}
+	}
+	return a.Sub(b)
+}
+
+// mul is a.Mul(b) in one allocation.
+func mul(a, b decimal.Decimal) decimal.Decimal {
+	if useFixed {
+		c := fixed.NewCalc()
+		if v := c.Mul(c.Of(a), c.Of(b)); c.OK {
+			return v.Dec()
+		}
+	}
+	return a.Mul(b)
 }
 
 // stepDelta is toStep(want − q, step).

@@ -76,7 +76,12 @@ func TestFastFormulas(t *testing.T) {
 			return []decimal.Decimal{a, b, depositFor(x, eq, 6), addSub(x, q, mark)}
 		})
 		both(func() []decimal.Decimal {
-			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero)}
+			return []decimal.Decimal{neg(x), add(x, q), stepDelta(q, x, decimal.Zero), stepDelta(x, q, decimal.Zero),
+				sub(x, q), sub(q, mark), mul(x, q), mul(mark, basis), add(decimal.Decimal{}, x)}
+		})
+		z := decimal.New(0, int32(r.IntN(24))-20)
+		both(func() []decimal.Decimal {
+			return []decimal.Decimal{add(x, z), add(z, x), add(z, z), add(decimal.Decimal{}, z), sub(x, z), sub(z, x), neg(z), neg(decimal.Decimal{})}
 		})
 		both(func() []decimal.Decimal {
 			return []decimal.Decimal{floorNonNeg(x, 6), floorNonNeg(mark, 0), floorNonNeg(decimal.New(1, 15), 6)}
@@ -89,6 +94,29 @@ func TestFastFormulas(t *testing.T) {
 				t.Fatalf("comparisons of %s and %s differ", x, y)
 			}
 			useFixed = true
+		}
+	}
+}
+
+// addTo's sums are decimal's, exponents included, from the first amount on
+// (positive exponents too).
+func TestAddTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		got, want := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
+		for range 1 + r.IntN(4) {
+			k := []string{"ETH", "BTC"}[r.IntN(2)]
+			x := decimal.New(r.Int64N(2_000_000)-1_000_000, int32(r.IntN(24))-20)
+			if r.IntN(10) == 0 {
+				x = decimal.Decimal{}
+			}
+			addTo(got, k, x)
+			want[k] = want[k].Add(x)
+		}
+		for k, w := range want {
+			if g := got[k]; !g.Equal(w) || g.Exponent() != w.Exponent() || g.String() != w.String() {
+				t.Fatalf("%s: %s (exp %d), decimal %s (exp %d)", k, g, g.Exponent(), w, w.Exponent())
+			}
 		}
 	}
 }

@@ -32,6 +32,7 @@ type assetView struct {
 	market    Market
 	hasMarket bool
 	pos       Position
+	equity    decimal.Decimal // pos.Equity(), on a market: decide reads it twice
 	spot      decimal.Decimal // whole units held
 	exposure  decimal.Decimal // USD at index
 	target    decimal.Decimal // short size wanted, rounded toward zero
@@ -79,10 +80,13 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		if h.Amount.IsNegative() {
 			return nil, fmt.Errorf("holding %s in %s: negative amount %s", h.Asset, h.Wallet, h.Amount)
 		}
-		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+		addTo(spot, h.Asset, h.Amount)
 	}
 	addClaimables(s, spot)
 	var assets []string
+	if n := len(s.Markets) + len(spot); n > 0 {
+		assets = make([]string, 0, n) // one allocation per cycle
+	}
 	for a := range s.Markets {
 		assets = append(assets, a)
 	}
@@ -126,6 +130,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 			out = append(out, cross[a])
 			continue
 		}
+		v.equity = v.pos.Equity()
 		m := v.market
 		p := policyFor(a)
 		// Bad prices stop all trading: a plan on a broken oracle is worse than none.
@@ -140,7 +145,7 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		if m.TakerFee.IsNegative() || cmp(m.TakerFee, maxTakerFee) >= 0 {
 			return nil, fmt.Errorf("market %s: taker fee %s is outside 0..0.01", a, m.TakerFee)
 		}
-		v.exposure = v.spot.Mul(m.IndexPrice)
+		v.exposure = mul(v.spot, m.IndexPrice)
 		v.crossUSD, v.blocked = crossUSD[a], blocked[a]
 		// q* = h · (E + Σ ratioₓ·βₓ·Eₓ) / P_mark: the market's own ratio (which
 		// funding rules may lower) applies to the whole short.
@@ -407,11 +412,13 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 		notes = append(notes, rule.noIncrease)
 	}
 	minTrade := decimal.Max(rule.minTrade, v.market.Rules.MinSize)
-	if dl := sizeDelta(q, desired, v.market.Rules.SizeStep); !dl.IsZero() && !desired.IsZero() && cmpAbs(dl, minTrade) < 0 {
+	dl := sizeDelta(q, desired, v.market.Rules.SizeStep)
+	if !dl.IsZero() && !desired.IsZero() && cmpAbs(dl, minTrade) < 0 {
 		desired = q
 		notes = append(notes, fmt.Sprintf("trade of %s %s below minimum %s; skipped", dl.Abs(), v.asset, minTrade))
+		dl = sizeDelta(q, desired, v.market.Rules.SizeStep)
 	}
-	d, err := decideAt(v, p, available, s, desired)
+	d, err := decideAt(v, p, available, s, desired, dl)
 	if err != nil {
 		return d, err
 	}
@@ -437,8 +444,8 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 		return d
 	}
 	P, mm, cost := m.MarkPrice, m.margin(), m.cost()
-	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
-	equity := v.pos.Equity()
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(sub(q, x), P) }
+	equity := v.equity
 	after := addSub(equity, d.deposit, fee(qNew))
 	need := mm.FloorEquity(qNew, P, floor)
 	if cmp(after, need) >= 0 {
@@ -459,7 +466,7 @@ func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decima
 	var hi decimal.Decimal
 	var ok bool
 	if lm, lc, lin := linear(m); lin {
-		feeUnit := P.Mul(lc.TakerFee)
+		feeUnit := mul(P, lc.TakerFee)
 		perUnit := P.Mul(one.Add(lm.Maintenance).Mul(one.Add(floor)).Sub(one))
 		hi, ok = maxSupported(q, total, perUnit, feeUnit)
 	} else {
@@ -502,19 +509,22 @@ func joinNote(a, b string) string {
 
 // decideAt plans the move from the current short to desired under the
 // leverage cap.
-func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired decimal.Decimal) (decision, error) {
+//
+// delta is sizeDelta(v.current, desired, v.market.Rules.SizeStep), which
+// decide has already computed.
+func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired, delta decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
 	if ml := m.margin().MaxLeverage(); ml.IsPositive() && cmp(ml, lev) < 0 {
 		lev = ml
 	}
-	P, q, equity := m.MarkPrice, v.current, v.pos.Equity()
+	P, q, equity := m.MarkPrice, v.current, v.equity
 	step, cost := m.Rules.SizeStep, m.cost()
 	perUnit := perUnitMargin(P, p.MarginBuffer, lev) // buffered margin per unit short
-	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(q.Sub(x), P) }
+	fee := func(x decimal.Decimal) decimal.Decimal { return cost.TradeCost(sub(q, x), P) }
 	lm, lc, lin := linear(m)
 	_ = lm
-	feeUnit := P.Mul(lc.TakerFee)
+	feeUnit := mul(P, lc.TakerFee)
 	if lin && cmp(perUnit, feeUnit) <= 0 {
 		return decision{}, fmt.Errorf("market %s: taker fee %s too high for leverage %s", v.asset, m.TakerFee, lev)
 	}
@@ -524,7 +534,6 @@ func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, des
 		return marginNeeds(qNew, P, lev, perUnit, fee(qNew))
 	}
 
-	delta := sizeDelta(q, desired, step)
 	qNew := add(q, delta)
 	atCap, buffered := needs(qNew)
 	if qNew.IsZero() || (!delta.IsPositive() && cmp(equity, atCap) >= 0) {

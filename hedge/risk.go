@@ -552,7 +552,7 @@ func EvaluateRiskChecked(s *Snapshot, prev *Snapshot, pol CheckedPolicies, state
 func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (RiskDecision, error) {
 	spot := map[string]decimal.Decimal{}
 	for _, h := range s.Holdings {
-		spot[h.Asset] = spot[h.Asset].Add(h.Amount)
+		addTo(spot, h.Asset, h.Amount)
 	}
 	addClaimables(s, spot)
 	// Held assets with no market that are hedged on another market's short:
@@ -574,7 +574,11 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		assets = append(assets, a)
 	}
 	slices.Sort(assets)
-	out := RiskDecision{Next: RiskState{Assets: map[string]AssetRiskState{}}}
+	// Sized once: each cycle makes these anew.
+	out := RiskDecision{Next: RiskState{Assets: make(map[string]AssetRiskState, len(state.Assets)+len(assets))}}
+	if len(assets) > 0 {
+		out.Assets = make([]AssetRisk, 0, len(assets))
+	}
 	for a, v := range state.Assets {
 		out.Next.Assets[a] = v
 	}
@@ -655,7 +659,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 				worst = decimal.Min(worst, r.WindowFundingAPR)
 			}
 		}
-		r.CostAPR = worst.Neg()
+		r.CostAPR = neg(worst)
 		spotEq := spotEquivalent(s, pol, a, spot, cross[a])
 		r.ReducedForFunding, r.HedgeRatio = fundingRegime(p, st, worst, q, spotEq, m, priceOK)
 		cost := r.CostAPR

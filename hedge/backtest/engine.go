@@ -199,6 +199,9 @@ type sim struct {
 	snaps       [2]hedge.Snapshot
 	eng         *engine.Engine
 	target      map[string]decimal.Decimal
+	// path holds the daily path's values, which all live as long as the
+	// run's result.
+	path fixed.Slab
 	// The venue's side: the step being run, whether it traded, and how
 	// many steps it accepted.
 	i         int
@@ -565,7 +568,7 @@ func (m *sim) run(flows map[int][]Flow, report func(int)) (StrategyResult, error
 		pt.Shorts, pt.Targets = shorts[i*nm:(i+1)*nm:(i+1)*nm], targets[i*nm:(i+1)*nm:(i+1)*nm]
 		for k, a := range m.markets {
 			if p := m.acct.pos[a]; p != nil {
-				pt.Shorts[k] = negDec(p.size)
+				pt.Shorts[k] = m.negDec(p.size)
 			}
 			pt.Targets[k] = m.target[a]
 		}
@@ -603,19 +606,19 @@ func (m *sim) values(pt *Point, i int, acctValue, prevValue, prevSpot, flowUSD d
 	if !c.OK {
 		return false
 	}
-	pt.SpotValue, pt.Value = spotValue.Dec(), value.Dec()
-	pt.Cash, pt.Margin = m.acct.cash, margin.Dec()
+	pt.SpotValue, pt.Value = m.path.Dec(spotValue), m.path.Dec(value)
+	pt.Cash, pt.Margin = m.acct.cash, m.path.Dec(margin)
 	if i > 0 {
-		pt.PnL, pt.Unhedged = pnl.Dec(), unhedged.Dec()
+		pt.PnL, pt.Unhedged = m.path.Dec(pnl), m.path.Dec(unhedged)
 	}
-	pt.Fees = fees.Dec()
+	pt.Fees = m.path.Dec(fees)
 	return true
 }
 
-// negDec is d.Neg() in one allocation.
-func negDec(d decimal.Decimal) decimal.Decimal {
+// negDec is d.Neg(), for the path.
+func (m *sim) negDec(d decimal.Decimal) decimal.Decimal {
 	if x, ok := fixed.Of(d); ok {
-		return x.Neg().Dec()
+		return m.path.Dec(x.Neg())
 	}
 	return d.Neg()
 }

@@ -66,11 +66,14 @@ func (m *sim) Snapshot(context.Context) (*hedge.Snapshot, error) {
 	// funding index) and nothing older, so the buffer it does not hold is
 	// free. Reusing its map and slices saves the largest allocation of a
 	// cycle. Driven by anyone else's engine, every snapshot is new.
-	s := &hedge.Snapshot{}
-	if m.eng != nil {
-		if s = &m.snaps[0]; s == m.eng.Prev {
-			s = &m.snaps[1]
-		}
+	var s *hedge.Snapshot
+	switch {
+	case m.eng == nil:
+		s = &hedge.Snapshot{}
+	case &m.snaps[0] == m.eng.Prev:
+		s = &m.snaps[1]
+	default:
+		s = &m.snaps[0]
 	}
 	if m.keys == nil {
 		m.costModel, m.marginModel = m.costs, m.margin

@@ -100,23 +100,53 @@ func Int(v int64) N {
 // words may live next to their big.Int.
 func (x N) Dec() decimal.Decimal {
 	if direct {
-		c := new(cell)
-		c.w = [2]big.Word{big.Word(x.lo), big.Word(x.hi)}
-		n := 0
-		switch {
-		case x.hi != 0:
-			n = 2
-		case x.lo != 0:
-			n = 1
-		}
-		c.i.SetBits(c.w[:n])
-		if x.neg {
-			c.i.Neg(&c.i)
-		}
-		var d decimal.Decimal
-		*(*layout)(unsafe.Pointer(&d)) = layout{value: &c.i, exp: x.e}
-		return d
+		return x.in(new(cell))
 	}
+	return x.dec()
+}
+
+// in is x built in c, which nothing else uses (direct only).
+func (x N) in(c *cell) decimal.Decimal {
+	c.w = [2]big.Word{big.Word(x.lo), big.Word(x.hi)}
+	n := 0
+	switch {
+	case x.hi != 0:
+		n = 2
+	case x.lo != 0:
+		n = 1
+	}
+	c.i.SetBits(c.w[:n])
+	if x.neg {
+		c.i.Neg(&c.i)
+	}
+	var d decimal.Decimal
+	*(*layout)(unsafe.Pointer(&d)) = layout{value: &c.i, exp: x.e}
+	return d
+}
+
+// Slab makes Decimals that live as long as each other (a backtest's daily
+// path) in blocks of slabCells: one allocation per block instead of one per
+// value. A block stays in memory while any of its values does, so a Slab is
+// for values kept together, not for temporaries. Not safe for concurrent use.
+type Slab struct{ free []cell }
+
+const slabCells = 256
+
+// Dec is x.Dec(), its cell taken from s.
+func (s *Slab) Dec(x N) decimal.Decimal {
+	if !direct {
+		return x.dec()
+	}
+	if len(s.free) == 0 {
+		s.free = make([]cell, slabCells)
+	}
+	c := &s.free[0]
+	s.free = s.free[1:]
+	return x.in(c)
+}
+
+// dec is Dec through decimal's constructors (layout not checked).
+func (x N) dec() decimal.Decimal {
 	if x.hi == 0 && x.lo < 1<<63 {
 		m := int64(x.lo)
 		if x.neg {

@@ -258,3 +258,37 @@ func TestWideNumerator(t *testing.T) {
 		}
 	}
 }
+
+// A Slab's values are the Decimals Dec makes, each its own: more values
+// than a block holds, kept and compared after every one was made, and used
+// in decimal's own arithmetic (which must not change them).
+func TestSlab(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var s Slab
+	var want []decimal.Decimal
+	var got []decimal.Decimal
+	for range 3*slabCells + 7 {
+		d := randDec(r)
+		x, ok := Of(d)
+		if !ok {
+			t.Fatalf("Of(%s): want ok", d)
+		}
+		if r.IntN(4) == 0 {
+			x = N{e: x.e} // zero, with its exponent
+			d = x.Dec()
+		}
+		want = append(want, d)
+		got = append(got, s.Dec(x))
+	}
+	for k := range got {
+		_ = got[k].Add(got[(k+1)%len(got)]).Neg().Abs()
+	}
+	for k := range got {
+		if !got[k].Equal(want[k]) || got[k].Exponent() != want[k].Exponent() || got[k].String() != want[k].String() {
+			t.Fatalf("value %d: slab %s (exp %d), Dec %s (exp %d)", k, got[k], got[k].Exponent(), want[k], want[k].Exponent())
+		}
+	}
+	if direct && s.free == nil {
+		t.Fatal("the slab made no block")
+	}
+}
