@@ -379,37 +379,7 @@ func runGMXDemo(ctx context.Context, quiet bool, after func(gmxDemoStep, gmxDemo
 // rebuilt from chain logs by the GMX record source, as `hedger report
 // --venue gmx --rebuild` does.
 func gmxDemoRecord(ctx context.Context, c *gmx.Client, account common.Address, from uint64) (*record.Report, error) {
-	src := gmxvenue.NewRecordSource(c, account)
-	head, err := c.Chain.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p := record.Period{From: from, To: head.Number.Uint64(), Label: "the demo"}
-	if p.FromTime, err = src.BlockTime(ctx, p.From); err != nil {
-		return nil, err
-	}
-	if p.ToTime, err = src.BlockTime(ctx, p.To); err != nil {
-		return nil, err
-	}
-	start, err := src.State(ctx, p.From-1)
-	if err != nil {
-		return nil, err
-	}
-	end, err := src.State(ctx, p.To)
-	if err != nil {
-		return nil, err
-	}
-	hashes, err := src.TxsInRange(ctx, p.From, p.To)
-	if err != nil {
-		return nil, err
-	}
-	events, _, err := src.Events(ctx, hashes, p.From, p.To)
-	if err != nil {
-		return nil, err
-	}
-	r := record.Build(src, p, start, end, events)
-	r.Account, r.ChainID, r.Source, r.NativeAsset = account.Hex(), c.Chain.ChainID.Uint64(), "chain logs alone (--rebuild)", "ETH"
-	return r, nil
+	return rebuildToHead(ctx, gmxRecord{gmxvenue.NewRecordSource(c, account)}, c.Chain, account, from, "ETH")
 }
 
 // gmxDemoLong opens a long of usd with usdc collateral from a new account

@@ -422,8 +422,14 @@ func shortHash(h string) string {
 // rebuilt from chain logs (the demo keeps no journal).
 func demoRecord(ctx context.Context, s *session, from uint64) (*record.Report, error) {
 	account := s.signer.Address()
-	src := perpvenue.NewRecordSource(s.client, s.book, account)
-	head, err := s.client.Head(ctx)
+	return rebuildToHead(ctx, perpRecord{perpvenue.NewRecordSource(s.client, s.book, account)}, s.client, account, from, s.book.NativeAsset)
+}
+
+// rebuildToHead is an account's record over blocks [from, head] from chain
+// logs alone, as `hedger report --rebuild` reads it: what both demos
+// report, whatever the venue.
+func rebuildToHead(ctx context.Context, src recordSource, c *chain.Client, account common.Address, from uint64, native string) (*record.Report, error) {
+	head, err := c.Head(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -453,6 +459,6 @@ func demoRecord(ctx context.Context, s *session, from uint64) (*record.Report, e
 		return nil, err
 	}
 	r := record.Build(src, p, start, end, events)
-	r.Account, r.ChainID, r.Source, r.NativeAsset = account.Hex(), s.client.ChainID.Uint64(), "chain logs alone (--rebuild)", s.book.NativeAsset
+	r.Account, r.ChainID, r.Source, r.NativeAsset = account.Hex(), c.ChainID.Uint64(), "chain logs alone (--rebuild)", native
 	return r, nil
 }
