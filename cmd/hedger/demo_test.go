@@ -72,4 +72,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("fees %s (want < 0), funding %s (want > 0: 3 days received vs 2 paid), txs %d, gas %d",
 			res.FeesUSD, res.FundingUSD, res.Transactions, res.GasUsed)
 	}
+	// The record rebuilt from chain logs (demo --report) reconciles to the
+	// unit and counts the funding and fees the demo counted.
+	rc := res.Record
+	if rc == nil || !rc.Reconciliation.Reconciled || !rc.Reconciliation.Difference.IsZero() {
+		t.Fatalf("record: %+v", rc)
+	}
+	if !rc.Totals.Funding.Round(2).Equal(res.FundingUSD.Round(2)) || !rc.Reconciliation.Fees.Round(2).Equal(res.FeesUSD.Neg().Round(2)) {
+		t.Errorf("record: funding %s, fees %s; the demo counted funding %s, fees %s",
+			rc.Totals.Funding, rc.Reconciliation.Fees, res.FundingUSD, res.FeesUSD)
+	}
 }
