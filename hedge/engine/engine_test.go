@@ -43,13 +43,7 @@ func TestStatusTargetsIncludeCrossAssetHedges(t *testing.T) {
 	v.SetFeedPrice("LDO", d("1.5"))
 	e := &engine.Engine{Venue: v, Policies: policies(t, "[LDO]\nhedge_with = ETH\nbeta = 1.2\n")}
 	ctx := context.Background()
-	c, err := e.Read(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Plan(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	c := planned(t, ctx, e)
 	var planTarget, statusTarget decimal.Decimal
 	for _, a := range c.Plan.Assets {
 		if a.Asset == "ETH" {
@@ -97,13 +91,7 @@ func TestSettleWaitsForTheKeeper(t *testing.T) {
 	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Settle: true}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, err := e.Read(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Plan(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	c := planned(t, ctx, e)
 	go func() {
 		for {
 			if s, _ := v.Snapshot(ctx); len(s.Pending) > 0 {
@@ -130,13 +118,7 @@ func TestClaim(t *testing.T) {
 	ctx := context.Background()
 	target := func() decimal.Decimal {
 		e := &engine.Engine{Venue: v, Policies: policies(t, "")}
-		c, err := e.Read(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Plan(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := planned(t, ctx, e)
 		return c.Plan.Assets[0].TargetSize
 	}
 	if got := target(); !got.Equal(d("2.5")) {
@@ -181,13 +163,7 @@ func TestMinedRevertCountsAsSent(t *testing.T) {
 	v.SetSpot("ETH", d("1"))
 	e := &engine.Engine{Venue: revertingVenue{v}, Policies: policies(t, "")}
 	ctx := context.Background()
-	c, err := e.Read(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Plan(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	c := planned(t, ctx, e)
 	trade := -1
 	for i, st := range c.Steps {
 		if st.Kind == hedge.StepTrade {
@@ -226,13 +202,7 @@ func TestSubmitSendsEveryMarketThenSettles(t *testing.T) {
 	e := &engine.Engine{Venue: v, Policies: policies(t, ""), Settle: true}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, err := e.Read(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Plan(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	c := planned(t, ctx, e)
 	if err := e.Check(c); err != nil {
 		t.Fatal(err)
 	}
@@ -334,4 +304,17 @@ func TestSubmitNeverTwoInFlightPerMarket(t *testing.T) {
 	if !s.PositionOf("ETH").Size.Equal(d("-1.5")) || !s.PositionOf("BTC").Size.Equal(d("-0.04")) {
 		t.Fatalf("ETH %s, BTC %s", s.PositionOf("ETH").Size, s.PositionOf("BTC").Size)
 	}
+}
+
+// planned is a cycle read and planned, failing the test on either error.
+func planned(t *testing.T, ctx context.Context, e *engine.Engine) *engine.Cycle {
+	t.Helper()
+	c, err := e.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Plan(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
