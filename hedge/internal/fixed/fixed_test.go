@@ -1,8 +1,10 @@
 package fixed
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -290,5 +292,37 @@ func TestSlab(t *testing.T) {
 	}
 	if direct && s.free == nil {
 		t.Fatal("the slab made no block")
+	}
+}
+
+// Dec's pooled cells are each one goroutine's: values made at once on
+// several goroutines stay what they were made as (run with -race too).
+func TestDecConcurrent(t *testing.T) {
+	const workers, each = 8, 4 * poolCells
+	var wg sync.WaitGroup
+	errs := make(chan string, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			var want, got []decimal.Decimal
+			for range each {
+				d := randDec(r)
+				x, _ := Of(d)
+				want, got = append(want, d), append(got, x.Dec())
+			}
+			for k := range got {
+				if !got[k].Equal(want[k]) || got[k].Exponent() != want[k].Exponent() {
+					errs <- fmt.Sprintf("worker %d value %d: %s (exp %d), want %s (exp %d)", w, k, got[k], got[k].Exponent(), want[k], want[k].Exponent())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
 	}
 }
