@@ -64,14 +64,16 @@ func views(s *Snapshot, p Policy) ([]assetView, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return viewsFor(s, func(string) Policy { return p }, nil)
+	return viewsFor(nil, s, func(string) Policy { return p }, nil)
 }
 
 // viewsFor is views with a policy per asset; its callers have validated
 // every policy policyFor returns (once per call, not once per asset). Assets in gated get no target
 // instead of an error for a bad price, so one broken feed does not stop the
-// other assets (the caller must not trade them).
-func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool) ([]assetView, error) {
+// other assets (the caller must not trade them). The views are appended to
+// buf[:0], so that a caller which keeps none of them can offer a buffer on
+// its stack: a view is large, and the planner makes them every cycle.
+func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, gated map[string]bool) ([]assetView, error) {
 	if s == nil {
 		return nil, errors.New("no snapshot")
 	}
@@ -121,7 +123,10 @@ func viewsFor(s *Snapshot, policyFor func(string) Policy, gated map[string]bool)
 		cross[a] = v
 	}
 
-	out := make([]assetView, 0, len(assets))
+	out := buf[:0]
+	if cap(out) < len(assets) {
+		out = make([]assetView, 0, len(assets))
+	}
 	for _, a := range assets {
 		v := assetView{asset: a, spot: spot[a], pos: s.PositionOf(a)}
 		v.market, v.hasMarket = s.Markets[a]
@@ -297,7 +302,8 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 	for a, r := range rules {
 		gated[a] = r.gate != ""
 	}
-	vs, err := viewsFor(s, policyFor, gated)
+	var buf [2]assetView // the usual one or two markets, on the stack
+	vs, err := viewsFor(buf[:], s, policyFor, gated)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +312,7 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 	}
 	// Deposits must be representable on chain, so only whole collateral units count.
 	available := floorNonNeg(s.Collateral, s.CollateralDecimals)
-	plan := &Plan{Block: s.Block}
+	plan := &Plan{Block: s.Block, Assets: make([]AssetPlan, 0, len(vs))}
 	for _, v := range vs {
 		ap := v.assetPlan()
 		p, rule := policyFor(v.asset), rules[v.asset]

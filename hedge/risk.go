@@ -51,6 +51,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -410,13 +411,14 @@ type RiskState struct {
 }
 
 // Recorded is st with the cooldown clock restarted for every asset p acts on.
+// st itself is not changed: the result has its own map when anything acted.
 func (st RiskState) Recorded(p *Plan, at time.Time) RiskState {
-	out := RiskState{Assets: map[string]AssetRiskState{}}
-	for a, v := range st.Assets {
-		out.Assets[a] = v
+	if p == nil || !slices.ContainsFunc(p.Orders, func(o Order) bool { return o.Asset != "" }) {
+		return st
 	}
-	if p == nil {
-		return out
+	out := RiskState{Assets: maps.Clone(st.Assets)}
+	if out.Assets == nil {
+		out.Assets = map[string]AssetRiskState{}
 	}
 	for _, act := range p.Orders {
 		if act.Asset != "" {
@@ -574,13 +576,23 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		assets = append(assets, a)
 	}
 	slices.Sort(assets)
-	// Sized once: each cycle makes these anew.
-	out := RiskDecision{Next: RiskState{Assets: make(map[string]AssetRiskState, len(state.Assets)+len(assets))}}
+	// Next shares state's map until an asset's state changes (most cycles
+	// change none): RiskState is never written in place.
+	out := RiskDecision{Next: state}
 	if len(assets) > 0 {
 		out.Assets = make([]AssetRisk, 0, len(assets))
 	}
-	for a, v := range state.Assets {
-		out.Next.Assets[a] = v
+	copied := false
+	setState := func(a string, st AssetRiskState) {
+		if old, ok := out.Next.Assets[a]; ok && old == st {
+			return
+		}
+		if !copied {
+			m := make(map[string]AssetRiskState, len(state.Assets)+len(assets))
+			maps.Copy(m, state.Assets)
+			out.Next.Assets, copied = m, true
+		}
+		out.Next.Assets[a] = st
 	}
 	for _, a := range assets {
 		m, p, pos := s.Markets[a], pol.For(a), s.PositionOf(a)
@@ -714,7 +726,7 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 		}
 
 		st.ReducedForFunding = r.ReducedForFunding
-		out.Next.Assets[a] = st
+		setState(a, st)
 		out.Assets = append(out.Assets, r)
 	}
 	return out, nil

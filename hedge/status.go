@@ -86,7 +86,7 @@ func AssessPolicies(s *Snapshot, ps Policies) ([]AssetStatus, error) {
 }
 
 func assess(s *Snapshot, policyFor func(string) Policy, stakingAPR func(string) decimal.Decimal) ([]AssetStatus, error) {
-	vs, err := viewsFor(s, policyFor, nil)
+	vs, err := viewsFor(nil, s, policyFor, nil)
 	if err != nil {
 		return nil, err
 	}
