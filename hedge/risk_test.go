@@ -1,6 +1,7 @@
 package hedge
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -147,9 +148,14 @@ func TestFundingHysteresis(t *testing.T) {
 		if c.restart {
 			st = RiskState{}
 		}
+		before := maps.Clone(st.Assets)
 		dec, err := EvaluateRisk(s, nil, pol, st)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Next may share st's map, but never by writing st's.
+		if !maps.Equal(before, st.Assets) {
+			t.Fatalf("step %d: EvaluateRisk changed its input state %v to %v", i, before, st.Assets)
 		}
 		p, _, err := tApplyRisk(s, pol, dec)
 		if err != nil {
@@ -439,6 +445,17 @@ func TestMinTradeAndCooldown(t *testing.T) {
 		st := RiskState{}.Recorded(p, t0)
 		if len(st.Assets) != 1 || !st.Assets["ETH"].LastActionAt.Equal(t0) {
 			t.Errorf("state %+v", st)
+		}
+	})
+	t.Run("recorded leaves its input alone", func(t *testing.T) {
+		in := RiskState{Assets: map[string]AssetRiskState{"BTC": {ReducedForFunding: true}}}
+		p := &Plan{Orders: []Order{{Asset: "ETH", SizeDelta: d("-1")}}}
+		out := in.Recorded(p, t0)
+		if len(in.Assets) != 1 || len(out.Assets) != 2 || !out.Assets["BTC"].ReducedForFunding {
+			t.Errorf("in %+v, out %+v", in, out)
+		}
+		if same := in.Recorded(&Plan{}, t0); len(same.Assets) != 1 {
+			t.Errorf("nothing acted: %+v", same)
 		}
 	})
 }
