@@ -335,8 +335,9 @@ func Run(cfg Config) (*Result, error) {
 	if strats == nil {
 		strats = DefaultStrategies(cfg.Policy, held, res.Markets)
 	}
-	// Beta estimates are shared by every strategy that needs them.
-	betas := map[string]*betaSeries{}
+	// Beta estimates are shared by every strategy that needs them, and made
+	// by the first worker that does, while the others run other strategies.
+	betas := map[string]func() *betaSeries{}
 	for _, st := range strats {
 		if err := st.Policies.Validate(); err != nil {
 			return nil, fmt.Errorf("strategy %q: %w", st.Name, err)
@@ -347,7 +348,8 @@ func Run(cfg Config) (*Result, error) {
 			if _, ok := betas[key]; ok || !p.BetaAuto || data[p.HedgeWith] == nil || data[x] == nil {
 				continue
 			}
-			betas[key] = estimateBetas(data[x], data[p.HedgeWith], times, p.BetaWindow, res.Step)
+			xd, with, window := data[x], data[p.HedgeWith], p.BetaWindow
+			betas[key] = sync.OnceValue(func() *betaSeries { return estimateBetas(xd, with, times, window, res.Step) })
 		}
 	}
 
@@ -396,7 +398,9 @@ func Run(cfg Config) (*Result, error) {
 					if _, ok := start[x]; ok {
 						m.cross = append(m.cross, x)
 						p := st.Policies.For(x)
-						m.betas[x] = betas[x+"/"+p.HedgeWith+"/"+p.BetaWindow.String()]
+						if est := betas[x+"/"+p.HedgeWith+"/"+p.BetaWindow.String()]; est != nil {
+							m.betas[x] = est()
+						}
 					}
 				}
 				unlimited := cfg.Collateral == nil
