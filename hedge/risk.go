@@ -819,7 +819,7 @@ func fundingStuck(s, prev *Snapshot, asset string) string {
 	if !s.Time.After(prev.Time) || m.FundingRatePerDay.IsZero() || pm.FundingRatePerDay.IsZero() {
 		return ""
 	}
-	if m.FundingIndex.Equal(pm.FundingIndex) {
+	if cmp(m.FundingIndex, pm.FundingIndex) == 0 {
 		return fmt.Sprintf("funding index has not moved since block %d at a non-zero rate", prev.Block)
 	}
 	return ""

@@ -15,6 +15,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -83,10 +85,11 @@ func (m *sim) Snapshot(context.Context) (*hedge.Snapshot, error) {
 	}
 	markets, prices := s.Markets, s.Prices
 	holdings, positions := s.Holdings[:0], s.Positions[:0]
+	// The same markets every step: assigning over them reuses each entry
+	// (a Market is stored out of line, and a cleared map would allocate
+	// it anew).
 	if markets == nil {
 		markets = make(map[string]hedge.Market, len(m.markets))
-	} else {
-		clear(markets)
 	}
 	if prices != nil {
 		clear(prices)
@@ -130,6 +133,10 @@ func (m *sim) Snapshot(context.Context) (*hedge.Snapshot, error) {
 		}
 	}
 	s.Positions = positions
+	if len(markets) > len(m.markets) {
+		// Someone added a market to an earlier snapshot: not this step's.
+		maps.DeleteFunc(markets, func(a string, _ hedge.Market) bool { return !slices.Contains(m.markets, a) })
+	}
 	for _, x := range m.cross {
 		if prices == nil {
 			prices = map[string]hedge.FeedPrice{}
