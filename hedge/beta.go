@@ -216,6 +216,14 @@ func OLSBeta(x, m []decimal.Decimal) (BetaEstimate, error) {
 	}
 	mx, mm := sx.DivRound(N, betaPrecision), sm.DivRound(N, betaPrecision)
 	sxx, smm, sxm := olsSums(x, m, mx, mm)
+	return olsEstimate(n, sxx, smm, sxm)
+}
+
+// olsEstimate is OLSBeta's estimate from the centred sums of n
+// observations. It reads only their values (every result is a DivRound or
+// a square root at betaPrecision), so sums equal in value give the same
+// estimate, exponents included.
+func olsEstimate(n int, sxx, smm, sxm decimal.Decimal) (BetaEstimate, error) {
 	if !smm.IsPositive() {
 		return BetaEstimate{}, errors.New("the hedge asset's price never moved: beta is undefined")
 	}
@@ -230,6 +238,55 @@ func OLSBeta(x, m []decimal.Decimal) (BetaEstimate, error) {
 	e.AssetVol = SqrtDecimal(sxx.DivRound(decimal.NewFromInt(int64(n-1)), betaPrecision))
 	e.HedgeVol = SqrtDecimal(smm.DivRound(decimal.NewFromInt(int64(n-1)), betaPrecision))
 	return e, nil
+}
+
+// OLSWindow is OLSBeta over a sliding window of observations: Push adds
+// one at the end, Pop drops the oldest, and Estimate is OLSBeta of what is
+// in the window, equal to it field for field and exponent for exponent.
+// It keeps the raw sums Σx, Σm, Σx², Σm², Σxm exactly (decimal addition and
+// multiplication are exact) and centres them once per estimate
+// (Σ(x−mx)² = Σx² − 2·mx·Σx + n·mx², with mx rounded as OLSBeta rounds
+// it), so a rolling estimate costs a few operations a step rather than a
+// pass over the window. A backtest estimates at every step.
+type OLSWindow struct {
+	x, m                  []decimal.Decimal // the window, oldest first
+	sx, sm, sxx, smm, sxm decimal.Decimal
+}
+
+// Push adds the observation (x, m) at the end of the window.
+func (w *OLSWindow) Push(x, m decimal.Decimal) {
+	w.x, w.m = append(w.x, x), append(w.m, m)
+	w.sx, w.sm = w.sx.Add(x), w.sm.Add(m)
+	w.sxx, w.smm, w.sxm = w.sxx.Add(x.Mul(x)), w.smm.Add(m.Mul(m)), w.sxm.Add(x.Mul(m))
+}
+
+// Pop drops the oldest observation; it does nothing on an empty window.
+func (w *OLSWindow) Pop() {
+	if len(w.x) == 0 {
+		return
+	}
+	x, m := w.x[0], w.m[0]
+	w.x, w.m = w.x[1:], w.m[1:]
+	w.sx, w.sm = w.sx.Sub(x), w.sm.Sub(m)
+	w.sxx, w.smm, w.sxm = w.sxx.Sub(x.Mul(x)), w.smm.Sub(m.Mul(m)), w.sxm.Sub(x.Mul(m))
+}
+
+// Len is the number of observations in the window.
+func (w *OLSWindow) Len() int { return len(w.x) }
+
+// Estimate is OLSBeta(the window's x, the window's m).
+func (w *OLSWindow) Estimate() (BetaEstimate, error) {
+	n := len(w.x)
+	if n < 3 {
+		return BetaEstimate{}, fmt.Errorf("%d observations, need at least 3", n)
+	}
+	N := decimal.NewFromInt(int64(n))
+	mx, mm := w.sx.DivRound(N, betaPrecision), w.sm.DivRound(N, betaPrecision)
+	two := decimal.NewFromInt(2)
+	sxx := w.sxx.Sub(two.Mul(mx).Mul(w.sx)).Add(N.Mul(mx).Mul(mx))
+	smm := w.smm.Sub(two.Mul(mm).Mul(w.sm)).Add(N.Mul(mm).Mul(mm))
+	sxm := w.sxm.Sub(mm.Mul(w.sx)).Sub(mx.Mul(w.sm)).Add(N.Mul(mx).Mul(mm))
+	return olsEstimate(n, sxx, smm, sxm)
 }
 
 // olsSums is Σ(x−mx)², Σ(m−mm)² and Σ(x−mx)(m−mm), as the decimal sums

@@ -2,6 +2,7 @@ package hedge
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,4 +239,79 @@ func TestBetaRealData(t *testing.T) {
 		t.Logf("%s: beta %s (reference %.6f) corr %s residual vol %s/yr over %s",
 			c.name, e.Beta.StringFixed(6), fb, e.Correlation.StringFixed(4), e.ResidualVol.StringFixed(4), e.WindowText())
 	}
+}
+
+// sameEstimate says a and b agree field for field, exponents included.
+func sameEstimate(a, b BetaEstimate) bool {
+	for _, p := range [][2]decimal.Decimal{{a.Beta, b.Beta}, {a.Correlation, b.Correlation},
+		{a.ResidualVol, b.ResidualVol}, {a.AssetVol, b.AssetVol}, {a.HedgeVol, b.HedgeVol}} {
+		if !p[0].Equal(p[1]) || p[0].Exponent() != p[1].Exponent() {
+			return false
+		}
+	}
+	return a.Samples == b.Samples
+}
+
+// An OLSWindow sliding over a series gives, at every step, what OLSBeta
+// gives for the same observations: on the real SOL and ETH daily log
+// returns (paired by index) with a 90-day window, as the backtest rolls it, and on
+// random series whose values carry mixed exponents and signs, with a
+// window that also grows and shrinks.
+func TestOLSWindowIsOLSBeta(t *testing.T) {
+	returns := func(name string) []decimal.Decimal {
+		f, err := os.Open(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		pts, err := ReadPriceCSV(f, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]decimal.Decimal, len(pts)-1)
+		for i := range out {
+			if out[i], err = logReturn(pts[i].Price, pts[i+1].Price); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	sol, eth := returns("sol_daily_close.csv"), returns("eth_daily_close.csv")
+	n := min(len(sol), len(eth))
+	check := func(name string, x, m []decimal.Decimal, width func(i int) int) {
+		t.Helper()
+		var w OLSWindow
+		compared := 0
+		for i := range x {
+			w.Push(x[i], m[i])
+			for w.Len() > width(i) {
+				w.Pop()
+			}
+			lo := i + 1 - w.Len()
+			want, werr := OLSBeta(x[lo:i+1], m[lo:i+1])
+			got, gerr := w.Estimate()
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("%s step %d: window error %v, OLSBeta error %v", name, i, gerr, werr)
+			}
+			if werr == nil {
+				compared++
+				if !sameEstimate(got, want) {
+					t.Fatalf("%s step %d (%d samples): window %+v, OLSBeta %+v", name, i, w.Len(), got, want)
+				}
+			}
+		}
+		if compared < len(x)/2 {
+			t.Fatalf("%s: only %d of %d steps had an estimate", name, compared, len(x))
+		}
+	}
+	check("SOL/ETH 90 days", sol[:n], eth[:n], func(int) int { return 90 })
+
+	r := rand.New(rand.NewPCG(3, 4))
+	const k = 400
+	x, m := make([]decimal.Decimal, k), make([]decimal.Decimal, k)
+	for i := range x {
+		x[i] = decimal.New(r.Int64N(2_000_001)-1_000_000, -int32(r.IntN(12)))
+		m[i] = decimal.New(r.Int64N(2_000_001)-1_000_000, -int32(r.IntN(12)))
+	}
+	check("random, varying window", x, m, func(i int) int { return 3 + (i*7)%40 })
 }

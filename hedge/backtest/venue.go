@@ -289,12 +289,19 @@ func estimateBetas(x, mk *assetData, times []time.Time, window, step time.Durati
 		w = n
 	}
 	out := &betaSeries{est: make([]hedge.BetaEstimate, n), ok: make([]bool, n)}
+	// The window slides: OLSWindow's estimate is OLSBeta's of rx[lo:i+1],
+	// rm[lo:i+1] without a pass over the window at every step.
+	var win hedge.OLSWindow
 	for i := 1; i < n; i++ {
 		lo := max(1, i-w+1)
+		win.Push(rx[i], rm[i])
+		for win.Len() > i-lo+1 {
+			win.Pop()
+		}
 		if i-lo+1 < hedge.MinBetaSamples {
 			continue
 		}
-		e, err := hedge.OLSBeta(rx[lo:i+1], rm[lo:i+1])
+		e, err := win.Estimate()
 		if err != nil {
 			continue
 		}
