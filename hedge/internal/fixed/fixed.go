@@ -105,6 +105,10 @@ func Int(v int64) N {
 // (poolCells × 48 bytes) with it.
 func (x N) Dec() decimal.Decimal {
 	if direct {
+		if x.IsZero() {
+			var s Slab // takes no cell for a zero
+			return s.Dec(x)
+		}
 		s := slabs.Get().(*Slab)
 		d := s.Dec(x)
 		slabs.Put(s)
@@ -151,10 +155,20 @@ const slabCells = 256
 // kept from one cycle keeps the whole block.
 const poolCells = 64
 
+// zero is the coefficient of every zero Dec makes (direct only): shared,
+// because a Decimal's coefficient is never changed, and a zero result needs
+// no cell of its own.
+var zero big.Int
+
 // Dec is x.Dec(), its cell taken from s.
 func (s *Slab) Dec(x N) decimal.Decimal {
 	if !direct {
 		return x.dec()
+	}
+	if x.IsZero() {
+		var d decimal.Decimal
+		*(*layout)(unsafe.Pointer(&d)) = layout{value: &zero, exp: x.e}
+		return d
 	}
 	if len(s.free) == 0 {
 		s.free = make([]cell, cmp.Or(s.block, slabCells))
@@ -726,6 +740,52 @@ func (x N) Float64() float64 {
 	b = strconv.AppendInt(b, int64(x.e), 10)
 	f, _ := strconv.ParseFloat(string(b), 64)
 	return f
+}
+
+// AppendFixed appends x rounded half away from zero to places ≥ 0
+// decimals, written as Decimal.StringFixed(places) writes it (no exponent,
+// places digits after the point, "-" for a negative result); false, with
+// b unchanged, when the rounding does not fit. The planner's alerts format
+// their percentages and amounts with it every cycle.
+func AppendFixed(b []byte, x N, places int32) ([]byte, bool) {
+	if places < 0 {
+		return b, false
+	}
+	r, ok := Round(x, places, HalfUp)
+	if !ok {
+		return b, false
+	}
+	var d [40]byte // 128 bits have at most 39 digits
+	i := len(d)
+	hi, lo := r.hi, r.lo
+	for hi != 0 {
+		var rem uint64
+		hi, lo, rem = div(hi, lo, 10)
+		i--
+		d[i] = byte('0' + rem)
+	}
+	for lo != 0 || i == len(d) {
+		i--
+		d[i] = byte('0' + lo%10)
+		lo /= 10
+	}
+	digits, p := d[i:], int(places)
+	if r.neg {
+		b = append(b, '-')
+	}
+	switch {
+	case p == 0:
+		return append(b, digits...), true
+	case len(digits) > p:
+		b = append(b, digits[:len(digits)-p]...)
+		b = append(b, '.')
+		return append(b, digits[len(digits)-p:]...), true
+	}
+	b = append(b, '0', '.')
+	for range p - len(digits) {
+		b = append(b, '0')
+	}
+	return append(b, digits...), true
 }
 
 func appendPadded(b []byte, v uint64) []byte {

@@ -326,3 +326,42 @@ func TestDecConcurrent(t *testing.T) {
 		t.Fatal(e)
 	}
 }
+
+// AppendFixed writes what Decimal.StringFixed writes, for random values
+// (past 64 bits too) and 0 to 8 places, ties and zeros included.
+func TestAppendFixed(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	check := func(d decimal.Decimal, places int32) {
+		t.Helper()
+		x, ok := Of(d)
+		if !ok {
+			return
+		}
+		got, ok := AppendFixed([]byte("ab"), x, places)
+		if !ok {
+			return // does not fit: the caller formats with decimal
+		}
+		if want := "ab" + d.StringFixed(places); string(got) != want {
+			t.Fatalf("%s to %d places: %q, StringFixed %q", d, places, got, want)
+		}
+	}
+	fitted := 0
+	for range 100_000 {
+		d, places := randDec(r), int32(r.IntN(9))
+		check(d, places)
+		if x, ok := Of(d); ok {
+			if _, ok := AppendFixed(nil, x, places); ok {
+				fitted++
+			}
+		}
+	}
+	if fitted < 50_000 {
+		t.Fatalf("only %d of 100000 values fitted", fitted)
+	}
+	for _, s := range []string{"0", "-0.04", "0.05", "-0.05", "0.15", "-0.25", "12.345", "-12.355", "99.95", "-99.95",
+		"1e3", "-1e-30", "0.000", "123456789012345678901234567890.5", "-0.5", "0.4999999"} {
+		for places := range int32(5) {
+			check(decimal.RequireFromString(s), places)
+		}
+	}
+}
