@@ -142,3 +142,27 @@ func TestOLSSums(t *testing.T) {
 		}
 	}
 }
+
+// The alerts' percentages and signed amounts read the same in both forms.
+func TestFastFormatting(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	vals := []decimal.Decimal{decimal.Zero, decimal.Decimal{}, d("-0.0004"), d("0.0005"), d("-0.0005"), d("0.00049"),
+		d("-0.004999"), d("1"), d("-12.34567"), d("0.999999999999999999"), d("-0.0000000000000000000001")}
+	for range 20_000 {
+		m := r.Int64N(1_000_000_000_000_000_000)
+		if r.IntN(2) == 0 {
+			m = -m
+		}
+		vals = append(vals, decimal.New(m, -int32(r.IntN(24))))
+	}
+	for _, v := range vals {
+		useFixed = true
+		p1, s1 := percent(v), signedUSD(v)
+		useFixed = false
+		p2, s2 := percent(v), signedUSD(v)
+		useFixed = true
+		if p1 != p2 || s1 != s2 {
+			t.Fatalf("%s: fixed %q %q, decimal %q %q", v, p1, s1, p2, s2)
+		}
+	}
+}

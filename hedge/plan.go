@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/hedge/internal/fixed"
 )
 
 // SizeDecimals is the precision of planned sizes; they are rounded toward zero
@@ -717,6 +719,19 @@ func tradeReason(v assetView, q, qNew decimal.Decimal, why string) string {
 
 // percent formats a fraction as a signed percentage with a real minus sign.
 func percent(f decimal.Decimal) string {
+	if useFixed {
+		if x, ok := fixed.Of(f); ok {
+			if y, ok := fixed.Mul(x, fixed.Int(100)); ok {
+				var buf [48]byte
+				if b, ok := fixed.AppendFixed(buf[:0], y, 1); ok {
+					if b[0] == '-' {
+						return "−" + string(b[1:]) + "%"
+					}
+					return string(append(b, '%'))
+				}
+			}
+		}
+	}
 	s := f.Mul(decimal.NewFromInt(100)).StringFixed(1) + "%"
 	if strings.HasPrefix(s, "-") {
 		return "−" + s[1:]

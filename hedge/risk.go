@@ -57,6 +57,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/hedger/hedger/hedge/internal/fixed"
 )
 
 // Funding actions.
@@ -734,6 +736,16 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 
 // signedUSD is an amount with its sign always shown (a real minus sign).
 func signedUSD(x decimal.Decimal) string {
+	if n, ok := fixed.Of(x); ok && useFixed {
+		var buf [48]byte
+		b := append(buf[:0], '+')
+		if n.Sign() < 0 {
+			b = append(buf[:0], "−"...)
+		}
+		if b, ok := fixed.AppendFixed(b, n.Abs(), 2); ok {
+			return string(b)
+		}
+	}
 	if x.IsNegative() {
 		return "−" + x.Neg().StringFixed(2)
 	}
