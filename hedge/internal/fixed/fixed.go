@@ -708,6 +708,17 @@ var float64Pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9
 // both round the exact value to nearest, ties to even (big.Rat's Float64
 // and strconv.ParseFloat are both correctly rounded). For statistics only.
 func (x N) Float64() float64 {
+	if x.e < 0 && (x.hi != 0 || x.lo > 1<<53) {
+		// Trailing zeros change nothing but may bring the coefficient
+		// within 2^53, where one division is exact and quick.
+		for x.e < 0 && !x.IsZero() {
+			qhi, qlo, r := div(x.hi, x.lo, 10)
+			if r != 0 {
+				break
+			}
+			x.hi, x.lo, x.e = qhi, qlo, x.e+1
+		}
+	}
 	if x.hi == 0 && x.lo <= 1<<53 && x.e <= 0 && x.e >= -22 {
 		// Both operands exact: one correctly rounded division.
 		f := float64(x.lo) / float64Pow10[-x.e]

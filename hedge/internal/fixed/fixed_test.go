@@ -211,6 +211,11 @@ func TestFloat64(t *testing.T) {
 		if r.IntN(3) == 0 {
 			a = a.Mul(randDec(r)) // wide, many decimals
 		}
+		if r.IntN(2) == 0 {
+			// The same value with trailing zeros: c·10^k × 10^(e−k).
+			k := int32(r.IntN(20))
+			a = decimal.NewFromBigInt(new(big.Int).Mul(a.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)), a.Exponent()-k)
+		}
 		x, ok := Of(a)
 		if !ok {
 			continue
