@@ -241,7 +241,7 @@ func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated ma
 	return v, nil
 }
 
-func (v assetView) assetPlan() AssetPlan {
+func (v *assetView) assetPlan() AssetPlan {
 	ap := AssetPlan{
 		Asset: v.asset, Exposure: v.exposure, SpotAmount: v.spot,
 		CurrentSize: v.current, TargetSize: v.target, Drift: v.drift, WithinBand: v.inBand,
@@ -266,7 +266,7 @@ func (v assetView) assetPlan() AssetPlan {
 }
 
 // noMarketNote is the plan note of an asset with no market.
-func (v assetView) noMarketNote() string {
+func (v *assetView) noMarketNote() string {
 	switch {
 	case v.hedgedVia == "":
 		return fmt.Sprintf("no market for %s; not hedged", v.asset)
@@ -315,7 +315,8 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 	// Deposits must be representable on chain, so only whole collateral units count.
 	available := floorNonNeg(s.Collateral, s.CollateralDecimals)
 	plan := &Plan{Block: s.Block, Assets: make([]AssetPlan, 0, len(vs))}
-	for _, v := range vs {
+	for i := range vs {
+		v := &vs[i] // a view is large: decide and its helpers read it in place
 		ap := v.assetPlan()
 		p, rule := policyFor(v.asset), rules[v.asset]
 		pending := s.PendingOf(v.asset)
@@ -379,7 +380,7 @@ func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]asse
 // intent classifies d for the journal: a trade from no position is a hedge,
 // a buy on a short reduced for funding is that reduction, any other trade a
 // rebalance, and margin alone a top-up.
-func (d decision) intent(v assetView, rule assetRule) Intent {
+func (d decision) intent(v *assetView, rule assetRule) Intent {
 	switch {
 	case d.delta.IsZero():
 		return IntentTopUp
@@ -403,7 +404,7 @@ type decision struct {
 
 // decide applies the rule's limits to the size wanted, plans it at the
 // leverage cap, then holds the liquidation floor.
-func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule assetRule) (decision, error) {
+func decide(v *assetView, p Policy, available decimal.Decimal, s *Snapshot, rule assetRule) (decision, error) {
 	q := v.current
 	desired := q
 	if !v.inBand {
@@ -445,7 +446,7 @@ func decide(v assetView, p Policy, available decimal.Decimal, s *Snapshot, rule 
 // holdFloor adds margin, or failing that shrinks the short, so that after d
 // the liquidation price stays floor above mark. It only ever deposits or
 // reduces, so it never raises leverage.
-func holdFloor(v assetView, available decimal.Decimal, s *Snapshot, floor decimal.Decimal, d decision) decision {
+func holdFloor(v *assetView, available decimal.Decimal, s *Snapshot, floor decimal.Decimal, d decision) decision {
 	m, q := v.market, v.current
 	qNew := add(q, d.delta)
 	if !qNew.IsPositive() {
@@ -520,7 +521,7 @@ func joinNote(a, b string) string {
 //
 // delta is sizeDelta(v.current, desired, v.market.Rules.SizeStep), which
 // decide has already computed.
-func decideAt(v assetView, p Policy, available decimal.Decimal, s *Snapshot, desired, delta decimal.Decimal) (decision, error) {
+func decideAt(v *assetView, p Policy, available decimal.Decimal, s *Snapshot, desired, delta decimal.Decimal) (decision, error) {
 	m := v.market
 	lev := p.MaxLeverage
 	if ml := m.margin().MaxLeverage(); ml.IsPositive() && cmp(ml, lev) < 0 {
@@ -689,7 +690,7 @@ func capPrice(mark, sizeDelta, slippage decimal.Decimal) decimal.Decimal {
 	return mark.Mul(one.Add(slippage))
 }
 
-func tradeReason(v assetView, q, qNew decimal.Decimal, why string) string {
+func tradeReason(v *assetView, q, qNew decimal.Decimal, why string) string {
 	if qNew.Equal(q) {
 		return ""
 	}
@@ -781,7 +782,7 @@ func ClosePlan(s *Snapshot, p Policy, assets []string) (*Plan, error) {
 			o.Close, o.SizeDelta = true, size.Neg()
 			o.AcceptablePrice = acceptablePrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage)
 			o.CapPrice = capPrice(v.market.MarkPrice, size.Neg(), p.MaxSlippage)
-			o.Reason = tradeReason(assetView{asset: v.asset}, v.current, decimal.Zero, "")
+			o.Reason = tradeReason(&assetView{asset: v.asset}, v.current, decimal.Zero, "")
 		}
 		// An estimate for display; WithdrawAll makes the venue return whatever is left.
 		est := v.pos.Equity().Sub(v.market.cost().TradeCost(size, v.market.MarkPrice))
