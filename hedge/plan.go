@@ -70,12 +70,12 @@ func views(s *Snapshot, p Policy) ([]assetView, error) {
 }
 
 // viewsFor is views with a policy per asset; its callers have validated
-// every policy policyFor returns (once per call, not once per asset). Assets in gated get no target
+// every policy policyFor returns (once per call, not once per asset). Assets gated by rules get no target
 // instead of an error for a bad price, so one broken feed does not stop the
 // other assets (the caller must not trade them). The views are appended to
 // buf[:0], so that a caller which keeps none of them can offer a buffer on
 // its stack: a view is large, and the planner makes them every cycle.
-func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, gated map[string]bool) ([]assetView, error) {
+func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, rules map[string]assetRule) ([]assetView, error) {
 	if s == nil {
 		return nil, errors.New("no snapshot")
 	}
@@ -94,11 +94,20 @@ func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, gated
 	for a := range s.Markets {
 		assets = append(assets, a)
 	}
-	for a, amt := range spot {
-		// A held asset with no market is shown only when something is held.
-		if _, ok := s.Markets[a]; !ok && amt.IsPositive() {
+	// A held asset with no market is shown only when something is held.
+	// From the holdings and claimables that made spot, not a walk of the
+	// map: a map walk starts at a random place, and costs the planner more
+	// than the lookups.
+	heldOnly := func(a string) {
+		if _, ok := s.Markets[a]; !ok && spot[a].IsPositive() && !slices.Contains(assets, a) {
 			assets = append(assets, a)
 		}
+	}
+	for _, h := range s.Holdings {
+		heldOnly(h.Asset)
+	}
+	for _, c := range s.Claimables {
+		heldOnly(c.Asset)
 	}
 	slices.Sort(assets)
 
@@ -111,7 +120,7 @@ func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, gated
 		if _, ok := s.Markets[a]; ok {
 			continue
 		}
-		v, err := crossView(s, a, spot[a], policyFor(a), gated)
+		v, err := crossView(s, a, spot[a], policyFor(a), rules)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +151,7 @@ func viewsFor(buf []assetView, s *Snapshot, policyFor func(string) Policy, gated
 		p := policyFor(a)
 		// Bad prices stop all trading: a plan on a broken oracle is worse than none.
 		if !m.IndexPrice.IsPositive() || !m.MarkPrice.IsPositive() {
-			if gated[a] {
+			if rules[a].gate != "" {
 				v.inBand = true
 				out = append(out, v)
 				continue
@@ -188,7 +197,7 @@ func addClaimables(s *Snapshot, spot map[string]decimal.Decimal) {
 
 // crossView values a held asset with no market and, when its policy names a
 // hedge market, the USD that market's short must add for it.
-func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated map[string]bool) (assetView, error) {
+func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, rules map[string]assetRule) (assetView, error) {
 	v := assetView{asset: a, spot: amount}
 	if fp, ok := s.Prices[a]; ok {
 		v.price = fp.Price
@@ -207,7 +216,7 @@ func crossView(s *Snapshot, a string, amount decimal.Decimal, p Policy, gated ma
 		v.crossNote = fmt.Sprintf("hedge_with %s: no such market; not hedged", with)
 		return v, nil
 	case !v.price.IsPositive():
-		if gated[with] {
+		if rules[with].gate != "" {
 			v.crossNote = fmt.Sprintf("no price for %s; not hedged", a)
 			return v, nil
 		}
@@ -300,12 +309,8 @@ type assetRule struct {
 }
 
 func buildPlan(s *Snapshot, policyFor func(string) Policy, rules map[string]assetRule) (*Plan, error) {
-	gated := map[string]bool{}
-	for a, r := range rules {
-		gated[a] = r.gate != ""
-	}
 	var buf [2]assetView // the usual one or two markets, on the stack
-	vs, err := viewsFor(buf[:], s, policyFor, gated)
+	vs, err := viewsFor(buf[:], s, policyFor, rules)
 	if err != nil {
 		return nil, err
 	}

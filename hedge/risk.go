@@ -561,14 +561,22 @@ func evaluateRisk(s *Snapshot, prev *Snapshot, pol Policies, state RiskState) (R
 	addClaimables(s, spot)
 	// Held assets with no market that are hedged on another market's short:
 	// their feeds price part of that short, so their health gates it too.
+	// (Each asset of spot once, from the holdings and claimables that made
+	// it: cheaper than a walk of the map.)
 	cross := map[string][]string{} // hedge market -> cross assets
-	for x, amt := range spot {
-		if _, ok := s.Markets[x]; ok || !amt.IsPositive() {
-			continue
+	crossOf := func(x string) {
+		if _, ok := s.Markets[x]; ok || !spot[x].IsPositive() {
+			return
 		}
-		if via := pol.For(x).HedgeWith; via != "" {
+		if via := pol.For(x).HedgeWith; via != "" && !slices.Contains(cross[via], x) {
 			cross[via] = append(cross[via], x)
 		}
+	}
+	for _, h := range s.Holdings {
+		crossOf(h.Asset)
+	}
+	for _, c := range s.Claimables {
+		crossOf(c.Asset)
 	}
 	for _, xs := range cross {
 		slices.Sort(xs)
