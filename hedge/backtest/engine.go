@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -422,6 +423,7 @@ func Run(cfg Config) (*Result, error) {
 	// A strategy identical to an earlier one (e.g. "band 5%" under a 5%
 	// policy) is run once and its result copied under its own name.
 	same := make([]int, len(strats))
+	var run []int
 	for k := range strats {
 		same[k] = k
 		for j := range k {
@@ -431,10 +433,17 @@ func Run(cfg Config) (*Result, error) {
 			}
 		}
 		if same[k] == k {
-			jobs <- k
+			run = append(run, k)
 		} else {
 			report(res.Steps)
 		}
+	}
+	// Strategies that plan every step first, the cheap ones (no hedge,
+	// weekly) last, so that no worker is left with a long one at the end
+	// while the others have nothing to do. Results keep their places.
+	slices.SortStableFunc(run, func(a, b int) int { return cmp.Compare(planCost(strats[b], res.Step), planCost(strats[a], res.Step)) })
+	for _, k := range run {
+		jobs <- k
 	}
 	close(jobs)
 	wg.Wait()
@@ -452,6 +461,18 @@ func Run(cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// planCost ranks a strategy by how often it plans: no hedge never, a
+// schedule longer than a step once per period, any other every step.
+func planCost(st Strategy, step time.Duration) int {
+	switch {
+	case st.NoHedge:
+		return 0
+	case st.Every > step:
+		return 1
+	}
+	return 2
 }
 
 func sameStrategy(a, b Strategy) bool {
