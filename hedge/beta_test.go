@@ -194,22 +194,26 @@ func floatBeta(x, m []PricePoint, last int) (beta, corr float64, n int) {
 	return sxm / smm, sxm / math.Sqrt(sxx*smm), n
 }
 
+// loadPrices reads one of the project's daily close files in testdata.
+func loadPrices(t *testing.T, name string) []PricePoint {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pts, err := ReadPriceCSV(f, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pts
+}
+
 // TestBetaRealData estimates SOL on ETH and ETH on BTC from the project's
 // Binance daily closes and checks the decimal estimate against an
 // independent float64 computation and a plausible range.
 func TestBetaRealData(t *testing.T) {
-	load := func(name string) []PricePoint {
-		f, err := os.Open(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		pts, err := ReadPriceCSV(f, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return pts
-	}
+	load := func(name string) []PricePoint { return loadPrices(t, name) }
 	eth, btc, sol := load("eth_daily_close.csv"), load("btc_daily_close.csv"), load("sol_daily_close.csv")
 	for _, c := range []struct {
 		name   string
@@ -259,17 +263,10 @@ func sameEstimate(a, b BetaEstimate) bool {
 // window that also grows and shrinks.
 func TestOLSWindowIsOLSBeta(t *testing.T) {
 	returns := func(name string) []decimal.Decimal {
-		f, err := os.Open(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		pts, err := ReadPriceCSV(f, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		pts := loadPrices(t, name)
 		out := make([]decimal.Decimal, len(pts)-1)
 		for i := range out {
+			var err error
 			if out[i], err = logReturn(pts[i].Price, pts[i+1].Price); err != nil {
 				t.Fatal(err)
 			}
