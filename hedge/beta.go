@@ -230,7 +230,12 @@ func olsEstimate(n int, sxx, smm, sxm decimal.Decimal) (BetaEstimate, error) {
 	e := BetaEstimate{Samples: n}
 	e.Beta = sxm.DivRound(smm, betaPrecision)
 	if sxx.IsPositive() {
-		e.Correlation = sxm.DivRound(SqrtDecimal(sxx.Mul(smm)), betaPrecision)
+		sd := SqrtDecimal(sxx.Mul(smm))
+		if !sd.IsPositive() {
+			// Below 10^-24 the root rounds to 0: dividing by it would panic.
+			return BetaEstimate{}, errors.New("the returns are too small to estimate: their spread is below the estimator's precision")
+		}
+		e.Correlation = sxm.DivRound(sd, betaPrecision)
 	}
 	// Residual sum of squares of the fit; n − 2 degrees of freedom.
 	ssr := decimal.Max(decimal.Zero, sxx.Sub(e.Beta.Mul(sxm)))

@@ -312,3 +312,23 @@ func TestOLSWindowIsOLSBeta(t *testing.T) {
 	}
 	check("random, varying window", x, m, func(i int) int { return 3 + (i*7)%40 })
 }
+
+// Returns so small that the root of their variances' product rounds to 0
+// give an error, not a division by zero (they panicked before), from
+// OLSBeta and OLSWindow alike.
+func TestOLSTinyReturnsNoPanic(t *testing.T) {
+	const n = 40
+	x, m := make([]decimal.Decimal, n), make([]decimal.Decimal, n)
+	var w OLSWindow
+	for i := range n {
+		x[i] = decimal.New(int64(i%7)-3, -14)
+		m[i] = decimal.New(int64(i%5)-2, -14)
+		w.Push(x[i], m[i])
+	}
+	if _, err := OLSBeta(x, m); err == nil {
+		t.Fatal("OLSBeta: an estimate from returns below its precision")
+	}
+	if _, err := w.Estimate(); err == nil {
+		t.Fatal("OLSWindow: an estimate from returns below its precision")
+	}
+}
